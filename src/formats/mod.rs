@@ -1,0 +1,127 @@
+//! Exchange formats: TMX 1.4b (streaming read and write) and TSV.
+
+pub mod tmx;
+pub mod tsv;
+
+/// What a reader yields for each unit of a file.
+#[derive(Debug)]
+pub enum Item {
+    Unit(Box<crate::memory::unit::Unit>),
+    /// A unit (or one variant of it) that could not be taken, and why.
+    Skipped(Skip),
+}
+
+/// A part of a file left out of an import, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skip {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A file that cannot be read on: the import stops and nothing of it is kept.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("line {line}: {message}")]
+    Malformed { line: u64, message: String },
+    #[error("reading the input failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the input is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+}
+
+impl FormatError {
+    pub fn malformed(line: u64, message: impl Into<String>) -> FormatError {
+        FormatError::Malformed {
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// A `BufRead` that counts the lines its reader has consumed, so parse errors can name them.
+pub struct LineCounter<R> {
+    inner: R,
+    line: u64,
+}
+
+impl<R> LineCounter<R> {
+    pub fn new(inner: R) -> Self {
+        LineCounter { inner, line: 1 }
+    }
+
+    /// The line of the next byte to be read (1-based).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for LineCounter<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: std::io::BufRead> std::io::BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let seen = amount.min(buf.len());
+            self.line += memchr_count(b'\n', &buf[..seen]);
+        }
+        self.inner.consume(amount);
+    }
+}
+
+fn memchr_count(needle: u8, haystack: &[u8]) -> u64 {
+    haystack.iter().filter(|&&b| b == needle).count() as u64
+}
+
+/// The file formats the memory reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Tmx,
+    Tsv,
+}
+
+impl FileKind {
+    /// By file name: `.tmx`/`.xml` or `.tsv`/`.tab`/`.txt`.
+    pub fn from_path(path: &std::path::Path) -> Option<FileKind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "tmx" | "xml" => Some(FileKind::Tmx),
+            "tsv" | "tab" => Some(FileKind::Tsv),
+            _ => None,
+        }
+    }
+
+    /// By media type: TMX as `application/x-tmx+xml`, `application/xml` or `text/xml`;
+    /// TSV as `text/tab-separated-values`.
+    pub fn from_media_type(essence: &str) -> Option<FileKind> {
+        match essence {
+            "application/x-tmx+xml" | "application/xml" | "text/xml" | "application/tmx+xml" => {
+                Some(FileKind::Tmx)
+            }
+            "text/tab-separated-values" => Some(FileKind::Tsv),
+            _ => None,
+        }
+    }
+
+    /// Streams the items of a file of this kind.
+    pub fn read<R: std::io::BufRead + Send + 'static>(
+        self,
+        input: R,
+    ) -> Result<Box<dyn Iterator<Item = Result<Item, FormatError>> + Send>, FormatError> {
+        Ok(match self {
+            FileKind::Tmx => Box::new(tmx::TmxReader::new(input)),
+            FileKind::Tsv => Box::new(tsv::TsvReader::new(input)?),
+        })
+    }
+}

@@ -1,0 +1,230 @@
+//! Request and response bodies, and their validation into memory types (once, here).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::error::ApiError;
+use crate::lang::Lang;
+use crate::memory::unit::{Meta, Prop, Unit, Variant};
+
+/// The most characters a text to match or store may have.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetaDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitIn {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub variants: BTreeMap<String, String>,
+    #[serde(default)]
+    pub meta: MetaDto,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsIn {
+    pub units: Vec<UnitIn>,
+}
+
+/// A unit as the API shows it: texts by language tag.
+#[derive(Debug, Serialize)]
+pub struct UnitOut {
+    pub id: String,
+    pub variants: BTreeMap<String, String>,
+    /// TMX inline markup of the variants that have inline codes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub markup: BTreeMap<String, String>,
+    pub meta: Meta,
+}
+
+impl From<Unit> for UnitOut {
+    fn from(unit: Unit) -> UnitOut {
+        let mut variants = BTreeMap::new();
+        let mut markup = BTreeMap::new();
+        for variant in unit.variants.into_values() {
+            if let Some(m) = variant.markup {
+                markup.insert(variant.lang.clone(), m);
+            }
+            variants.insert(variant.lang, variant.text);
+        }
+        UnitOut {
+            id: unit.id,
+            variants,
+            markup,
+            meta: unit.meta,
+        }
+    }
+}
+
+/// `2024-05-01T14:00:00+04:00` → `2024-05-01T10:00:00Z`.
+pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
+    let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
+        ApiError::unprocessable(
+            "invalid_date",
+            format!("meta.{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
+        )
+    })?;
+    Ok(format_utc(parsed))
+}
+
+fn format_utc(time: OffsetDateTime) -> String {
+    let t = time.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Now, as stored dates are written.
+pub fn now_utc() -> String {
+    format_utc(OffsetDateTime::now_utc())
+}
+
+/// Checks a text: not empty, not too long.
+pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::unprocessable(
+            "empty_text",
+            format!("{what} is empty; send the sentence to store or match"),
+        ));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(ApiError::unprocessable(
+            "text_too_long",
+            format!("{what} has {chars} characters; the limit is {MAX_TEXT_CHARS} (send one sentence or paragraph)"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_id(id: &str) -> Result<(), ApiError> {
+    if id.trim().is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
+        return Err(ApiError::unprocessable(
+            "invalid_id",
+            "a unit id must be 1–256 bytes without control characters",
+        ));
+    }
+    Ok(())
+}
+
+impl MetaDto {
+    fn into_meta(self) -> Result<Meta, ApiError> {
+        let created = self
+            .created
+            .map(|v| canonical_time("created", &v))
+            .transpose()?;
+        let changed = self
+            .changed
+            .map(|v| canonical_time("changed", &v))
+            .transpose()?;
+        Ok(Meta {
+            document: self.document.filter(|s| !s.trim().is_empty()),
+            outlet: self.outlet.filter(|s| !s.trim().is_empty()),
+            author: self.author.filter(|s| !s.trim().is_empty()),
+            created,
+            changed,
+            notes: self.notes,
+            props: self.props,
+            attrs: BTreeMap::new(),
+        })
+    }
+}
+
+impl UnitIn {
+    /// Validates the unit; `path_id` is the id from the URL of a PUT.
+    pub fn into_unit(self, path_id: Option<&str>) -> Result<Unit, ApiError> {
+        if self.variants.is_empty() {
+            return Err(ApiError::unprocessable(
+                "no_variants",
+                "a unit needs at least one variant, e.g. {\"variants\":{\"en\":\"…\",\"hy\":\"…\"}}",
+            ));
+        }
+        let mut variants = BTreeMap::new();
+        for (tag, text) in &self.variants {
+            let lang = Lang::parse(tag)?;
+            check_text(&format!("variants.{tag}"), text)?;
+            if variants
+                .insert(lang.key().to_string(), Variant::plain(&lang, text))
+                .is_some()
+            {
+                return Err(ApiError::unprocessable(
+                    "duplicate_language",
+                    format!("two variants are in language '{}'; keep one", lang.key()),
+                ));
+            }
+        }
+        let mut meta = self.meta.into_meta()?;
+        if meta.created.is_none() {
+            meta.created = Some(now_utc());
+        }
+        let id = match (path_id, self.id) {
+            (Some(path), Some(body)) if path != body => {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::CONFLICT,
+                    "id_mismatch",
+                    format!("the body's id '{body}' differs from the URL's '{path}'; drop it or make them equal"),
+                ))
+            }
+            (Some(path), _) => path.to_string(),
+            (None, Some(body)) => body,
+            (None, None) => Unit::content_id(&variants),
+        };
+        check_id(&id)?;
+        Ok(Unit { id, variants, meta })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchIn {
+    pub text: String,
+    pub source: String,
+    #[serde(default)]
+    pub targets: Vec<String>,
+    #[serde(default)]
+    pub min_score: Option<u32>,
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatchOut {
+    pub unit_id: String,
+    pub score: u32,
+    pub source_text: String,
+    pub targets: BTreeMap<String, String>,
+    pub meta: Meta,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatchesOut {
+    pub matches: Vec<MatchOut>,
+}

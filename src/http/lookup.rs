@@ -1,0 +1,67 @@
+//! `/v1/match`: fuzzy lookup.
+
+use actix_web::{web, HttpResponse};
+
+use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
+use super::error::ApiError;
+use super::AppState;
+use crate::lang::Lang;
+use crate::memory::{Match, MatchQuery};
+
+impl MatchIn {
+    /// Validates a lookup into a query.
+    pub fn into_query(self) -> Result<MatchQuery, ApiError> {
+        check_text("text", &self.text)?;
+        let source = Lang::parse(&self.source)?;
+        let targets = self
+            .targets
+            .iter()
+            .map(|t| Lang::parse(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let min_score = self.min_score.unwrap_or(MatchQuery::DEFAULT_MIN_SCORE);
+        if min_score > 101 {
+            return Err(ApiError::unprocessable(
+                "invalid_min_score",
+                "min_score is a percentage: 0 to 101",
+            ));
+        }
+        let limit = self.limit.unwrap_or(MatchQuery::DEFAULT_LIMIT);
+        if limit == 0 || limit > MatchQuery::MAX_LIMIT {
+            return Err(ApiError::unprocessable(
+                "invalid_limit",
+                format!("limit must be 1 to {}", MatchQuery::MAX_LIMIT),
+            ));
+        }
+        Ok(MatchQuery {
+            text: self.text,
+            source,
+            targets,
+            min_score,
+            limit,
+        })
+    }
+}
+
+impl From<Match> for MatchOut {
+    fn from(m: Match) -> MatchOut {
+        MatchOut {
+            unit_id: m.unit.id,
+            score: m.score,
+            source_text: m.source_text,
+            targets: m.targets,
+            meta: m.unit.meta,
+        }
+    }
+}
+
+pub async fn find(
+    state: web::Data<AppState>,
+    body: web::Json<MatchIn>,
+) -> Result<HttpResponse, ApiError> {
+    let query = body.into_inner().into_query()?;
+    let memory = state.memory.clone();
+    let matches = web::block(move || memory.find_matches(&query)).await??;
+    Ok(HttpResponse::Ok().json(MatchesOut {
+        matches: matches.into_iter().map(MatchOut::from).collect(),
+    }))
+}

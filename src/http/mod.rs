@@ -1,0 +1,122 @@
+//! The HTTP API (actix-web): routes, extractors, DTOs and the error table. Everything here
+//! translates between HTTP and [`crate::memory`]; nothing below imports this module.
+
+pub mod dto;
+pub mod error;
+mod lookup;
+mod transfer;
+mod units;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::memory::Memory;
+use error::ApiError;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub memory: Arc<Memory>,
+    /// Where import bodies are spooled before parsing.
+    pub spool_dir: PathBuf,
+    pub max_body_bytes: usize,
+    pub api_key: Option<String>,
+}
+
+/// Registers every route on an actix `App`.
+pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        let limit = state.max_body_bytes;
+        cfg.app_data(state)
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(limit)
+                    .error_handler(move |e, _| error::json_error(e, limit).into()),
+            )
+            .app_data(
+                web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()),
+            )
+            .app_data(web::PathConfig::default().error_handler(|e, _| {
+                ApiError::bad_request("invalid_path", format!("the URL path is invalid: {e}"))
+                    .into()
+            }))
+            .route("/health", web::get().to(health))
+            .service(
+                web::scope("/v1")
+                    .wrap(actix_web::middleware::from_fn(require_api_key))
+                    .route("/units", web::post().to(units::create))
+                    .route("/units/{id}", web::get().to(units::get))
+                    .route("/units/{id}", web::put().to(units::replace))
+                    .route("/units/{id}", web::delete().to(units::delete))
+                    .route("/import", web::post().to(transfer::import))
+                    .route("/export", web::get().to(transfer::export))
+                    .route("/match", web::post().to(lookup::find)),
+            )
+            .default_service(web::to(not_found));
+    }
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok", "units": state.memory.unit_count()}))
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    let known = [
+        "/health",
+        "/v1/units",
+        "/v1/import",
+        "/v1/export",
+        "/v1/match",
+    ];
+    if known
+        .iter()
+        .any(|k| path == *k || path.starts_with("/v1/units/"))
+    {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!(
+                "{} is not allowed on {path}; see the README for the methods of each endpoint",
+                req.method()
+            ),
+        ));
+    }
+    Err(ApiError::not_found(
+        "route_not_found",
+        format!("there is no endpoint at {path}; see the README"),
+    ))
+}
+
+/// With an API key configured, `/v1` wants `Authorization: Bearer <key>`.
+async fn require_api_key(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let expected = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.api_key.clone());
+    if let Some(expected) = expected {
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        if given != Some(expected.as_str()) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send the API key as 'Authorization: Bearer <key>'",
+            )
+            .into());
+        }
+    }
+    next.call(req).await
+}

@@ -1,0 +1,216 @@
+//! `/v1/import` and `/v1/export`: whole files in and out.
+
+use std::io::Write;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc;
+
+use super::error::{format_error, ApiError};
+use super::AppState;
+use crate::formats::FileKind;
+use crate::lang::Lang;
+use crate::memory::{ExportFilter, MemoryError};
+
+fn media_type(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next()?.trim().to_ascii_lowercase())
+}
+
+/// Writes the body to a temporary file, so a slow upload never holds the writer and the size
+/// limit is enforced before any parsing.
+async fn spool(
+    mut payload: web::Payload,
+    state: &AppState,
+) -> Result<tempfile::TempPath, ApiError> {
+    let spool_error = |e: std::io::Error| {
+        ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "storage_error",
+            format!("the upload could not be stored: {e}; try again"),
+        )
+    };
+    std::fs::create_dir_all(&state.spool_dir).map_err(spool_error)?;
+    let temp = tempfile::NamedTempFile::new_in(&state.spool_dir).map_err(spool_error)?;
+    let (file, path) = temp.into_parts();
+    let mut file = tokio::fs::File::from_std(file);
+    let mut total = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(
+                "unreadable_body",
+                format!("the body could not be read: {e}"),
+            )
+        })?;
+        total += chunk.len();
+        if total > state.max_body_bytes {
+            return Err(ApiError::too_large(state.max_body_bytes));
+        }
+        file.write_all(&chunk).await.map_err(spool_error)?;
+    }
+    file.flush().await.map_err(spool_error)?;
+    Ok(path)
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let media = media_type(&req);
+    let kind = media
+        .as_deref()
+        .and_then(FileKind::from_media_type)
+        .ok_or_else(|| {
+            ApiError::new(
+                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!(
+                    "Content-Type {} is not importable; send TMX as application/x-tmx+xml (or application/xml, text/xml) or TSV as text/tab-separated-values",
+                    media.as_deref().unwrap_or("(none)")
+                ),
+            )
+        })?;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > state.max_body_bytes) {
+        return Err(ApiError::too_large(state.max_body_bytes));
+    }
+    let path = spool(payload, &state).await?;
+    let malformed = match kind {
+        FileKind::Tmx => "malformed_tmx",
+        FileKind::Tsv => "malformed_tsv",
+    };
+    let memory = state.memory.clone();
+    let spooled = path.to_path_buf();
+    let pending = web::block(move || memory.import_file(&spooled, kind, None))
+        .await?
+        .map_err(|e| match e {
+            MemoryError::Format(e) => format_error(e, malformed),
+            other => other.into(),
+        })?;
+    let report = pending.await.map_err(|e| match e {
+        MemoryError::Format(e) => format_error(e, malformed),
+        other => ApiError::from(other),
+    })?;
+    drop(path);
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    langs: Option<String>,
+    #[serde(default)]
+    document: Option<String>,
+    #[serde(default)]
+    outlet: Option<String>,
+}
+
+/// Parses `en,hy` into languages.
+pub fn parse_langs(list: Option<&str>) -> Result<Vec<Lang>, ApiError> {
+    list.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| Lang::parse(s).map_err(ApiError::from))
+        .collect()
+}
+
+/// A `Write` that hands 64 KiB chunks to a response stream.
+pub struct ChunkSender {
+    buf: Vec<u8>,
+    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
+}
+
+impl Write for ChunkSender {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 64 * 1024 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::take(&mut self.buf));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+/// Streams what `produce` writes as the response body.
+pub fn stream_body(
+    content_type: &str,
+    filename: Option<&str>,
+    produce: impl FnOnce(&mut ChunkSender) -> Result<(), MemoryError> + Send + 'static,
+) -> HttpResponse {
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    tokio::task::spawn_blocking(move || {
+        let mut sink = ChunkSender {
+            buf: Vec::with_capacity(64 * 1024),
+            tx: tx.clone(),
+        };
+        let result = produce(&mut sink).and_then(|()| sink.flush().map_err(MemoryError::from));
+        if let Err(error) = result {
+            tracing::warn!(%error, "export stopped");
+            let _ = tx.blocking_send(Err(std::io::Error::other(error.to_string())));
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let mut response = HttpResponse::Ok();
+    response.content_type(content_type);
+    if let Some(name) = filename {
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ));
+    }
+    response.streaming(body)
+}
+
+pub async fn export(
+    state: web::Data<AppState>,
+    params: web::Query<ExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let filter = ExportFilter {
+        langs: parse_langs(params.langs.as_deref())?,
+        document: params.document,
+        outlet: params.outlet,
+        since: None,
+    };
+    let memory = state.memory.clone();
+    match params.format.as_deref().unwrap_or("tmx") {
+        "tmx" => Ok(stream_body(
+            "application/x-tmx+xml; charset=utf-8",
+            Some("tetraglot.tmx"),
+            move |out| memory.export_tmx(out, &filter).map(drop),
+        )),
+        "tsv" => Ok(stream_body(
+            "text/tab-separated-values; charset=utf-8",
+            Some("tetraglot.tsv"),
+            move |out| memory.export_tsv(out, &filter).map(drop),
+        )),
+        other => Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("format '{other}' is not supported; use tmx or tsv"),
+        )),
+    }
+}

@@ -1,0 +1,84 @@
+//! `/v1/units`: create, read, replace and delete units.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use super::dto::{now_utc, UnitIn, UnitOut, UnitsIn};
+use super::error::ApiError;
+use super::AppState;
+
+/// The most units one `POST /v1/units` may carry.
+const MAX_UNITS_PER_REQUEST: usize = 10_000;
+
+pub async fn create(
+    state: web::Data<AppState>,
+    body: web::Json<UnitsIn>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.units.is_empty() {
+        return Err(ApiError::unprocessable(
+            "no_units",
+            "send at least one unit: {\"units\":[{\"variants\":{\"en\":\"…\"}}]}",
+        ));
+    }
+    if body.units.len() > MAX_UNITS_PER_REQUEST {
+        return Err(ApiError::unprocessable(
+            "too_many_units",
+            format!("send at most {MAX_UNITS_PER_REQUEST} units per request, or use /v1/import"),
+        ));
+    }
+    let units = body
+        .units
+        .into_iter()
+        .enumerate()
+        .map(|(i, unit)| {
+            unit.into_unit(None).map_err(|mut e| {
+                e.message = format!("units[{i}]: {}", e.message);
+                e
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let added = state.memory.add_units(units).await?;
+    let ids: Vec<&str> = added.iter().map(|a| a.id.as_str()).collect();
+    Ok(HttpResponse::Created().json(json!({"ids": ids, "units": added})))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let memory = state.memory.clone();
+    let id = id.into_inner();
+    let lookup_id = id.clone();
+    match web::block(move || memory.get(&lookup_id)).await?? {
+        Some(unit) => Ok(HttpResponse::Ok().json(UnitOut::from(unit))),
+        None => Err(ApiError::not_found(
+            "unit_not_found",
+            format!("no unit has the id '{id}'"),
+        )),
+    }
+}
+
+pub async fn replace(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UnitIn>,
+) -> Result<HttpResponse, ApiError> {
+    let mut unit = body.into_inner().into_unit(Some(id.as_str()))?;
+    unit.meta.changed = Some(now_utc());
+    let existed = state.memory.replace_unit(unit.clone()).await?;
+    let mut status = if existed {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::Created()
+    };
+    Ok(status.json(UnitOut::from(unit)))
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.memory.delete_unit(id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,256 @@
+//! The tantivy index: the only module that imports tantivy.
+//!
+//! A unit is one tantivy document: its id (for updates and lookups), its serialized form
+//! (stored), its retrieval terms (pre-tokenized by `text`, because tokens depend on the
+//! language of each variant, which one analyzer per field cannot know), its languages and its
+//! document id. One [`IndexReader`] serves the process and each request takes a fresh
+//! searcher; one writer thread owns the [`tantivy::IndexWriter`] (see [`writer`]).
+
+mod schema;
+pub mod writer;
+
+use std::path::Path;
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::store::Compressor;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use schema::Fields;
+pub use writer::{WriteSession, Writer};
+
+/// What goes into the index for one unit.
+#[derive(Debug, Clone)]
+pub struct IndexDoc {
+    pub id: String,
+    /// The unit, serialized by the memory layer; given back as is.
+    pub payload: Vec<u8>,
+    /// Retrieval terms, already normalised and prefixed with their language key.
+    pub terms: Vec<String>,
+    /// Matching keys of the unit's languages.
+    pub langs: Vec<String>,
+    pub document: Option<String>,
+}
+
+/// Failures of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the data directory {0} is in use by another tetraglot process")]
+    Locked(String),
+    #[error("the index could not be read or written: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("the index could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the index was opened read-only")]
+    ReadOnly,
+    #[error("the index writer has stopped")]
+    WriterGone,
+}
+
+/// A hit of a retrieval query: its relevance and the stored unit.
+pub struct Hit {
+    pub relevance: f32,
+    pub payload: Vec<u8>,
+}
+
+/// An open translation-memory index.
+pub struct TmIndex {
+    fields: Fields,
+    reader: IndexReader,
+    writer: Option<Writer>,
+}
+
+/// How the index is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// With the writer thread; takes the directory's lock.
+    ReadWrite { heap_bytes: usize },
+    /// Searching and exporting only (the CLI beside a running server).
+    ReadOnly,
+}
+
+fn payload_of(doc: &TantivyDocument, fields: &Fields) -> Vec<u8> {
+    doc.get_first(fields.payload)
+        .and_then(|v| v.as_bytes())
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default()
+}
+
+impl TmIndex {
+    /// Opens the index in `dir`, creating it when the directory holds none.
+    pub fn open(dir: &Path, mode: Mode) -> Result<TmIndex, IndexError> {
+        std::fs::create_dir_all(dir)?;
+        let directory = MmapDirectory::open(dir)
+            .map_err(|e| IndexError::Io(std::io::Error::other(e.to_string())))?;
+        let (schema, fields) = schema::build();
+        // Small blocks: a lookup decompresses one block per candidate it rescores.
+        let settings = IndexSettings {
+            docstore_compression: Compressor::Lz4,
+            docstore_blocksize: 8192,
+            ..IndexSettings::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .open_or_create(directory)?;
+        let fields = fields.check(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(256)
+            .try_into()?;
+        let writer = match mode {
+            Mode::ReadOnly => None,
+            Mode::ReadWrite { heap_bytes } => Some(
+                Writer::start(&index, fields.clone(), reader.clone(), heap_bytes).map_err(|e| {
+                    match e {
+                        tantivy::TantivyError::LockFailure(..) => {
+                            IndexError::Locked(dir.display().to_string())
+                        }
+                        other => IndexError::Tantivy(other),
+                    }
+                })?,
+            ),
+        };
+        Ok(TmIndex {
+            fields,
+            reader,
+            writer,
+        })
+    }
+
+    /// A searcher over the last commit.
+    fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The number of units in the last commit.
+    pub fn num_units(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// The stored payload of unit `id`, if any.
+    pub fn get(&self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
+        lookup(&self.searcher(), &self.fields, id)
+    }
+
+    /// The best `limit` units for a disjunction of `terms` (BM25 with block-max WAND).
+    pub fn search(&self, terms: &[String], limit: usize) -> Result<Vec<Hit>, IndexError> {
+        if terms.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.searcher();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|term| {
+                let term = Term::from_field_text(self.fields.terms, term);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, query)
+            })
+            .collect();
+        let query = BooleanQuery::new(clauses);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        top.into_iter()
+            .map(|(relevance, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(Hit {
+                    relevance,
+                    payload: payload_of(&doc, &self.fields),
+                })
+            })
+            .collect()
+    }
+
+    /// Every unit of the last commit, in index order, for export. Stops early when `visit`
+    /// returns `false`.
+    pub fn for_each(
+        &self,
+        mut visit: impl FnMut(Vec<u8>) -> Result<bool, IndexError>,
+    ) -> Result<(), IndexError> {
+        let searcher = self.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(4)?;
+            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                if !visit(payload_of(&doc?, &self.fields))? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The language keys present in the memory, with how many units hold each.
+    pub fn languages(&self) -> Result<Vec<(String, u64)>, IndexError> {
+        let searcher = self.searcher();
+        let mut counts = std::collections::BTreeMap::<String, u64>::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.langs)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let key = String::from_utf8_lossy(stream.key()).into_owned();
+                let term = Term::from_field_text(self.fields.langs, &key);
+                let alive = match inverted.read_postings(&term, IndexRecordOption::Basic)? {
+                    Some(mut postings) => {
+                        use tantivy::DocSet;
+                        let mut n = 0u64;
+                        let mut doc = postings.doc();
+                        while doc != tantivy::TERMINATED {
+                            if !segment.is_deleted(doc) {
+                                n += 1;
+                            }
+                            doc = postings.advance();
+                        }
+                        n
+                    }
+                    None => 0,
+                };
+                *counts.entry(key).or_default() += alive;
+            }
+        }
+        Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
+    }
+
+    /// The writer, when the index was opened for writing.
+    pub fn writer(&self) -> Result<&Writer, IndexError> {
+        self.writer.as_ref().ok_or(IndexError::ReadOnly)
+    }
+
+    /// Stops the writer thread after the writes already queued.
+    pub fn close(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            writer.stop();
+        }
+    }
+}
+
+impl Drop for TmIndex {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Finds the live document for `id` by its postings, without a collector.
+fn lookup(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
+    use tantivy::DocSet;
+    let term = Term::from_field_text(fields.id, id);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(fields.id)?;
+        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != tantivy::TERMINATED {
+            if !segment.is_deleted(doc) {
+                let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                return Ok(Some(payload_of(&stored, fields)));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,219 @@
+//! The one writer: a thread that owns the tantivy `IndexWriter` and runs write jobs in order.
+//!
+//! Jobs queued while a commit runs are grouped into the next commit, so many small writes
+//! share one fsync. A job's caller hears back only after its commit is durable (or failed):
+//! that is what lets the HTTP layer answer 2xx only for writes that survive `kill -9`.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
+
+use super::schema::Fields;
+use super::{lookup, IndexDoc, IndexError};
+
+/// Hears how the commit that carried a job's writes ended.
+pub type Finish = Box<dyn FnOnce(Result<(), &IndexError>) + Send>;
+
+type Job = Box<dyn FnOnce(&mut WriteSession<'_>) -> Finish + Send>;
+
+/// A job and whether it must run in a commit of its own (imports: so a bad file rolls back
+/// only itself).
+type Queued = (bool, Job);
+
+/// The most jobs folded into one commit.
+const MAX_GROUP: usize = 256;
+
+/// The most recently written units a session remembers, so a unit written twice before the
+/// commit is merged with its uncommitted self.
+const PENDING_LIMIT: usize = 50_000;
+
+/// What a job sees: the last commit plus its own and its group's uncommitted writes.
+pub struct WriteSession<'a> {
+    writer: &'a mut IndexWriter,
+    fields: &'a Fields,
+    searcher: Searcher,
+    pending: HashMap<String, Option<Vec<u8>>>,
+    failed: Option<IndexError>,
+}
+
+impl WriteSession<'_> {
+    /// The current payload of `id`: uncommitted writes first, then the last commit.
+    pub fn get(&mut self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
+        if let Some(pending) = self.pending.get(id) {
+            return Ok(pending.clone());
+        }
+        if self.searcher.num_docs() == 0 {
+            return Ok(None);
+        }
+        lookup(&self.searcher, self.fields, id)
+    }
+
+    fn remember(&mut self, id: &str, payload: Option<Vec<u8>>) {
+        if self.pending.len() >= PENDING_LIMIT {
+            self.pending.clear();
+        }
+        self.pending.insert(id.to_string(), payload);
+    }
+
+    /// Adds or replaces a unit.
+    pub fn put(&mut self, doc: IndexDoc) -> Result<(), IndexError> {
+        let fields = self.fields;
+        self.writer
+            .delete_term(Term::from_field_text(fields.id, &doc.id));
+        let mut document = TantivyDocument::new();
+        document.add_text(fields.id, &doc.id);
+        document.add_bytes(fields.payload, &doc.payload);
+        let tokens = doc
+            .terms
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        document.add_pre_tokenized_text(
+            fields.terms,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
+        for lang in &doc.langs {
+            document.add_text(fields.langs, lang);
+        }
+        if let Some(name) = &doc.document {
+            document.add_text(fields.document, name);
+        }
+        self.writer.add_document(document)?;
+        self.remember(&doc.id, Some(doc.payload));
+        Ok(())
+    }
+
+    /// Removes a unit; true when it existed.
+    pub fn delete(&mut self, id: &str) -> Result<bool, IndexError> {
+        let existed = self.get(id)?.is_some();
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.remember(id, None);
+        Ok(existed)
+    }
+
+    /// Marks the group as failed: nothing of it is committed.
+    pub fn fail(&mut self, error: IndexError) {
+        self.failed.get_or_insert(error);
+    }
+}
+
+/// The handle through which requests queue write jobs.
+pub struct Writer {
+    jobs: Option<mpsc::Sender<Queued>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    pub(super) fn start(
+        index: &Index,
+        fields: Fields,
+        reader: IndexReader,
+        heap_bytes: usize,
+    ) -> tantivy::Result<Writer> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let heap = heap_bytes.max(threads * 16_000_000);
+        let writer: IndexWriter = index.writer_with_num_threads(threads, heap)?;
+        let (jobs, queue) = mpsc::channel::<Queued>();
+        let thread = std::thread::Builder::new()
+            .name("tetraglot-writer".into())
+            .spawn(move || run(writer, fields, reader, queue))
+            .map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
+        Ok(Writer {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues a job. It runs on the writer thread; its [`Finish`] hears the commit's outcome.
+    pub fn submit(
+        &self,
+        exclusive: bool,
+        job: impl FnOnce(&mut WriteSession<'_>) -> Finish + Send + 'static,
+    ) -> Result<(), IndexError> {
+        self.jobs
+            .as_ref()
+            .ok_or(IndexError::WriterGone)?
+            .send((exclusive, Box::new(job)))
+            .map_err(|_| IndexError::WriterGone)
+    }
+
+    /// Lets the queued jobs finish, then stops the thread.
+    pub(super) fn stop(mut self) {
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(
+    mut writer: IndexWriter,
+    fields: Fields,
+    reader: IndexReader,
+    queue: mpsc::Receiver<Queued>,
+) {
+    let mut next: Option<Queued> = None;
+    loop {
+        let (exclusive, first) = match next.take() {
+            Some(queued) => queued,
+            None => match queue.recv() {
+                Ok(queued) => queued,
+                Err(_) => break,
+            },
+        };
+        let mut session = WriteSession {
+            writer: &mut writer,
+            fields: &fields,
+            searcher: reader.searcher(),
+            pending: HashMap::new(),
+            failed: None,
+        };
+        let mut finishes = vec![first(&mut session)];
+        while !exclusive && finishes.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok((false, job)) => finishes.push(job(&mut session)),
+                Ok(queued) => {
+                    next = Some(queued);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        let outcome = match session.failed.take() {
+            Some(error) => {
+                let _ = writer.rollback();
+                Err(error)
+            }
+            None => writer
+                .commit()
+                .map_err(IndexError::from)
+                .and_then(|_| reader.reload().map_err(IndexError::from)),
+        };
+        if outcome.is_err() {
+            let _ = writer.rollback();
+        }
+        for finish in finishes {
+            finish(outcome.as_ref().map(|_| ()));
+        }
+    }
+    if let Err(error) = writer.wait_merging_threads() {
+        tracing::warn!(%error, "merging threads did not finish cleanly");
+    }
+}

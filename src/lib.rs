@@ -1,0 +1,15 @@
+//! tetraglot: a translation memory for the newsroom's Armenian, Azerbaijani, Russian and
+//! English text, kept in a tantivy index and served over HTTP.
+//!
+//! Layers, each depending only on those below it:
+//! `http` → `memory` → `index` (the only module that imports tantivy), with `text`
+//! (normalisation, tokens, scoring inputs), `formats` (TMX, TSV) and `lang` beside them.
+
+pub mod config;
+pub mod formats;
+pub mod http;
+pub mod index;
+pub mod lang;
+pub mod memory;
+pub mod startup;
+pub mod text;

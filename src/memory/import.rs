@@ -1,0 +1,92 @@
+//! Bulk import: a stream of parsed units written as one commit, merged by id, with a report.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::{merge_into_session, MemoryError};
+use crate::formats::{FormatError, Item, Skip};
+use crate::index::WriteSession;
+
+/// At most this many skipped entries are listed; the rest are counted.
+const SKIP_LIST_LIMIT: usize = 10_000;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Units read from the file (taken or not).
+    pub read: u64,
+    /// Units new to the memory.
+    pub added: u64,
+    /// Units whose id was already stored (or repeated in the file): merged, not duplicated.
+    pub merged: u64,
+    /// Units or variants left out, each with its line and reason.
+    pub skipped: Vec<Skip>,
+    /// How many were left out in all (the list stops at 10,000).
+    pub skipped_total: u64,
+}
+
+/// Runs inside the writer: a malformed file fails the job, and the writer rolls back the
+/// whole import.
+pub(super) fn run(
+    session: &mut WriteSession<'_>,
+    items: impl Iterator<Item = Result<Item, FormatError>>,
+) -> Result<ImportReport, MemoryError> {
+    let mut report = ImportReport::default();
+    let mut seen = HashSet::new();
+    for item in items {
+        match item? {
+            Item::Skipped(skip) => {
+                report.skipped_total += 1;
+                if report.skipped.len() < SKIP_LIST_LIMIT {
+                    report.skipped.push(skip);
+                }
+            }
+            Item::Unit(unit) => {
+                report.read += 1;
+                let first_in_file = seen.insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
+                let created = merge_into_session(session, *unit)?;
+                if created && first_in_file {
+                    report.added += 1;
+                } else {
+                    report.merged += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+impl super::Memory {
+    /// Imports a TMX or TSV file from disk as one commit. `progress` hears the bytes read.
+    pub fn import_file(
+        &self,
+        path: &std::path::Path,
+        kind: crate::formats::FileKind,
+        progress: Option<Box<dyn Fn(u64) + Send>>,
+    ) -> Result<super::Pending<ImportReport>, MemoryError> {
+        let file = std::fs::File::open(path).map_err(FormatError::Io)?;
+        let input = ProgressReader {
+            inner: file,
+            progress,
+        };
+        let items = kind.read(std::io::BufReader::with_capacity(256 * 1024, input))?;
+        Ok(self.import(items))
+    }
+}
+
+/// Reports how far a reader has come.
+struct ProgressReader<R> {
+    inner: R,
+    progress: Option<Box<dyn Fn(u64) + Send>>,
+}
+
+impl<R: std::io::Read> std::io::Read for ProgressReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(progress) = &self.progress {
+            progress(n as u64);
+        }
+        Ok(n)
+    }
+}

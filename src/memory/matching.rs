@@ -1,0 +1,106 @@
+//! Fuzzy lookup: retrieve candidates through the index, then rescore each exactly.
+
+use std::collections::BTreeMap;
+
+use super::score::{align, match_score, similarity};
+use super::unit::Unit;
+use super::{retrieval_terms, Memory, MemoryError};
+use crate::lang::Lang;
+use crate::text::{nfc, tokenize};
+
+/// A lookup: the text, its language, the wanted target languages and the cut-offs.
+#[derive(Debug, Clone)]
+pub struct MatchQuery {
+    pub text: String,
+    pub source: Lang,
+    /// Empty: every language a unit has besides the source.
+    pub targets: Vec<Lang>,
+    pub min_score: u32,
+    pub limit: usize,
+}
+
+impl MatchQuery {
+    pub const DEFAULT_MIN_SCORE: u32 = 50;
+    pub const DEFAULT_LIMIT: usize = 5;
+    pub const MAX_LIMIT: usize = 50;
+}
+
+/// One suggestion.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub score: u32,
+    /// The unrounded similarity (0–100) behind `score`.
+    pub similarity: f32,
+    /// The matched unit's source-language text.
+    pub source_text: String,
+    /// Target texts by the tag they were stored with, only the requested languages.
+    pub targets: BTreeMap<String, String>,
+    pub unit: Unit,
+}
+
+/// How many candidates retrieval hands to rescoring: enough that a near-identical sentence
+/// lost among many sharing its common words still arrives.
+fn candidates_for(limit: usize) -> usize {
+    (limit * 8).clamp(48, 400)
+}
+
+impl Memory {
+    /// The best stored units for `query`, best first.
+    pub fn find_matches(&self, query: &MatchQuery) -> Result<Vec<Match>, MemoryError> {
+        let text = nfc(&query.text).into_owned();
+        let mut terms = Vec::new();
+        retrieval_terms(&query.source, &text, &mut terms);
+        terms.sort();
+        terms.dedup();
+        let query_tokens = tokenize(&query.source, &text);
+        let source_key = query.source.key();
+        let hits = self.index().search(&terms, candidates_for(query.limit))?;
+        let mut matches = Vec::new();
+        for (rank, hit) in hits.into_iter().enumerate() {
+            let unit: Unit = serde_json::from_slice(&hit.payload)?;
+            let Some(source) = unit.variants.get(source_key) else {
+                continue;
+            };
+            let targets: BTreeMap<String, String> = unit
+                .variants
+                .iter()
+                .filter(|(key, _)| {
+                    key.as_str() != source_key
+                        && (query.targets.is_empty()
+                            || query.targets.iter().any(|t| t.key() == key.as_str()))
+                })
+                .map(|(_, v)| (v.lang.clone(), v.text.clone()))
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let alignment = align(&tokenize(&query.source, &source.text), &query_tokens);
+            let similarity = similarity(&alignment);
+            let score = match_score(&source.text, &text, similarity);
+            if score < query.min_score {
+                continue;
+            }
+            matches.push((
+                rank,
+                Match {
+                    score,
+                    similarity,
+                    source_text: source.text.clone(),
+                    targets,
+                    unit,
+                },
+            ));
+        }
+        matches.sort_by(|(rank_a, a), (rank_b, b)| {
+            b.score
+                .cmp(&a.score)
+                .then(b.similarity.total_cmp(&a.similarity))
+                .then(rank_a.cmp(rank_b))
+        });
+        Ok(matches
+            .into_iter()
+            .map(|(_, m)| m)
+            .take(query.limit)
+            .collect())
+    }
+}

@@ -1,0 +1,289 @@
+//! The translation memory: units in, matches and exports out. Knows languages and scoring,
+//! not HTTP; stores through [`crate::index`].
+
+pub mod export;
+pub mod import;
+pub mod matching;
+pub mod score;
+pub mod seed;
+pub mod unit;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::{Future, IntoFuture};
+use std::path::Path;
+use std::pin::Pin;
+
+use tokio::sync::oneshot;
+
+use crate::formats::FormatError;
+use crate::index::{IndexDoc, IndexError, Mode, TmIndex, WriteSession};
+use crate::lang::Lang;
+use crate::text::{tokenize, TokenKind};
+use unit::Unit;
+
+pub use export::ExportFilter;
+pub use import::ImportReport;
+pub use matching::{Match, MatchQuery};
+
+/// Failures of the memory layer.
+#[derive(Debug, thiserror::Error)]
+pub enum MemoryError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error("a stored unit could not be decoded: {0}")]
+    Corrupt(#[from] serde_json::Error),
+    #[error("no unit has the id '{0}'")]
+    NotFound(String),
+    #[error("writing the output failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
+}
+
+/// A write queued on the writer thread; resolves once it is committed.
+pub struct Pending<T>(oneshot::Receiver<Result<T, MemoryError>>);
+
+impl<T> Pending<T> {
+    /// Blocks until the write is committed (for the CLI and tests).
+    pub fn wait(self) -> Result<T, MemoryError> {
+        self.0
+            .blocking_recv()
+            .unwrap_or(Err(MemoryError::Index(IndexError::WriterGone)))
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for Pending<T> {
+    type Output = Result<T, MemoryError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.0
+                .await
+                .unwrap_or(Err(MemoryError::Index(IndexError::WriterGone)))
+        })
+    }
+}
+
+/// Whether a unit given to [`Memory::add_units`] was new or merged into a stored one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Added {
+    pub id: String,
+    pub created: bool,
+}
+
+thread_local! {
+    static LANGS: RefCell<HashMap<String, Lang>> = RefCell::new(HashMap::new());
+}
+
+/// The language of a stored variant key (keys were validated when stored).
+pub(crate) fn lang_of_key(key: &str) -> Lang {
+    LANGS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(lang) = cache.get(key) {
+            return lang.clone();
+        }
+        let lang = Lang::parse(key).unwrap_or_else(|_| Lang::parse("und-Latn").expect("valid"));
+        cache.insert(key.to_string(), lang.clone());
+        lang
+    })
+}
+
+/// The characters a retrieval prefix term keeps: enough to hold a stem, so that a changed
+/// ending (`Алиев`/`Алиева`, `Ալիևը`/`Ալիևի`) still meets its stored form.
+const PREFIX_CHARS: usize = 5;
+
+/// Retrieval terms of one text: every word as `key|word`, long words also as `key>prefix`.
+pub(crate) fn retrieval_terms(lang: &Lang, text: &str, out: &mut Vec<String>) {
+    let key = lang.key();
+    for token in tokenize(lang, text) {
+        if token.kind == TokenKind::Punct {
+            continue;
+        }
+        out.push(format!("{key}|{}", token.norm));
+        if let Some((cut, _)) = token.norm.char_indices().nth(PREFIX_CHARS) {
+            out.push(format!("{key}>{}", &token.norm[..cut]));
+        }
+    }
+}
+
+/// What the index keeps of a unit.
+fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
+    let mut terms = Vec::new();
+    for (key, variant) in &unit.variants {
+        retrieval_terms(&lang_of_key(key), &variant.text, &mut terms);
+    }
+    Ok(IndexDoc {
+        id: unit.id.clone(),
+        payload: serde_json::to_vec(unit)?,
+        terms,
+        langs: unit.variants.keys().cloned().collect(),
+        document: unit.meta.document.clone(),
+    })
+}
+
+/// Writes `unit`, merged into the stored unit of the same id if there is one. Returns
+/// whether it was new.
+fn merge_into_session(session: &mut WriteSession<'_>, unit: Unit) -> Result<bool, MemoryError> {
+    match session.get(&unit.id)? {
+        Some(bytes) => {
+            let mut stored: Unit = serde_json::from_slice(&bytes)?;
+            let before = stored.clone();
+            stored.merge(unit);
+            if stored != before {
+                session.put(index_doc(&stored)?)?;
+            }
+            Ok(false)
+        }
+        None => {
+            session.put(index_doc(&unit)?)?;
+            Ok(true)
+        }
+    }
+}
+
+/// The translation memory over one data directory.
+pub struct Memory {
+    index: TmIndex,
+}
+
+impl Memory {
+    /// Opens (or creates) the memory in `dir`.
+    pub fn open(dir: &Path, mode: Mode) -> Result<Memory, MemoryError> {
+        Ok(Memory {
+            index: TmIndex::open(dir, mode)?,
+        })
+    }
+
+    /// Units in the memory (as of the last commit).
+    pub fn unit_count(&self) -> u64 {
+        self.index.num_units()
+    }
+
+    /// The language keys stored, with their unit counts.
+    pub fn languages(&self) -> Result<Vec<(String, u64)>, MemoryError> {
+        Ok(self.index.languages()?)
+    }
+
+    /// One unit by id.
+    pub fn get(&self, id: &str) -> Result<Option<Unit>, MemoryError> {
+        match self.index.get(id)? {
+            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Queues a job and hands back its outcome once committed.
+    fn write<T: Send + 'static>(
+        &self,
+        exclusive: bool,
+        job: impl FnOnce(&mut WriteSession<'_>) -> Result<T, MemoryError> + Send + 'static,
+    ) -> Pending<T> {
+        let (tx, rx) = oneshot::channel();
+        let submitted = self
+            .index
+            .writer()
+            .map_err(MemoryError::from)
+            .and_then(|writer| {
+                writer
+                    .submit(exclusive, move |session| {
+                        let result = job(session);
+                        // A job that failed may have written part of its work: nothing of its
+                        // group is committed. Refusals made before writing do not count.
+                        if let Err(error) = &result {
+                            if !matches!(error, MemoryError::NotFound(_)) {
+                                session
+                                    .fail(IndexError::Io(std::io::Error::other(error.to_string())));
+                            }
+                        }
+                        Box::new(move |commit: Result<(), &IndexError>| {
+                            let outcome = match (result, commit) {
+                                (Err(error), _) => Err(error),
+                                (Ok(_), Err(error)) => {
+                                    Err(MemoryError::NotCommitted(error.to_string()))
+                                }
+                                (Ok(value), Ok(())) => Ok(value),
+                            };
+                            let _ = tx.send(outcome);
+                        })
+                    })
+                    .map_err(MemoryError::from)
+            });
+        if let Err(error) = submitted {
+            let (tx, rx) = oneshot::channel();
+            let _ = tx.send(Err(error));
+            return Pending(rx);
+        }
+        Pending(rx)
+    }
+
+    /// Adds units, merging each into a stored unit with the same id.
+    pub fn add_units(&self, units: Vec<Unit>) -> Pending<Vec<Added>> {
+        self.write(false, move |session| {
+            units
+                .into_iter()
+                .map(|unit| {
+                    let id = unit.id.clone();
+                    merge_into_session(session, unit).map(|created| Added { id, created })
+                })
+                .collect()
+        })
+    }
+
+    /// Replaces a unit whole (creating it if absent); true when it existed.
+    pub fn replace_unit(&self, unit: Unit) -> Pending<bool> {
+        self.write(false, move |session| {
+            let existed = session.get(&unit.id)?.is_some();
+            session.put(index_doc(&unit)?)?;
+            Ok(existed)
+        })
+    }
+
+    /// Deletes a unit; `NotFound` when there is none.
+    pub fn delete_unit(&self, id: String) -> Pending<()> {
+        self.write(false, move |session| {
+            if session.get(&id)?.is_none() {
+                return Err(MemoryError::NotFound(id));
+            }
+            session.delete(&id)?;
+            Ok(())
+        })
+    }
+
+    /// Imports a stream of items as one all-or-nothing commit (see [`import`]).
+    pub fn import<I>(&self, items: I) -> Pending<ImportReport>
+    where
+        I: Iterator<Item = Result<crate::formats::Item, FormatError>> + Send + 'static,
+    {
+        self.write(true, move |session| import::run(session, items))
+    }
+
+    /// Visits every unit (for export); stop early by returning `false`.
+    pub fn for_each_unit(&self, mut visit: impl FnMut(Unit) -> bool) -> Result<(), MemoryError> {
+        let mut decode_error = None;
+        self.index
+            .for_each(|bytes| match serde_json::from_slice(&bytes) {
+                Ok(unit) => Ok(visit(unit)),
+                Err(e) => {
+                    decode_error = Some(e);
+                    Ok(false)
+                }
+            })?;
+        match decode_error {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Lets queued writes finish and stops the writer.
+    pub fn close(&mut self) {
+        self.index.close();
+    }
+
+    pub(crate) fn index(&self) -> &TmIndex {
+        &self.index
+    }
+}

@@ -1,0 +1,146 @@
+//! Translation units: up to one variant per language, with their metadata, as stored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Lang;
+use crate::text::nfc;
+
+/// A TMX `<prop>`: a typed value (TMX allows several of one type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prop {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// One language's text of a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    /// The canonical tag the variant was written with (`hy-AM`), kept for export.
+    pub lang: String,
+    /// The plain text, NFC; inline codes removed, `<hi>` text kept.
+    pub text: String,
+    /// The segment's TMX inline markup, when it had inline elements, so export gives it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Other `<tuv>` attributes (dates, ids, usage counts), verbatim.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+}
+
+impl Variant {
+    /// A plain-text variant: NFC applied, nothing else.
+    pub fn plain(lang: &Lang, text: &str) -> Variant {
+        Variant {
+            lang: lang.tag().to_string(),
+            text: nfc(text).into_owned(),
+            markup: None,
+            props: Vec::new(),
+            notes: Vec::new(),
+            attrs: BTreeMap::new(),
+        }
+    }
+}
+
+/// What is known about a unit besides its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// The article or document the sentence comes from (TMX prop `x-document`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// The outlet that published it (TMX prop `x-outlet`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Who wrote the unit (TMX `creationid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// RFC 3339 creation time (TMX `creationdate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// RFC 3339 time of the last change (TMX `changedate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Prop>,
+    /// Other `<tu>` attributes (`changeid`, `usagecount`, `srclang` …), verbatim.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+}
+
+impl Meta {
+    /// Fills what `self` lacks from `older`: used when a unit is merged into a stored one.
+    pub fn merge_from(&mut self, older: Meta) {
+        fn keep(mine: &mut Option<String>, theirs: Option<String>) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        keep(&mut self.document, older.document);
+        keep(&mut self.outlet, older.outlet);
+        keep(&mut self.author, older.author);
+        // The first creation date wins; the change date is the newer one.
+        if older.created.is_some() {
+            self.created = older.created;
+        }
+        keep(&mut self.changed, older.changed);
+        for note in older.notes {
+            if !self.notes.contains(&note) {
+                self.notes.push(note);
+            }
+        }
+        for prop in older.props {
+            if !self.props.contains(&prop) {
+                self.props.push(prop);
+            }
+        }
+        for (k, v) in older.attrs {
+            self.attrs.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// A translation unit. Stored once; any variant can be a lookup's source, any other its target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    /// Variants by matching key (`hy`, `az-Cyrl`); see [`Lang::key`].
+    pub variants: BTreeMap<String, Variant>,
+    #[serde(default)]
+    pub meta: Meta,
+}
+
+impl Unit {
+    /// A stable id derived from the unit's texts, for units that arrive without one: the same
+    /// content imported twice gets the same id, so it is merged, not duplicated.
+    pub fn content_id(variants: &BTreeMap<String, Variant>) -> String {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (key, variant) in variants {
+            hasher.update(key.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(crate::text::fold_whitespace(&variant.text).as_bytes());
+            hasher.update(&[0]);
+        }
+        format!("h{:032x}", hasher.digest128())
+    }
+
+    /// Folds `newer` into `self` (the stored unit): newer variants replace older ones of the
+    /// same language, languages only the older one has are kept, metadata is united.
+    pub fn merge(&mut self, newer: Unit) {
+        for (key, variant) in newer.variants {
+            self.variants.insert(key, variant);
+        }
+        let mut meta = newer.meta;
+        meta.merge_from(std::mem::take(&mut self.meta));
+        self.meta = meta;
+    }
+}

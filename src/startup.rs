@@ -1,0 +1,126 @@
+//! Binds the listener, opens the memory and builds the server; records the real port.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Config;
+use crate::http::{self, AppState};
+use crate::index::Mode;
+use crate::memory::{Memory, MemoryError};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the memory in {dir}: {source}")]
+    Memory { dir: String, source: MemoryError },
+}
+
+/// A bound, not yet running, service.
+pub struct Application {
+    server: Server,
+    host: String,
+    port: u16,
+    memory: Arc<Memory>,
+    config: Config,
+}
+
+impl Application {
+    /// Opens the memory and binds `config.listen` (port 0 picks a free port).
+    pub fn build(config: Config) -> Result<Application, StartupError> {
+        let memory = Memory::open(
+            &config.data_dir,
+            Mode::ReadWrite {
+                heap_bytes: config.writer_heap_bytes,
+            },
+        )
+        .map_err(|source| StartupError::Memory {
+            dir: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let memory = Arc::new(memory);
+        let listener = TcpListener::bind(&config.listen).map_err(|source| StartupError::Bind {
+            addr: config.listen.clone(),
+            source,
+        })?;
+        let local = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.listen.clone(),
+            source,
+        })?;
+        let state = web::Data::new(AppState {
+            memory: memory.clone(),
+            spool_dir: config.data_dir.join("incoming"),
+            max_body_bytes: config.max_body_bytes,
+            api_key: config.api_key.clone(),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .configure(http::configure(state.clone()))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: config.listen.clone(),
+            source,
+        })?
+        .run();
+        Ok(Application {
+            server,
+            host: local.ip().to_string(),
+            port: local.port(),
+            memory,
+            config,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://HOST:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}:{}", self.host, self.port)
+    }
+
+    pub fn memory(&self) -> Arc<Memory> {
+        self.memory.clone()
+    }
+
+    /// Imports the seed directory on a thread of its own, while the server answers.
+    pub fn seed_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
+        let seed_dir = self.config.seed_dir.clone()?;
+        let data_dir = self.config.data_dir.clone();
+        let memory = self.memory.clone();
+        Some(std::thread::spawn(
+            move || match crate::memory::seed::seed_from_dir(&memory, &seed_dir, &data_dir) {
+                Ok(reports) => {
+                    for (path, report) in reports {
+                        tracing::info!(
+                            file = %path.display(),
+                            read = report.read,
+                            added = report.added,
+                            merged = report.merged,
+                            skipped = report.skipped_total,
+                            "seed file imported"
+                        );
+                    }
+                }
+                Err(error) => tracing::error!(%error, "seeding stopped"),
+            },
+        ))
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

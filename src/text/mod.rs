@@ -1,0 +1,8 @@
+//! Text handling that knows languages but not storage: normalisation for matching and the
+//! word/number/punctuation tokens that retrieval and scoring work on.
+
+pub mod normalize;
+pub mod tokens;
+
+pub use normalize::{fold_whitespace, nfc, same_text};
+pub use tokens::{tokenize, Token, TokenKind};

@@ -1,0 +1,152 @@
+//! Normalisation for matching: NFC, language-aware lower-casing and the foldings that make
+//! spelling variants of one text compare equal. Stored text is never passed through here.
+
+use std::borrow::Cow;
+
+use icu_casemap::CaseMapperBorrowed;
+use icu_locale_core::{langid, LanguageIdentifier};
+use icu_normalizer::ComposingNormalizerBorrowed;
+
+use crate::lang::Lang;
+
+/// Canonical composition (NFC); borrowed when the text already is NFC.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    ComposingNormalizerBorrowed::new_nfc().normalize(text)
+}
+
+/// Whether a character separates words: every Unicode space, including no-break and thin
+/// spaces, which news text uses inside numbers and before `:`/`»`.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// NFC, runs of any whitespace as one ASCII space, no leading or trailing space.
+pub fn fold_whitespace(text: &str) -> String {
+    let composed = nfc(text);
+    let mut out = String::with_capacity(composed.len());
+    for piece in composed.split(is_space).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+/// True when two texts are the same after NFC and whitespace folding: the only case that
+/// scores 100.
+pub fn same_text(a: &str, b: &str) -> bool {
+    fold_whitespace(a) == fold_whitespace(b)
+}
+
+/// The case rules a language needs: Turkic languages map `I`→`ı` and `İ`→`i`.
+fn case_locale(lang: &Lang) -> Option<LanguageIdentifier> {
+    match lang.language() {
+        "az" | "tr" | "crh" | "tt" | "ba" | "kk" => Some(langid!("tr")),
+        "lt" => Some(langid!("lt")),
+        _ => None,
+    }
+}
+
+/// Lower-cases a word by the rules of its language (ICU4X, so `IĞDIR` → `ığdır` in az).
+pub fn lowercase<'a>(lang: &Lang, word: &'a str) -> Cow<'a, str> {
+    match case_locale(lang) {
+        Some(locale) => CaseMapperBorrowed::new().lowercase_to_string(word, &locale),
+        None if word.is_ascii() => {
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(word.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            }
+        }
+        None => CaseMapperBorrowed::new().lowercase_to_string(word, &LanguageIdentifier::UNKNOWN),
+    }
+}
+
+/// Armenian emphasis (`՛`), exclamation (`՜`) and question (`՞`) marks sit inside the word
+/// they qualify; they are dropped for matching.
+pub fn is_armenian_word_mark(c: char) -> bool {
+    matches!(c, '\u{055B}' | '\u{055C}' | '\u{055E}')
+}
+
+/// Characters that vanish for matching wherever they are: soft hyphen and zero-width marks.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Folds one word (already cut from the text) into its matching form.
+pub fn fold_word(lang: &Lang, word: &str) -> String {
+    let lower = lowercase(lang, word);
+    let armenian = lang.language() == "hy";
+    let yo = matches!(lang.language(), "ru" | "be");
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            c if is_invisible(c) => {}
+            c if armenian && is_armenian_word_mark(c) => {}
+            '\u{0587}' if armenian => out.push_str("եւ"),
+            'ё' if yo => out.push('е'),
+            c => out.push(fold_apostrophe(c)),
+        }
+    }
+    out
+}
+
+/// Apostrophe variants (`’ ʼ ‘ ´ \``) as ASCII `'`.
+pub fn fold_apostrophe(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02B9}' | '\u{00B4}' | '`' | '\u{2032}' => '\'',
+        c => c,
+    }
+}
+
+/// Folds one punctuation character: quote, dash and full-stop variants become one form.
+pub fn fold_punct(c: char) -> char {
+    match c {
+        '«' | '»' | '“' | '”' | '„' | '‟' | '″' | '〝' | '〞' | '‹' | '›' => '"',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' => '-',
+        '։' => ':',
+        '․' => '.',
+        c => fold_apostrophe(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(tag: &str) -> Lang {
+        Lang::parse(tag).unwrap()
+    }
+
+    #[test]
+    fn azerbaijani_dotted_and_dotless_i() {
+        assert_eq!(fold_word(&lang("az"), "IĞDIR"), "ığdır");
+        assert_eq!(fold_word(&lang("az"), "İSTANBUL"), "istanbul");
+        assert_eq!(fold_word(&lang("az"), "İlham"), "ilham");
+        // English keeps the ordinary mapping.
+        assert_eq!(fold_word(&lang("en"), "ISTANBUL"), "istanbul");
+    }
+
+    #[test]
+    fn armenian_marks_and_ligature() {
+        let hy = lang("hy");
+        assert_eq!(fold_word(&hy, "Երևան"), fold_word(&hy, "Երեւան"));
+        assert_eq!(fold_word(&hy, "ինչո՞ւ"), "ինչու");
+        assert_eq!(fold_word(&hy, "Ալիևը"), "ալիեւը");
+    }
+
+    #[test]
+    fn russian_yo() {
+        assert_eq!(fold_word(&lang("ru"), "Ещё"), "еще");
+    }
+
+    #[test]
+    fn whitespace_and_nfc() {
+        assert!(same_text("Caf\u{65}\u{301}  ok\u{a0}", "Café ok"));
+        assert!(!same_text("Café ok", "cafe ok"));
+    }
+}
