@@ -9,6 +9,7 @@ pub mod config;
 pub mod formats;
 pub mod http;
 pub mod index;
+pub mod l10n;
 pub mod lang;
 pub mod memory;
 pub mod startup;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use crate::lang::Lang;
 use crate::memory::unit::{Meta, Prop, Unit, Variant};
 
@@ -82,7 +82,7 @@ impl From<Unit> for UnitOut {
 pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
     let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
         ApiError::unprocessable(
-            "invalid_date",
+            ErrorCode::InvalidDate,
             format!("meta.{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
         )
     })?;
@@ -111,14 +111,14 @@ pub fn now_utc() -> String {
 pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
     if text.trim().is_empty() {
         return Err(ApiError::unprocessable(
-            "empty_text",
+            ErrorCode::EmptyText,
             format!("{what} is empty; send the sentence to store or match"),
         ));
     }
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(ApiError::unprocessable(
-            "text_too_long",
+            ErrorCode::TextTooLong,
             format!("{what} has {chars} characters; the limit is {MAX_TEXT_CHARS} (send one sentence or paragraph)"),
         ));
     }
@@ -128,7 +128,7 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
 fn check_id(id: &str) -> Result<(), ApiError> {
     if id.trim().is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
         return Err(ApiError::unprocessable(
-            "invalid_id",
+            ErrorCode::InvalidId,
             "a unit id must be 1–256 bytes without control characters",
         ));
     }
@@ -163,7 +163,7 @@ impl UnitIn {
     pub fn into_unit(self, path_id: Option<&str>) -> Result<Unit, ApiError> {
         if self.variants.is_empty() {
             return Err(ApiError::unprocessable(
-                "no_variants",
+                ErrorCode::NoVariants,
                 "a unit needs at least one variant, e.g. {\"variants\":{\"en\":\"…\",\"hy\":\"…\"}}",
             ));
         }
@@ -176,7 +176,7 @@ impl UnitIn {
                 .is_some()
             {
                 return Err(ApiError::unprocessable(
-                    "duplicate_language",
+                    ErrorCode::DuplicateLanguage,
                     format!("two variants are in language '{}'; keep one", lang.key()),
                 ));
             }
@@ -189,7 +189,7 @@ impl UnitIn {
             (Some(path), Some(body)) if path != body => {
                 return Err(ApiError::new(
                     actix_web::http::StatusCode::CONFLICT,
-                    "id_mismatch",
+                    ErrorCode::IdMismatch,
                     format!("the body's id '{body}' differs from the URL's '{path}'; drop it or make them equal"),
                 ))
             }

@@ -12,11 +12,68 @@ use crate::index::IndexError;
 use crate::lang::LangError;
 use crate::memory::MemoryError;
 
+macro_rules! error_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// Every error code the API can answer with; stable, part of the API.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant),*
+        }
+
+        impl ErrorCode {
+            /// All codes, for documentation and for checking that each has a message in
+            /// every locale.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code as it appears in error bodies.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code),*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    DuplicateLanguage => "duplicate_language",
+    EmptyText => "empty_text",
+    IdMismatch => "id_mismatch",
+    Internal => "internal",
+    InvalidDate => "invalid_date",
+    InvalidId => "invalid_id",
+    InvalidJson => "invalid_json",
+    InvalidLanguage => "invalid_language",
+    InvalidLimit => "invalid_limit",
+    InvalidMinScore => "invalid_min_score",
+    InvalidParameter => "invalid_parameter",
+    InvalidPath => "invalid_path",
+    InvalidRequest => "invalid_request",
+    MalformedFile => "malformed_file",
+    MalformedTmx => "malformed_tmx",
+    MalformedTsv => "malformed_tsv",
+    MethodNotAllowed => "method_not_allowed",
+    NoUnits => "no_units",
+    NoVariants => "no_variants",
+    NotCommitted => "not_committed",
+    PayloadTooLarge => "payload_too_large",
+    RouteNotFound => "route_not_found",
+    StorageError => "storage_error",
+    TextTooLong => "text_too_long",
+    TooManyUnits => "too_many_units",
+    Unauthorized => "unauthorized",
+    Unavailable => "unavailable",
+    UnitNotFound => "unit_not_found",
+    UnknownLanguage => "unknown_language",
+    UnreadableBody => "unreadable_body",
+    UnsupportedMediaType => "unsupported_media_type",
+}
+
 /// An error as the API reports it.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub line: Option<u64>,
 }
@@ -35,7 +92,7 @@ struct Inner<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -44,34 +101,38 @@ impl ApiError {
         }
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, code, message)
     }
 
     pub fn too_large(limit: usize) -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             format!("the request body is larger than the limit of {limit} bytes; split the file or raise --max-body-bytes"),
         )
     }
 
     pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            message,
+        )
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        write!(f, "{}: {}", self.code.as_str(), self.message)
     }
 }
 
@@ -83,7 +144,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         HttpResponse::build(self.status).json(Body {
             error: Inner {
-                code: self.code,
+                code: self.code.as_str(),
                 message: &self.message,
                 line: self.line,
             },
@@ -94,8 +155,12 @@ impl ResponseError for ApiError {
 impl From<LangError> for ApiError {
     fn from(error: LangError) -> ApiError {
         match error {
-            LangError::Invalid(_) => ApiError::bad_request("invalid_language", error.to_string()),
-            LangError::Unknown(_) => ApiError::unprocessable("unknown_language", error.to_string()),
+            LangError::Invalid(_) => {
+                ApiError::bad_request(ErrorCode::InvalidLanguage, error.to_string())
+            }
+            LangError::Unknown(_) => {
+                ApiError::unprocessable(ErrorCode::UnknownLanguage, error.to_string())
+            }
         }
     }
 }
@@ -105,12 +170,12 @@ impl From<IndexError> for ApiError {
         match error {
             IndexError::ReadOnly | IndexError::WriterGone | IndexError::Locked(_) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
+                ErrorCode::Unavailable,
                 format!("{error}; try again later"),
             ),
             IndexError::Tantivy(_) | IndexError::Io(_) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "storage_error",
+                ErrorCode::StorageError,
                 format!("{error}; nothing was changed, try again"),
             ),
         }
@@ -118,7 +183,7 @@ impl From<IndexError> for ApiError {
 }
 
 /// Maps a format error; `format` names the file type in the code (`malformed_tmx`).
-pub fn format_error(error: FormatError, malformed_code: &'static str) -> ApiError {
+pub fn format_error(error: FormatError, malformed_code: ErrorCode) -> ApiError {
     match error {
         FormatError::Malformed { line, message } => ApiError {
             line: Some(line),
@@ -131,7 +196,7 @@ pub fn format_error(error: FormatError, malformed_code: &'static str) -> ApiErro
         },
         FormatError::TooLarge { limit } => ApiError::too_large(limit as usize),
         FormatError::Io(e) => ApiError::bad_request(
-            "unreadable_body",
+            ErrorCode::UnreadableBody,
             format!("the body could not be read: {e}"),
         ),
     }
@@ -141,18 +206,19 @@ impl From<MemoryError> for ApiError {
     fn from(error: MemoryError) -> ApiError {
         match error {
             MemoryError::Index(e) => e.into(),
-            MemoryError::Format(e) => format_error(e, "malformed_file"),
-            MemoryError::NotFound(id) => {
-                ApiError::not_found("unit_not_found", format!("no unit has the id '{id}'"))
-            }
+            MemoryError::Format(e) => format_error(e, ErrorCode::MalformedFile),
+            MemoryError::NotFound(id) => ApiError::not_found(
+                ErrorCode::UnitNotFound,
+                format!("no unit has the id '{id}'"),
+            ),
             MemoryError::NotCommitted(message) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "not_committed",
+                ErrorCode::NotCommitted,
                 format!("the write was not committed ({message}); nothing was changed, try again"),
             ),
             MemoryError::Io(e) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "storage_error",
+                ErrorCode::StorageError,
                 format!("reading or writing failed: {e}; try again"),
             ),
             MemoryError::Corrupt(e) => {
@@ -166,7 +232,7 @@ impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> ApiError {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "the server is shutting down; try again",
         )
     }
@@ -179,18 +245,19 @@ pub fn json_error(error: actix_web::error::JsonPayloadError, limit: usize) -> Ap
         E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::too_large(limit),
         E::ContentType => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as JSON with Content-Type: application/json",
         ),
         E::Deserialize(e) if e.is_data() => ApiError::bad_request(
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             format!("the JSON does not have the expected shape: {e}"),
         ),
-        E::Deserialize(e) => {
-            ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}"))
-        }
+        E::Deserialize(e) => ApiError::bad_request(
+            ErrorCode::InvalidJson,
+            format!("the body is not valid JSON: {e}"),
+        ),
         other => ApiError::bad_request(
-            "unreadable_body",
+            ErrorCode::UnreadableBody,
             format!("the body could not be read: {other}"),
         ),
     }
@@ -199,7 +266,7 @@ pub fn json_error(error: actix_web::error::JsonPayloadError, limit: usize) -> Ap
 /// Query strings that do not parse.
 pub fn query_error(error: actix_web::error::QueryPayloadError) -> ApiError {
     ApiError::bad_request(
-        "invalid_parameter",
+        ErrorCode::InvalidParameter,
         format!("a query parameter is invalid: {error}"),
     )
 }

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use super::AppState;
 use crate::lang::Lang;
 use crate::memory::{Match, MatchQuery};
@@ -21,14 +21,14 @@ impl MatchIn {
         let min_score = self.min_score.unwrap_or(MatchQuery::DEFAULT_MIN_SCORE);
         if min_score > 101 {
             return Err(ApiError::unprocessable(
-                "invalid_min_score",
+                ErrorCode::InvalidMinScore,
                 "min_score is a percentage: 0 to 101",
             ));
         }
         let limit = self.limit.unwrap_or(MatchQuery::DEFAULT_LIMIT);
         if limit == 0 || limit > MatchQuery::MAX_LIMIT {
             return Err(ApiError::unprocessable(
-                "invalid_limit",
+                ErrorCode::InvalidLimit,
                 format!("limit must be 1 to {}", MatchQuery::MAX_LIMIT),
             ));
         }

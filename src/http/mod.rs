@@ -18,7 +18,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use crate::memory::Memory;
-use error::ApiError;
+use error::{ApiError, ErrorCode};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -43,8 +43,11 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()),
             )
             .app_data(web::PathConfig::default().error_handler(|e, _| {
-                ApiError::bad_request("invalid_path", format!("the URL path is invalid: {e}"))
-                    .into()
+                ApiError::bad_request(
+                    ErrorCode::InvalidPath,
+                    format!("the URL path is invalid: {e}"),
+                )
+                .into()
             }))
             .route("/health", web::get().to(health))
             .service(
@@ -81,7 +84,7 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
     {
         return Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             format!(
                 "{} is not allowed on {path}; see the README for the methods of each endpoint",
                 req.method()
@@ -89,7 +92,7 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
         ));
     }
     Err(ApiError::not_found(
-        "route_not_found",
+        ErrorCode::RouteNotFound,
         format!("there is no endpoint at {path}; see the README"),
     ))
 }
@@ -112,7 +115,7 @@ async fn require_api_key(
         if given != Some(expected.as_str()) {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "send the API key as 'Authorization: Bearer <key>'",
             )
             .into());

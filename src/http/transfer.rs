@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use super::error::{format_error, ApiError};
+use super::error::{format_error, ApiError, ErrorCode};
 use super::AppState;
 use crate::formats::FileKind;
 use crate::lang::Lang;
@@ -30,7 +30,7 @@ async fn spool(
     let spool_error = |e: std::io::Error| {
         ApiError::new(
             actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-            "storage_error",
+            ErrorCode::StorageError,
             format!("the upload could not be stored: {e}; try again"),
         )
     };
@@ -42,7 +42,7 @@ async fn spool(
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
             ApiError::bad_request(
-                "unreadable_body",
+                ErrorCode::UnreadableBody,
                 format!("the body could not be read: {e}"),
             )
         })?;
@@ -68,7 +68,7 @@ pub async fn import(
         .ok_or_else(|| {
             ApiError::new(
                 actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 format!(
                     "Content-Type {} is not importable; send TMX as application/x-tmx+xml (or application/xml, text/xml) or TSV as text/tab-separated-values",
                     media.as_deref().unwrap_or("(none)")
@@ -85,8 +85,8 @@ pub async fn import(
     }
     let path = spool(payload, &state).await?;
     let malformed = match kind {
-        FileKind::Tmx => "malformed_tmx",
-        FileKind::Tsv => "malformed_tsv",
+        FileKind::Tmx => ErrorCode::MalformedTmx,
+        FileKind::Tsv => ErrorCode::MalformedTsv,
     };
     let memory = state.memory.clone();
     let spooled = path.to_path_buf();
@@ -209,7 +209,7 @@ pub async fn export(
             move |out| memory.export_tsv(out, &filter).map(drop),
         )),
         other => Err(ApiError::bad_request(
-            "invalid_parameter",
+            ErrorCode::InvalidParameter,
             format!("format '{other}' is not supported; use tmx or tsv"),
         )),
     }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::dto::{now_utc, UnitIn, UnitOut, UnitsIn};
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use super::AppState;
 
 /// The most units one `POST /v1/units` may carry.
@@ -17,13 +17,13 @@ pub async fn create(
     let body = body.into_inner();
     if body.units.is_empty() {
         return Err(ApiError::unprocessable(
-            "no_units",
+            ErrorCode::NoUnits,
             "send at least one unit: {\"units\":[{\"variants\":{\"en\":\"…\"}}]}",
         ));
     }
     if body.units.len() > MAX_UNITS_PER_REQUEST {
         return Err(ApiError::unprocessable(
-            "too_many_units",
+            ErrorCode::TooManyUnits,
             format!("send at most {MAX_UNITS_PER_REQUEST} units per request, or use /v1/import"),
         ));
     }
@@ -53,7 +53,7 @@ pub async fn get(
     match web::block(move || memory.get(&lookup_id)).await?? {
         Some(unit) => Ok(HttpResponse::Ok().json(UnitOut::from(unit))),
         None => Err(ApiError::not_found(
-            "unit_not_found",
+            ErrorCode::UnitNotFound,
             format!("no unit has the id '{id}'"),
         )),
     }

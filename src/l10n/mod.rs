@@ -1,0 +1,1 @@
+//! Localised UI strings through Project Fluent (`locales/{en,hy,az,ru}/*.ftl`).
