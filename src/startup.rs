@@ -91,6 +91,11 @@ impl Application {
         format!("http://{}:{}", self.host, self.port)
     }
 
+    /// A handle that stops the server (tests, embedding).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub fn memory(&self) -> Arc<Memory> {
         self.memory.clone()
     }

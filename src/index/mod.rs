@@ -61,7 +61,8 @@ pub struct Hit {
 pub struct TmIndex {
     fields: Fields,
     reader: IndexReader,
-    writer: Option<Writer>,
+    /// `None` when read-only, or once closed.
+    writer: std::sync::Mutex<Option<Writer>>,
 }
 
 /// How the index is opened.
@@ -119,7 +120,7 @@ impl TmIndex {
         Ok(TmIndex {
             fields,
             reader,
-            writer,
+            writer: std::sync::Mutex::new(writer),
         })
     }
 
@@ -215,14 +216,24 @@ impl TmIndex {
         Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
     }
 
-    /// The writer, when the index was opened for writing.
-    pub fn writer(&self) -> Result<&Writer, IndexError> {
-        self.writer.as_ref().ok_or(IndexError::ReadOnly)
+    /// Queues a write job on the writer thread (see [`Writer::submit`]).
+    pub fn submit(
+        &self,
+        exclusive: bool,
+        job: impl FnOnce(&mut WriteSession<'_>) -> writer::Finish + Send + 'static,
+    ) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer
+            .as_ref()
+            .ok_or(IndexError::WriterGone)?
+            .submit(exclusive, job)
     }
 
-    /// Stops the writer thread after the writes already queued.
-    pub fn close(&mut self) {
-        if let Some(writer) = self.writer.take() {
+    /// Lets the queued writes finish, stops the writer thread and frees the directory's
+    /// lock. Later writes fail with [`IndexError::WriterGone`].
+    pub fn close(&self) {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(writer) = writer {
             writer.stop();
         }
     }

@@ -185,33 +185,25 @@ impl Memory {
         let (tx, rx) = oneshot::channel();
         let submitted = self
             .index
-            .writer()
-            .map_err(MemoryError::from)
-            .and_then(|writer| {
-                writer
-                    .submit(exclusive, move |session| {
-                        let result = job(session);
-                        // A job that failed may have written part of its work: nothing of its
-                        // group is committed. Refusals made before writing do not count.
-                        if let Err(error) = &result {
-                            if !matches!(error, MemoryError::NotFound(_)) {
-                                session
-                                    .fail(IndexError::Io(std::io::Error::other(error.to_string())));
-                            }
-                        }
-                        Box::new(move |commit: Result<(), &IndexError>| {
-                            let outcome = match (result, commit) {
-                                (Err(error), _) => Err(error),
-                                (Ok(_), Err(error)) => {
-                                    Err(MemoryError::NotCommitted(error.to_string()))
-                                }
-                                (Ok(value), Ok(())) => Ok(value),
-                            };
-                            let _ = tx.send(outcome);
-                        })
-                    })
-                    .map_err(MemoryError::from)
-            });
+            .submit(exclusive, move |session| {
+                let result = job(session);
+                // A job that failed may have written part of its work: nothing of its group
+                // is committed. Refusals made before writing do not count.
+                if let Err(error) = &result {
+                    if !matches!(error, MemoryError::NotFound(_)) {
+                        session.fail(IndexError::Io(std::io::Error::other(error.to_string())));
+                    }
+                }
+                Box::new(move |commit: Result<(), &IndexError>| {
+                    let outcome = match (result, commit) {
+                        (Err(error), _) => Err(error),
+                        (Ok(_), Err(error)) => Err(MemoryError::NotCommitted(error.to_string())),
+                        (Ok(value), Ok(())) => Ok(value),
+                    };
+                    let _ = tx.send(outcome);
+                })
+            })
+            .map_err(MemoryError::from);
         if let Err(error) = submitted {
             let (tx, rx) = oneshot::channel();
             let _ = tx.send(Err(error));

@@ -1,0 +1,214 @@
+//! Test support: the real server on port 0 over a temp data dir, and a small HTTP client.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tetraglot::config::Config;
+use tetraglot::startup::Application;
+
+/// A running server; stops when dropped.
+pub struct TestServer {
+    pub url: String,
+    pub data_dir: PathBuf,
+    handle: Option<actix_web::dev::ServerHandle>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Starts the real application on a random port; `tune` adjusts the configuration.
+pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static) -> TestServer {
+    let mut config = Config::for_data_dir(data_dir);
+    tune(&mut config);
+    let (tx, rx) = mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = Application::build(config).expect("the application starts");
+            let seeding = app.seed_in_background();
+            tx.send((app.url(), app.handle())).unwrap();
+            app.run_until_stopped().await.unwrap();
+            if let Some(seeding) = seeding {
+                seeding.join().unwrap();
+            }
+        })
+    });
+    let (url, handle) = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("server started");
+    TestServer {
+        url,
+        data_dir: data_dir.to_path_buf(),
+        handle: Some(handle),
+        thread: Some(thread),
+    }
+}
+
+impl TestServer {
+    /// Stops the server and waits until its memory is closed (the data dir is free again).
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            futures_lite_block_on(handle.stop(true));
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().unwrap();
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        call(ureq::get(&format!("{}{path}", self.url)), None)
+    }
+
+    pub fn delete(&self, path: &str) -> Response {
+        call(ureq::delete(&format!("{}{path}", self.url)), None)
+    }
+
+    pub fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            body.to_string().as_bytes(),
+        )
+    }
+
+    pub fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.send("PUT", path, "application/json", body.to_string().as_bytes())
+    }
+
+    pub fn send(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Response {
+        let request =
+            ureq::request(method, &format!("{}{path}", self.url)).set("Content-Type", content_type);
+        call(request, Some(body))
+    }
+
+    /// Waits until `/health` reports at least `units` units (seeding runs in the background).
+    pub fn wait_for_units(&self, units: u64) {
+        for _ in 0..600 {
+            if self.get("/health").json()["units"].as_u64().unwrap_or(0) >= units {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the memory never reached {units} units");
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Runs a future to completion on a throwaway runtime (the server stop handle).
+fn futures_lite_block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// An HTTP answer: status, headers we look at, and body.
+pub struct Response {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}), status {}: {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("UTF-8 body")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts the status and the error code of an error body.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let body = self.json();
+        assert_eq!(body["error"]["code"], code, "{body}");
+        let message = body["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            message.len() > 10,
+            "an error message says what to fix: {body}"
+        );
+    }
+}
+
+fn call(request: ureq::Request, body: Option<&[u8]>) -> Response {
+    let result = match body {
+        Some(body) => request.send_bytes(body),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = response.status();
+    let content_type = response.content_type().to_string();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .filter_map(|name| {
+            response
+                .header(&name)
+                .map(|v| (name.clone(), v.to_string()))
+        })
+        .collect();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+    Response {
+        status,
+        content_type,
+        headers,
+        body,
+    }
+}
+
+/// The project's seed memories.
+pub fn seed_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("memories")
+}
+
+/// `../shared/data/NAME` when present; otherwise prints why the caller skips.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(name);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (it is the founders' shared data, not part of a clone)",
+            path.display()
+        );
+        None
+    }
+}

@@ -1,0 +1,455 @@
+//! The translation-memory core over HTTP: import, match in every direction, export,
+//! restart, and the errors of bad input.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{seed_dir, spawn_in, TestServer};
+use serde_json::{json, Value};
+use tetraglot::formats::{tmx::TmxReader, Item};
+use tetraglot::memory::unit::Unit;
+
+const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
+
+fn read_tmx(bytes: &[u8]) -> Vec<Unit> {
+    TmxReader::new(bytes)
+        .map(|item| match item.expect("well-formed TMX") {
+            Item::Unit(unit) => *unit,
+            Item::Skipped(skip) => panic!("skipped: {skip:?}"),
+        })
+        .collect()
+}
+
+fn seed_units() -> Vec<Unit> {
+    let mut files: Vec<_> = std::fs::read_dir(seed_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tmx"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|p| read_tmx(&std::fs::read(p).unwrap()))
+        .collect()
+}
+
+fn import_seeds(server: &TestServer) -> Value {
+    let mut total = json!({"read": 0, "added": 0, "merged": 0});
+    let mut files: Vec<_> = std::fs::read_dir(seed_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tmx"))
+        .collect();
+    files.sort();
+    for file in files {
+        let response = server.send(
+            "POST",
+            "/v1/import",
+            "application/x-tmx+xml",
+            &std::fs::read(&file).unwrap(),
+        );
+        assert_eq!(response.status, 200, "{}", response.text());
+        let report = response.json();
+        assert_eq!(report["skipped"], json!([]), "{}", file.display());
+        for key in ["read", "added", "merged"] {
+            total[key] = json!(total[key].as_u64().unwrap() + report[key].as_u64().unwrap());
+        }
+    }
+    total
+}
+
+/// Replaces the longest word of `text` (by chars) with `other`: a one-word change.
+pub fn change_one_word(text: &str, other: &str) -> String {
+    let longest = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .max_by_key(|w| w.chars().count())
+        .unwrap();
+    text.replacen(longest, other, 1)
+}
+
+fn longest_word(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .max_by_key(|w| w.chars().count())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn import_match_in_all_twelve_directions_and_export_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let units = seed_units();
+    let report = import_seeds(&server);
+    assert_eq!(report["read"], units.len() as u64);
+    assert_eq!(report["added"], units.len() as u64);
+    assert_eq!(server.get("/health").json()["units"], units.len() as u64);
+
+    // Every direction: a stored sentence with one word swapped for a word of another
+    // sentence finds its unit first, with a high score and the requested target.
+    let mut checked = 0;
+    for (i, unit) in units.iter().enumerate() {
+        let neighbour = &units[(i + 7) % units.len()];
+        for source in LANGS {
+            for target in LANGS.iter().filter(|t| **t != source) {
+                let stored = &unit.variants[source].text;
+                let other = longest_word(&neighbour.variants[source].text);
+                let query = change_one_word(stored, &other);
+                let response = server.post_json(
+                    "/v1/match",
+                    &json!({"text": query, "source": source, "targets": [target], "limit": 3}),
+                );
+                assert_eq!(response.status, 200, "{}", response.text());
+                let body = response.json();
+                let best = &body["matches"][0];
+                assert_eq!(
+                    best["unit_id"],
+                    unit.id.as_str(),
+                    "{source}→{target}: {query}\n{body:#}"
+                );
+                assert_eq!(best["source_text"], stored.as_str());
+                assert_eq!(
+                    best["targets"][target],
+                    unit.variants[*target].text.as_str()
+                );
+                let score = best["score"].as_u64().unwrap();
+                assert!((60..100).contains(&score), "{score} for {query}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, units.len() * 12);
+
+    // Export gives back every unit whole: texts, inline codes, props, notes, dates.
+    let exported = server.get("/v1/export?format=tmx");
+    assert_eq!(exported.status, 200);
+    assert!(
+        exported.content_type.contains("tmx"),
+        "{}",
+        exported.content_type
+    );
+    let back: BTreeMap<String, Unit> = read_tmx(&exported.body)
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    assert_eq!(back.len(), units.len());
+    for unit in &units {
+        assert_eq!(&back[&unit.id], unit);
+    }
+    assert!(
+        units.iter().any(|u| u.variants["en"].markup.is_some()),
+        "the seeds exercise inline codes"
+    );
+
+    // A language filter keeps those languages only.
+    let pair = read_tmx(&server.get("/v1/export?langs=en,hy").body);
+    assert_eq!(pair.len(), units.len());
+    assert!(pair
+        .iter()
+        .all(|u| u.variants.keys().map(String::as_str).collect::<Vec<_>>() == ["en", "hy"]));
+}
+
+#[test]
+fn reimport_merges_instead_of_duplicating() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let first = import_seeds(&server);
+    let second = import_seeds(&server);
+    assert_eq!(second["added"], 0);
+    assert_eq!(second["merged"], first["read"]);
+    assert_eq!(server.get("/health").json()["units"], first["read"]);
+
+    // Units without ids get content ids: the same content twice is one unit.
+    let tsv = "en\thy\nGood morning.\tԲարի լույս։\nGood morning.\tԲարի լույս։\n";
+    let report = server
+        .send(
+            "POST",
+            "/v1/import",
+            "text/tab-separated-values",
+            tsv.as_bytes(),
+        )
+        .json();
+    assert_eq!(
+        (report["read"].as_u64(), report["added"].as_u64()),
+        (Some(2), Some(1))
+    );
+}
+
+#[test]
+fn units_are_created_read_replaced_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let created = server.post_json(
+        "/v1/units",
+        &json!({"units": [{
+            "id": "u1",
+            "variants": {"en": "The bridge opens on Monday.", "hy-AM": "Կամուրջը կբացվի երկուշաբթի։"},
+            "meta": {"document": "bridge", "author": "ani", "created": "2026-05-01T14:00:00+04:00", "notes": ["checked"]}
+        }, {
+            "variants": {"ru": "Мост откроется в понедельник.", "az": "Körpü bazar ertəsi açılacaq."}
+        }]}),
+    );
+    assert_eq!(created.status, 201, "{}", created.text());
+    let ids = created.json()["ids"].clone();
+    assert_eq!(ids[0], "u1");
+    let generated = ids[1].as_str().unwrap().to_string();
+
+    let unit = server.get("/v1/units/u1").json();
+    assert_eq!(unit["variants"]["hy-AM"], "Կամուրջը կբացվի երկուշաբթի։");
+    assert_eq!(unit["meta"]["created"], "2026-05-01T10:00:00Z");
+    assert_eq!(unit["meta"]["notes"], json!(["checked"]));
+
+    // hy→ru works although no unit was written hy-first with ru: merge u1 with ru.
+    let merged = server.post_json(
+        "/v1/units",
+        &json!({"units": [{"id": "u1", "variants": {"ru": "Мост откроется в понедельник."}}]}),
+    );
+    assert_eq!(merged.json()["units"][0]["created"], false);
+    let found = server
+        .post_json(
+            "/v1/match",
+            &json!({"text": "Կամուրջը կբացվի երկուշաբթի։", "source": "hy", "targets": ["ru"]}),
+        )
+        .json();
+    assert_eq!(found["matches"][0]["unit_id"], "u1");
+    assert_eq!(found["matches"][0]["score"], 100);
+    assert_eq!(
+        found["matches"][0]["targets"]["ru"],
+        "Мост откроется в понедельник."
+    );
+    assert_eq!(found["matches"][0]["meta"]["document"], "bridge");
+
+    let replaced = server.put_json(
+        "/v1/units/u1",
+        &json!({"variants": {"en": "The bridge opens on Tuesday."}}),
+    );
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let unit = server.get("/v1/units/u1").json();
+    assert_eq!(
+        unit["variants"],
+        json!({"en": "The bridge opens on Tuesday."})
+    );
+    assert!(unit["meta"]["changed"].is_string());
+
+    assert_eq!(
+        server
+            .put_json("/v1/units/u9", &json!({"variants": {"en": "New."}}))
+            .status,
+        201
+    );
+    assert_eq!(server.delete(&format!("/v1/units/{generated}")).status, 204);
+    server
+        .get(&format!("/v1/units/{generated}"))
+        .assert_error(404, "unit_not_found");
+    assert_eq!(server.get("/health").json()["units"], 2);
+}
+
+#[test]
+fn matches_only_units_with_a_requested_target_best_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    server.post_json(
+        "/v1/units",
+        &json!({"units": [
+            {"id": "a", "variants": {"en": "Prices rose by two percent in March.", "hy": "Գները մարտին աճել են երկու տոկոսով։"}},
+            {"id": "b", "variants": {"en": "Prices rose by two percent in April.", "ru": "Цены выросли на два процента в апреле."}},
+            {"id": "c", "variants": {"en": "Prices fell sharply in April.", "ru": "Цены резко упали в апреле."}}
+        ]}),
+    );
+    let body = server
+        .post_json(
+            "/v1/match",
+            &json!({"text": "Prices rose by two percent in April.", "source": "en", "targets": ["ru"], "min_score": 30}),
+        )
+        .json();
+    let ids: Vec<&str> = body["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["unit_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["b", "c"], "{body:#}");
+    assert_eq!(body["matches"][0]["score"], 100);
+    assert!(body["matches"][1]["score"].as_u64().unwrap() < 100);
+
+    // Defaults: every other language is a target; min_score cuts weak matches.
+    let all = server
+        .post_json(
+            "/v1/match",
+            &json!({"text": "Prices rose by two percent in March.", "source": "en"}),
+        )
+        .json();
+    assert_eq!(all["matches"][0]["unit_id"], "a");
+    assert!(all["matches"][0]["targets"]["hy"].is_string());
+    let strict = server
+        .post_json(
+            "/v1/match",
+            &json!({"text": "Prices rose by two percent in March.", "source": "en", "min_score": 100}),
+        )
+        .json();
+    assert_eq!(strict["matches"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn restart_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    import_seeds(&server);
+    let count = server.get("/health").json()["units"].clone();
+    server.post_json(
+        "/v1/units",
+        &json!({"units": [{"id": "late", "variants": {"en": "Late news."}}]}),
+    );
+    server.stop();
+
+    let again = spawn_in(dir.path(), |_| {});
+    assert_eq!(
+        again.get("/health").json()["units"],
+        count.as_u64().unwrap() + 1
+    );
+    assert_eq!(
+        again.get("/v1/units/late").json()["variants"]["en"],
+        "Late news."
+    );
+}
+
+#[test]
+fn seeds_are_imported_once_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = seed_units().len() as u64;
+    let server = spawn_in(dir.path(), |c| c.seed_dir = Some(seed_dir()));
+    server.wait_for_units(expected);
+    server.delete("/v1/units/railway-2026.1");
+    server.stop();
+    // The second start does not import the seed files again (the deleted unit stays gone).
+    let server = spawn_in(dir.path(), |c| c.seed_dir = Some(seed_dir()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(server.get("/health").json()["units"], expected - 1);
+}
+
+#[test]
+fn bad_input_gets_its_status_and_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| c.max_body_bytes = 64 * 1024);
+    let post = |body: &str| server.send("POST", "/v1/match", "application/json", body.as_bytes());
+
+    post("{not json").assert_error(400, "invalid_json");
+    post(r#"{"source":"en"}"#).assert_error(400, "invalid_request");
+    post(r#"{"text":"x","source":"en","colour":"red"}"#).assert_error(400, "invalid_request");
+    post(r#"{"text":"  ","source":"en"}"#).assert_error(422, "empty_text");
+    post(r#"{"text":"Hello","source":"english!"}"#).assert_error(400, "invalid_language");
+    post(r#"{"text":"Hello","source":"xx"}"#).assert_error(422, "unknown_language");
+    post(r#"{"text":"Hello","source":"en","targets":["hy","12"]}"#)
+        .assert_error(400, "invalid_language");
+    post(r#"{"text":"Hello","source":"en","limit":0}"#).assert_error(422, "invalid_limit");
+    post(r#"{"text":"Hello","source":"en","min_score":150}"#)
+        .assert_error(422, "invalid_min_score");
+    server
+        .send(
+            "POST",
+            "/v1/match",
+            "text/plain",
+            br#"{"text":"Hello","source":"en"}"#,
+        )
+        .assert_error(415, "unsupported_media_type");
+    let huge = json!({"text": "word ".repeat(20_000), "source": "en"}).to_string();
+    post(&huge).assert_error(413, "payload_too_large");
+    let long = json!({"text": "word ".repeat(3_000), "source": "en"}).to_string();
+    post(&long).assert_error(422, "text_too_long");
+
+    server
+        .send("POST", "/v1/import", "text/plain", b"hello")
+        .assert_error(415, "unsupported_media_type");
+    let broken = "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">\n<body>\n<tu>\n<tuv xml:lang=\"en\"><seg>a</seg></tuv>\n</tux>\n</body></tmx>\n";
+    let response = server.send(
+        "POST",
+        "/v1/import",
+        "application/x-tmx+xml",
+        broken.as_bytes(),
+    );
+    response.assert_error(400, "malformed_tmx");
+    assert_eq!(response.json()["error"]["line"], 6);
+    assert!(response.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 6"));
+    assert_eq!(
+        server.get("/health").json()["units"],
+        0,
+        "a malformed file adds nothing"
+    );
+    server
+        .send(
+            "POST",
+            "/v1/import",
+            "text/tab-separated-values",
+            b"en\tnot a language!\n",
+        )
+        .assert_error(400, "malformed_tsv");
+    let big_tmx = format!("<tmx>{}</tmx>", " ".repeat(70 * 1024));
+    server
+        .send("POST", "/v1/import", "application/xml", big_tmx.as_bytes())
+        .assert_error(413, "payload_too_large");
+
+    server
+        .get("/v1/units/nothing-here")
+        .assert_error(404, "unit_not_found");
+    server
+        .delete("/v1/units/nothing-here")
+        .assert_error(404, "unit_not_found");
+    server
+        .post_json("/v1/units", &json!({"units": []}))
+        .assert_error(422, "no_units");
+    server
+        .post_json("/v1/units", &json!({"units": [{"variants": {}}]}))
+        .assert_error(422, "no_variants");
+    server
+        .post_json("/v1/units", &json!({"units": [{"variants": {"en": ""}}]}))
+        .assert_error(422, "empty_text");
+    server
+        .post_json(
+            "/v1/units",
+            &json!({"units": [{"variants": {"hy": "Ա", "hy-AM": "Բ"}}]}),
+        )
+        .assert_error(422, "duplicate_language");
+    server
+        .post_json(
+            "/v1/units",
+            &json!({"units": [{"variants": {"en": "a"}, "meta": {"created": "yesterday"}}]}),
+        )
+        .assert_error(422, "invalid_date");
+    server
+        .put_json("/v1/units/a", &json!({"id": "b", "variants": {"en": "a"}}))
+        .assert_error(409, "id_mismatch");
+    server
+        .get("/v1/export?format=pdf")
+        .assert_error(400, "invalid_parameter");
+    server
+        .get("/v1/export?langs=english!")
+        .assert_error(400, "invalid_language");
+    server
+        .get("/v1/nowhere")
+        .assert_error(404, "route_not_found");
+    server
+        .delete("/v1/match")
+        .assert_error(405, "method_not_allowed");
+    assert_eq!(server.get("/health").json()["units"], 0);
+}
+
+#[test]
+fn an_api_key_guards_v1() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| c.api_key = Some("s3cret".into()));
+    server.get("/v1/units/x").assert_error(401, "unauthorized");
+    let response = ureq::get(&format!("{}/v1/units/x", server.url))
+        .set("Authorization", "Bearer s3cret")
+        .call();
+    assert!(matches!(response, Err(ureq::Error::Status(404, _))));
+    assert_eq!(
+        server.get("/health").status,
+        200,
+        "health stays open for probes"
+    );
+}
