@@ -1,0 +1,89 @@
+//! Whatever was answered 2xx survives `kill -9`: the real binary is killed while writing and
+//! started again on the same data directory.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+
+/// Starts `tetraglot serve` on a free port and returns it with its base URL.
+fn start(data_dir: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tetraglot"))
+        .args(["--data-dir"])
+        .arg(data_dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-seed"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    (child, url)
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = start(dir.path());
+
+    // Writers hammer the server; every id answered 201 is recorded.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let (url, acknowledged, stop) = (url.clone(), acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let id = format!("w{w}-{n}");
+                    let body = json!({"units": [{"id": id, "variants": {
+                        "en": format!("Sentence number {n} from writer {w}."),
+                        "ru": format!("Предложение номер {n} от автора {w}.")
+                    }}]});
+                    match ureq::post(&format!("{url}/v1/units")).send_json(body) {
+                        Ok(r) if r.status() == 201 => acknowledged.lock().unwrap().push(id),
+                        _ => break,
+                    }
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 150 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.join().unwrap();
+    }
+
+    let (mut child, url) = start(dir.path());
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    for id in &acknowledged {
+        let response = ureq::get(&format!("{url}/v1/units/{id}")).call();
+        assert!(response.is_ok(), "unit {id} was acknowledged but is gone");
+    }
+    let units = ureq::get(&format!("{url}/health"))
+        .call()
+        .unwrap()
+        .into_json::<serde_json::Value>()
+        .unwrap()["units"]
+        .as_u64()
+        .unwrap();
+    assert!(units >= acknowledged.len() as u64);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
