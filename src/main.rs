@@ -74,6 +74,11 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Exit 0 when the server at --listen answers /health (for container health checks).
+    Health {
+        #[arg(long, env = "TETRAGLOT_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
     /// Look a sentence up in the memory.
     Match {
         text: String,
@@ -128,6 +133,7 @@ fn main() -> anyhow::Result<()> {
             langs,
             output,
         } => export(&cli.data_dir, &format, langs.as_deref(), output),
+        Command::Health { listen } => health(&listen),
         Command::Match {
             text,
             from,
@@ -154,6 +160,25 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// A dependency-free probe: one HTTP/1.0 GET of /health on loopback.
+fn health(listen: &str) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let port = listen.rsplit(':').next().unwrap_or("8080");
+    let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}"))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(3)))?;
+    stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    if answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200") {
+        Ok(())
+    } else {
+        bail!(
+            "unhealthy: {}",
+            answer.lines().next().unwrap_or("no answer")
+        )
     }
 }
 

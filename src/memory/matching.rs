@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::score::{align, match_score, similarity};
+use super::score::{align, match_score, similarity, similarity_bound};
 use super::unit::Unit;
 use super::{retrieval_terms, Memory, MemoryError};
 use crate::lang::Lang;
@@ -74,7 +74,11 @@ impl Memory {
             if targets.is_empty() {
                 continue;
             }
-            let alignment = align(&tokenize(&query.source, &source.text), &query_tokens);
+            let stored_tokens = tokenize(&query.source, &source.text);
+            if similarity_bound(&stored_tokens, &query_tokens) < query.min_score as f32 {
+                continue;
+            }
+            let alignment = align(&stored_tokens, &query_tokens);
             let similarity = similarity(&alignment);
             let score = match_score(&source.text, &text, similarity);
             if score < query.min_score {

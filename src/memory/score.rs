@@ -20,12 +20,10 @@ fn weight(token: &Token) -> f32 {
     }
 }
 
-/// Character Levenshtein distance and common prefix length of two words.
-fn char_distance(a: &str, b: &str) -> (usize, usize, usize) {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+/// Character Levenshtein distance of two words, with `row` as scratch space.
+fn char_distance(a: &[char], b: &[char], row: &mut Vec<usize>) -> usize {
+    row.clear();
+    row.extend(0..=b.len());
     for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
@@ -39,19 +37,42 @@ fn char_distance(a: &str, b: &str) -> (usize, usize, usize) {
             diagonal = above;
         }
     }
-    (row[b.len()], prefix, a.len().max(b.len()))
+    row[b.len()]
+}
+
+/// A token with its chars unpacked once for the many comparisons of an alignment.
+struct Prepared<'a> {
+    token: &'a Token,
+    chars: Vec<char>,
+}
+
+fn prepare(tokens: &[Token]) -> Vec<Prepared<'_>> {
+    tokens
+        .iter()
+        .map(|token| Prepared {
+            token,
+            chars: token.norm.chars().collect(),
+        })
+        .collect()
 }
 
 /// The cost of replacing stored token `a` by query token `b`.
-fn replace_cost(a: &Token, b: &Token) -> f32 {
-    if a.norm == b.norm {
+fn replace_cost(a: &Prepared<'_>, b: &Prepared<'_>, row: &mut Vec<usize>) -> f32 {
+    if a.token.norm == b.token.norm {
         return 0.0;
     }
-    match (a.kind, b.kind) {
+    match (a.token.kind, b.token.kind) {
         (TokenKind::Punct, TokenKind::Punct) => PUNCT_WEIGHT,
         (TokenKind::Punct, _) | (_, TokenKind::Punct) => f32::INFINITY,
         _ => {
-            let (distance, prefix, longest) = char_distance(&a.norm, &b.norm);
+            let distance = char_distance(&a.chars, &b.chars, row);
+            let prefix = a
+                .chars
+                .iter()
+                .zip(&b.chars)
+                .take_while(|(x, y)| x == y)
+                .count();
+            let longest = a.chars.len().max(b.chars.len());
             let ratio = distance as f32 / longest.max(1) as f32;
             if prefix >= 3 && 2 * prefix >= longest {
                 0.15 + 0.35 * ratio
@@ -79,20 +100,23 @@ pub struct Alignment {
 }
 
 /// Aligns `stored` to `query` at the least cost (weighted Levenshtein over tokens).
-pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
+pub fn align(stored_tokens: &[Token], query_tokens: &[Token]) -> Alignment {
+    let stored = prepare(stored_tokens);
+    let query = prepare(query_tokens);
+    let mut row = Vec::new();
     let (n, m) = (stored.len(), query.len());
     let width = m + 1;
     let mut cost = vec![0f32; (n + 1) * width];
     for j in 1..=m {
-        cost[j] = cost[j - 1] + weight(&query[j - 1]);
+        cost[j] = cost[j - 1] + weight(query[j - 1].token);
     }
     for i in 1..=n {
-        cost[i * width] = cost[(i - 1) * width] + weight(&stored[i - 1]);
+        cost[i * width] = cost[(i - 1) * width] + weight(stored[i - 1].token);
         for j in 1..=m {
-            let replace =
-                cost[(i - 1) * width + j - 1] + replace_cost(&stored[i - 1], &query[j - 1]);
-            let delete = cost[(i - 1) * width + j] + weight(&stored[i - 1]);
-            let insert = cost[i * width + j - 1] + weight(&query[j - 1]);
+            let replace = cost[(i - 1) * width + j - 1]
+                + replace_cost(&stored[i - 1], &query[j - 1], &mut row);
+            let delete = cost[(i - 1) * width + j] + weight(stored[i - 1].token);
+            let insert = cost[i * width + j - 1] + weight(query[j - 1].token);
             cost[i * width + j] = replace.min(delete).min(insert);
         }
     }
@@ -101,7 +125,7 @@ pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
     while i > 0 || j > 0 {
         let here = cost[i * width + j];
         if i > 0 && j > 0 {
-            let step = replace_cost(&stored[i - 1], &query[j - 1]);
+            let step = replace_cost(&stored[i - 1], &query[j - 1], &mut row);
             if (cost[(i - 1) * width + j - 1] + step - here).abs() < 1e-4 {
                 steps.push(if step == 0.0 {
                     Step::Equal(i - 1, j - 1)
@@ -113,7 +137,7 @@ pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
                 continue;
             }
         }
-        if i > 0 && (cost[(i - 1) * width + j] + weight(&stored[i - 1]) - here).abs() < 1e-4 {
+        if i > 0 && (cost[(i - 1) * width + j] + weight(stored[i - 1].token) - here).abs() < 1e-4 {
             steps.push(Step::Delete(i - 1));
             i -= 1;
         } else {
@@ -125,9 +149,22 @@ pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
     let total = |tokens: &[Token]| tokens.iter().map(weight).sum::<f32>();
     Alignment {
         cost: cost[n * width + m],
-        weight: total(stored).max(total(query)),
+        weight: total(stored_tokens).max(total(query_tokens)),
         steps,
     }
+}
+
+/// The best similarity two token sequences could reach: every token of the longer that has
+/// no counterpart in the shorter costs at least its weight. Lets lookups skip candidates that
+/// cannot reach `min_score` without aligning them.
+pub fn similarity_bound(stored: &[Token], query: &[Token]) -> f32 {
+    let total = |tokens: &[Token]| tokens.iter().map(weight).sum::<f32>();
+    let (a, b) = (total(stored), total(query));
+    let heavier = a.max(b);
+    if heavier <= 0.0 {
+        return 100.0;
+    }
+    100.0 * (1.0 - (a - b).abs() / heavier)
 }
 
 /// The similarity in percent (0–100, unrounded) of an alignment.

@@ -1,0 +1,312 @@
+//! The scale benchmark: builds a memory from a large four-way TMX (see `../shared/bench`),
+//! adds the real NTREX sentences, then times lookups of one-word edits of those real
+//! sentences in all 12 directions — in process and over HTTP — and reports import speed,
+//! p50/p99 latency, top-1 accuracy, index size and peak RSS. It also writes the memory and
+//! queries as TSV for the PostgreSQL pg_trgm peer, so both answer the same questions.
+//!
+//! ```sh
+//! python3 ../shared/bench/gen_scale.py 1000000 /tmp/scale1m.tmx
+//! cargo run --release --example scale_bench -- --scale /tmp/scale1m.tmx \
+//!     --real ../shared/data/ntrex-dev.tmx --data-dir /tmp/tg-1m --peer-dir /tmp/peer-1m
+//! ```
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tetraglot::config::Config;
+use tetraglot::formats::{tmx::TmxReader, FileKind, Item};
+use tetraglot::index::Mode;
+use tetraglot::lang::Lang;
+use tetraglot::memory::unit::Unit;
+use tetraglot::memory::{MatchQuery, Memory};
+use tetraglot::startup::Application;
+
+const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
+
+struct Args {
+    scale: PathBuf,
+    real: PathBuf,
+    data_dir: PathBuf,
+    peer_dir: Option<PathBuf>,
+    queries: usize,
+    skip_import: bool,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        scale: PathBuf::new(),
+        real: PathBuf::from("../shared/data/ntrex-dev.tmx"),
+        data_dir: PathBuf::from("/tmp/tetraglot-bench"),
+        peer_dir: None,
+        queries: 3000,
+        skip_import: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--scale" => args.scale = it.next().expect("--scale FILE").into(),
+            "--real" => args.real = it.next().expect("--real FILE").into(),
+            "--data-dir" => args.data_dir = it.next().expect("--data-dir DIR").into(),
+            "--peer-dir" => args.peer_dir = Some(it.next().expect("--peer-dir DIR").into()),
+            "--queries" => args.queries = it.next().expect("--queries N").parse().unwrap(),
+            "--skip-import" => args.skip_import = true,
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    args
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    let meta = e.metadata().unwrap();
+                    if meta.is_dir() {
+                        dir_size(&e.path())
+                    } else {
+                        meta.len()
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+struct Query {
+    source: &'static str,
+    target: &'static str,
+    text: String,
+    expected_source: String,
+    expected_target: String,
+}
+
+/// One-word edits of real sentences, spread over the 12 directions.
+fn queries(real: &[Unit], wanted: usize) -> Vec<Query> {
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    while out.len() < wanted && i < real.len() * 12 {
+        let unit = &real[i % real.len()];
+        let next = &real[(i + 1) % real.len()];
+        let source = LANGS[(i / real.len()) % 4];
+        let target = LANGS[(((i / real.len()) % 4) + 1 + (i % 3)) % 4];
+        i += 1;
+        let stored = &unit.variants[source].text;
+        let candidates = words(stored);
+        let replacements = words(&next.variants[source].text);
+        if candidates.len() < 3 || replacements.is_empty() {
+            continue;
+        }
+        let word = candidates[candidates.len() / 2];
+        let Some(other) = replacements.iter().find(|w| **w != word) else {
+            continue;
+        };
+        out.push(Query {
+            source,
+            target,
+            text: stored.replacen(word, other, 1),
+            expected_source: stored.clone(),
+            expected_target: unit.variants[target].text.clone(),
+        });
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn report(label: &str, mut times: Vec<Duration>, hits: usize) {
+    times.sort();
+    println!(
+        "| {label} | {} | {:.2} | {:.2} | {:.2} | {:.1}% |",
+        times.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+        times.iter().sum::<Duration>().as_secs_f64() * 1000.0 / times.len() as f64,
+        100.0 * hits as f64 / times.len() as f64
+    );
+}
+
+fn main() {
+    let args = args();
+    let real: Vec<Unit> = TmxReader::new(std::io::BufReader::new(
+        std::fs::File::open(&args.real).expect("the real sentences"),
+    ))
+    .filter_map(|i| match i.unwrap() {
+        Item::Unit(u) => Some(*u),
+        Item::Skipped(_) => None,
+    })
+    .collect();
+    let queries = queries(&real, args.queries);
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+
+    if !args.skip_import {
+        let _ = std::fs::remove_dir_all(&args.data_dir);
+        let memory = Memory::open(
+            &args.data_dir,
+            Mode::ReadWrite {
+                heap_bytes: 256 << 20,
+            },
+        )
+        .unwrap();
+        let started = Instant::now();
+        let report = memory
+            .import_file(&args.scale, FileKind::Tmx, None)
+            .unwrap()
+            .wait()
+            .unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "import: {} units in {seconds:.1} s = {:.0} units/s (committed); peak RSS so far {:.0} MiB",
+            report.read,
+            report.read as f64 / seconds,
+            peak_rss_mib()
+        );
+        memory
+            .import_file(&args.real, FileKind::Tmx, None)
+            .unwrap()
+            .wait()
+            .unwrap();
+        drop(memory);
+    }
+    println!(
+        "index size: {:.1} MiB",
+        dir_size(&args.data_dir) as f64 / (1 << 20) as f64
+    );
+
+    if let Some(peer) = &args.peer_dir {
+        write_peer_files(peer, &args.scale, &real, &queries);
+    }
+
+    println!("| path | queries | p50 ms | p99 ms | mean ms | top-1 |");
+    println!("|---|---|---|---|---|---|");
+    {
+        let memory = Memory::open(&args.data_dir, Mode::ReadOnly).unwrap();
+        let lookups: Vec<(MatchQuery, &Query)> = queries
+            .iter()
+            .map(|q| {
+                (
+                    MatchQuery {
+                        text: q.text.clone(),
+                        source: Lang::parse(q.source).unwrap(),
+                        targets: vec![Lang::parse(q.target).unwrap()],
+                        min_score: MatchQuery::DEFAULT_MIN_SCORE,
+                        limit: MatchQuery::DEFAULT_LIMIT,
+                    },
+                    q,
+                )
+            })
+            .collect();
+        for (query, _) in lookups.iter().take(300) {
+            memory.find_matches(query).unwrap();
+        }
+        let mut times = Vec::with_capacity(lookups.len());
+        let mut hits = 0;
+        for (query, q) in &lookups {
+            let started = Instant::now();
+            let found = memory.find_matches(query).unwrap();
+            times.push(started.elapsed());
+            if found
+                .first()
+                .is_some_and(|m| m.source_text == q.expected_source)
+            {
+                hits += 1;
+            }
+        }
+        report("in process", times, hits);
+    }
+    println!("peak RSS (in process): {:.0} MiB", peak_rss_mib());
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let data_dir = args.data_dir.clone();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = Application::build(Config::for_data_dir(data_dir)).unwrap();
+            tx.send(app.url()).unwrap();
+            app.run_until_stopped().await.unwrap();
+        })
+    });
+    let url = rx.recv().unwrap();
+    let agent = ureq::AgentBuilder::new().build();
+    let mut times = Vec::with_capacity(queries.len());
+    let mut hits = 0;
+    for (n, q) in queries.iter().enumerate() {
+        let body = serde_json::json!({"text": q.text, "source": q.source, "targets": [q.target]});
+        let started = Instant::now();
+        let answer: serde_json::Value = agent
+            .post(&format!("{url}/v1/match"))
+            .send_json(body)
+            .unwrap()
+            .into_json()
+            .unwrap();
+        if n >= 300 || queries.len() < 600 {
+            times.push(started.elapsed());
+            if answer["matches"][0]["source_text"] == q.expected_source.as_str() {
+                hits += 1;
+            }
+        }
+    }
+    report("HTTP, one client, keep-alive", times, hits);
+    println!("peak RSS (process, with server): {:.0} MiB", peak_rss_mib());
+}
+
+/// The same memory (scale file + real units) and queries as TSV for `pg_trgm_peer.py`.
+fn write_peer_files(dir: &Path, scale: &Path, real: &[Unit], queries: &[Query]) {
+    std::fs::create_dir_all(dir).unwrap();
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let mut memory =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("memory.tsv")).unwrap());
+    writeln!(memory, "id\ten\thy\taz\tru").unwrap();
+    let scale_units = TmxReader::new(std::io::BufReader::new(std::fs::File::open(scale).unwrap()))
+        .filter_map(|i| match i.unwrap() {
+            Item::Unit(u) => Some(*u),
+            Item::Skipped(_) => None,
+        });
+    for unit in scale_units.chain(real.iter().cloned()) {
+        let cells: Vec<String> = LANGS
+            .iter()
+            .map(|l| {
+                unit.variants
+                    .get(*l)
+                    .map_or(String::new(), |v| clean(&v.text))
+            })
+            .collect();
+        writeln!(memory, "{}\t{}", clean(&unit.id), cells.join("\t")).unwrap();
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("queries.tsv")).unwrap());
+    writeln!(out, "source\ttarget\ttext\texpected").unwrap();
+    for q in queries {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            q.source,
+            q.target,
+            clean(&q.text),
+            clean(&q.expected_target)
+        )
+        .unwrap();
+    }
+}
