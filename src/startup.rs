@@ -125,7 +125,11 @@ impl Application {
     }
 
     /// Serves until the process is told to stop.
+    /// Then closes the memory: queued writes are committed and the data directory is free
+    /// for the next process at once, whoever still holds the memory.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.memory.close();
+        served
     }
 }

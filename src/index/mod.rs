@@ -16,6 +16,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::store::Compressor;
+use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -29,7 +30,8 @@ pub struct IndexDoc {
     pub id: String,
     /// The unit, serialized by the memory layer; given back as is.
     pub payload: Vec<u8>,
-    /// Retrieval terms, already normalised and prefixed with their language key.
+    /// Retrieval terms, already normalised and prefixed with their language key; none holds
+    /// a space.
     pub terms: Vec<String>,
     /// Matching keys of the unit's languages.
     pub langs: Vec<String>,
@@ -99,6 +101,10 @@ impl TmIndex {
             .settings(settings)
             .open_or_create(directory)?;
         let fields = fields.check(&index.schema())?;
+        index.tokenizers().register(
+            schema::TERMS_TOKENIZER,
+            TextAnalyzer::from(WhitespaceTokenizer::default()),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -139,21 +145,40 @@ impl TmIndex {
         lookup(&self.searcher(), &self.fields, id)
     }
 
-    /// The best `limit` units for a disjunction of `terms` (BM25 with block-max WAND).
-    pub fn search(&self, terms: &[String], limit: usize) -> Result<Vec<Hit>, IndexError> {
+    /// The best `limit` units for a disjunction of the `max_terms` most selective of
+    /// `terms` (BM25 with block-max WAND). Frequent terms add little to the ranking of near
+    /// matches but most of the cost, so only the rarest are asked.
+    pub fn search(
+        &self,
+        terms: &[String],
+        max_terms: usize,
+        limit: usize,
+    ) -> Result<Vec<Hit>, IndexError> {
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let searcher = self.searcher();
-        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
-            .iter()
-            .map(|term| {
-                let term = Term::from_field_text(self.fields.terms, term);
+        let mut selective = Vec::with_capacity(terms.len());
+        for text in terms {
+            let term = Term::from_field_text(self.fields.terms, text);
+            let frequency = searcher.doc_freq(&term)?;
+            if frequency > 0 {
+                selective.push((frequency, term));
+            }
+        }
+        selective.sort_by_key(|(frequency, _)| *frequency);
+        selective.truncate(max_terms);
+        let clauses: Vec<(Occur, Box<dyn Query>)> = selective
+            .into_iter()
+            .map(|(_, term)| {
                 let query: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
                 (Occur::Should, query)
             })
             .collect();
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         top.into_iter()

@@ -14,6 +14,9 @@ pub struct Fields {
     pub document: Field,
 }
 
+/// The analyzer of the `terms` field: a split on spaces, nothing more.
+pub const TERMS_TOKENIZER: &str = "tetraglot_terms";
+
 const NAMES: [&str; 5] = ["id", "payload", "terms", "langs", "document"];
 
 /// The schema of a new index and its handles.
@@ -21,9 +24,10 @@ pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_text_field("id", STRING);
     let payload = builder.add_bytes_field("payload", STORED);
-    // Terms arrive pre-tokenized; frequencies feed BM25, positions are not needed.
+    // Terms arrive already normalised by `text`, separated by spaces; frequencies feed BM25,
+    // positions are not needed.
     let terms_indexing = TextFieldIndexing::default()
-        .set_tokenizer("raw")
+        .set_tokenizer(TERMS_TOKENIZER)
         .set_index_option(IndexRecordOption::WithFreqs);
     let terms = builder.add_text_field(
         "terms",

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::schema::Fields;
@@ -66,25 +65,7 @@ impl WriteSession<'_> {
         let mut document = TantivyDocument::new();
         document.add_text(fields.id, &doc.id);
         document.add_bytes(fields.payload, &doc.payload);
-        let tokens = doc
-            .terms
-            .into_iter()
-            .enumerate()
-            .map(|(position, text)| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect();
-        document.add_pre_tokenized_text(
-            fields.terms,
-            PreTokenizedString {
-                text: String::new(),
-                tokens,
-            },
-        );
+        document.add_text(fields.terms, doc.terms.join(" "));
         for lang in &doc.langs {
             document.add_text(fields.langs, lang);
         }

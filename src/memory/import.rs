@@ -4,8 +4,12 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{merge_into_session, MemoryError};
+use std::sync::mpsc;
+
+use super::unit::Unit;
+use super::{index_doc, merge_into_session, MemoryError};
 use crate::formats::{FormatError, Item, Skip};
+use crate::index::IndexDoc;
 use crate::index::WriteSession;
 
 /// At most this many skipped entries are listed; the rest are counted.
@@ -28,24 +32,61 @@ pub struct ImportReport {
 
 /// Runs inside the writer: a malformed file fails the job, and the writer rolls back the
 /// whole import.
+/// What the parsing thread hands the writer: an item, with the index form of a unit already
+/// computed (it is right whenever the unit is new, the common case).
+pub(super) enum Prepared {
+    Unit(Box<Unit>, IndexDoc),
+    Skipped(Skip),
+}
+
+/// Parses and prepares units on a thread of its own, so the writer thread only writes.
+pub(super) fn prepare_in_background(
+    items: impl Iterator<Item = Result<Item, FormatError>> + Send + 'static,
+) -> mpsc::Receiver<Result<Prepared, MemoryError>> {
+    let (tx, rx) = mpsc::sync_channel(1024);
+    std::thread::Builder::new()
+        .name("tetraglot-parse".into())
+        .spawn(move || {
+            for item in items {
+                let prepared = match item {
+                    Ok(Item::Unit(unit)) => index_doc(&unit).map(|doc| Prepared::Unit(unit, doc)),
+                    Ok(Item::Skipped(skip)) => Ok(Prepared::Skipped(skip)),
+                    Err(e) => Err(e.into()),
+                };
+                let stop = prepared.is_err();
+                if tx.send(prepared).is_err() || stop {
+                    return;
+                }
+            }
+        })
+        .expect("a parsing thread starts");
+    rx
+}
+
 pub(super) fn run(
     session: &mut WriteSession<'_>,
-    items: impl Iterator<Item = Result<Item, FormatError>>,
+    items: mpsc::Receiver<Result<Prepared, MemoryError>>,
 ) -> Result<ImportReport, MemoryError> {
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
     for item in items {
         match item? {
-            Item::Skipped(skip) => {
+            Prepared::Skipped(skip) => {
                 report.skipped_total += 1;
                 if report.skipped.len() < SKIP_LIST_LIMIT {
                     report.skipped.push(skip);
                 }
             }
-            Item::Unit(unit) => {
+            Prepared::Unit(unit, doc) => {
                 report.read += 1;
                 let first_in_file = seen.insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
-                let created = merge_into_session(session, *unit)?;
+                let created = match session.get(&unit.id)? {
+                    None => {
+                        session.put(doc)?;
+                        true
+                    }
+                    Some(_) => merge_into_session(session, *unit)?,
+                };
                 if created && first_in_file {
                     report.added += 1;
                 } else {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::score::{align, match_score, similarity, similarity_bound};
+use super::score::{align_profiled, match_score, similarity, similarity_bound, QueryProfile};
 use super::unit::Unit;
 use super::{retrieval_terms, Memory, MemoryError};
 use crate::lang::Lang;
@@ -41,8 +41,11 @@ pub struct Match {
 /// How many candidates retrieval hands to rescoring: enough that a near-identical sentence
 /// lost among many sharing its common words still arrives.
 fn candidates_for(limit: usize) -> usize {
-    (limit * 8).clamp(48, 400)
+    (limit * 6).clamp(30, 300)
 }
+
+/// How many of the query's terms retrieval uses: the rarest ones.
+const RETRIEVAL_TERMS: usize = 24;
 
 impl Memory {
     /// The best stored units for `query`, best first.
@@ -53,8 +56,11 @@ impl Memory {
         terms.sort();
         terms.dedup();
         let query_tokens = tokenize(&query.source, &text);
+        let profile = QueryProfile::new(&query_tokens);
         let source_key = query.source.key();
-        let hits = self.index().search(&terms, candidates_for(query.limit))?;
+        let hits = self
+            .index()
+            .search(&terms, RETRIEVAL_TERMS, candidates_for(query.limit))?;
         let mut matches = Vec::new();
         for (rank, hit) in hits.into_iter().enumerate() {
             let unit: Unit = serde_json::from_slice(&hit.payload)?;
@@ -78,7 +84,7 @@ impl Memory {
             if similarity_bound(&stored_tokens, &query_tokens) < query.min_score as f32 {
                 continue;
             }
-            let alignment = align(&stored_tokens, &query_tokens);
+            let alignment = align_profiled(&stored_tokens, &profile);
             let similarity = similarity(&alignment);
             let score = match_score(&source.text, &text, similarity);
             if score < query.min_score {

@@ -103,10 +103,12 @@ pub(crate) fn retrieval_terms(lang: &Lang, text: &str, out: &mut Vec<String>) {
         if token.kind == TokenKind::Punct {
             continue;
         }
-        out.push(format!("{key}|{}", token.norm));
-        if let Some((cut, _)) = token.norm.char_indices().nth(PREFIX_CHARS) {
-            out.push(format!("{key}>{}", &token.norm[..cut]));
+        // Numbers may hold spaces (`1 234`); terms are space-separated.
+        let norm = token.norm.replace(' ', "_");
+        if let Some((cut, _)) = norm.char_indices().nth(PREFIX_CHARS) {
+            out.push(format!("{key}>{}", &norm[..cut]));
         }
+        out.push(format!("{key}|{norm}"));
     }
 }
 
@@ -250,7 +252,8 @@ impl Memory {
     where
         I: Iterator<Item = Result<crate::formats::Item, FormatError>> + Send + 'static,
     {
-        self.write(true, move |session| import::run(session, items))
+        let prepared = import::prepare_in_background(items);
+        self.write(true, move |session| import::run(session, prepared))
     }
 
     /// Visits every unit (for export); stop early by returning `false`.

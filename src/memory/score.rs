@@ -20,10 +20,67 @@ fn weight(token: &Token) -> f32 {
     }
 }
 
-/// Character Levenshtein distance of two words, with `row` as scratch space.
-fn char_distance(a: &[char], b: &[char], row: &mut Vec<usize>) -> usize {
-    row.clear();
-    row.extend(0..=b.len());
+/// A query word prepared once for the many comparisons of a lookup: its chars and, for
+/// Myers' bit-parallel edit distance, one bit mask per distinct char.
+struct WordProfile {
+    chars: Vec<char>,
+    masks: Vec<(char, u64)>,
+}
+
+impl WordProfile {
+    fn new(word: &str) -> WordProfile {
+        let chars: Vec<char> = word.chars().collect();
+        let mut masks: Vec<(char, u64)> = Vec::new();
+        if chars.len() <= 64 {
+            for (i, &c) in chars.iter().enumerate() {
+                match masks.iter_mut().find(|(k, _)| *k == c) {
+                    Some((_, mask)) => *mask |= 1 << i,
+                    None => masks.push((c, 1 << i)),
+                }
+            }
+        }
+        WordProfile { chars, masks }
+    }
+
+    /// Levenshtein distance to `other` (Myers/Hyyrö, one pass over `other`'s chars).
+    fn distance(&self, other: &str) -> usize {
+        let m = self.chars.len();
+        if m == 0 {
+            return other.chars().count();
+        }
+        if m > 64 {
+            let other: Vec<char> = other.chars().collect();
+            return dp_distance(&self.chars, &other);
+        }
+        let top = 1u64 << (m - 1);
+        let (mut pv, mut mv, mut score) = (!0u64, 0u64, m);
+        for c in other.chars() {
+            let eq = self
+                .masks
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map_or(0, |(_, mask)| *mask);
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let mut ph = mv | !(xh | pv);
+            let mut mh = pv & xh;
+            if ph & top != 0 {
+                score += 1;
+            } else if mh & top != 0 {
+                score -= 1;
+            }
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+        }
+        score
+    }
+}
+
+/// Plain dynamic-programming Levenshtein distance, for words too long for one machine word.
+fn dp_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
@@ -40,39 +97,47 @@ fn char_distance(a: &[char], b: &[char], row: &mut Vec<usize>) -> usize {
     row[b.len()]
 }
 
-/// A token with its chars unpacked once for the many comparisons of an alignment.
-struct Prepared<'a> {
-    token: &'a Token,
-    chars: Vec<char>,
+/// A query prepared for aligning against many stored sentences.
+pub struct QueryProfile<'a> {
+    tokens: &'a [Token],
+    words: Vec<WordProfile>,
+    weight: f32,
 }
 
-fn prepare(tokens: &[Token]) -> Vec<Prepared<'_>> {
-    tokens
-        .iter()
-        .map(|token| Prepared {
-            token,
-            chars: token.norm.chars().collect(),
-        })
-        .collect()
+impl<'a> QueryProfile<'a> {
+    pub fn new(tokens: &'a [Token]) -> QueryProfile<'a> {
+        QueryProfile {
+            tokens,
+            words: tokens.iter().map(|t| WordProfile::new(&t.norm)).collect(),
+            weight: tokens.iter().map(weight).sum(),
+        }
+    }
+
+    /// The query's tokens.
+    pub fn tokens(&self) -> &'a [Token] {
+        self.tokens
+    }
 }
 
-/// The cost of replacing stored token `a` by query token `b`.
-fn replace_cost(a: &Prepared<'_>, b: &Prepared<'_>, row: &mut Vec<usize>) -> f32 {
-    if a.token.norm == b.token.norm {
+/// The cost of replacing stored token `a` by query token `j`.
+fn replace_cost(a: &Token, query: &QueryProfile<'_>, j: usize) -> f32 {
+    let b = &query.tokens[j];
+    if a.norm == b.norm {
         return 0.0;
     }
-    match (a.token.kind, b.token.kind) {
+    match (a.kind, b.kind) {
         (TokenKind::Punct, TokenKind::Punct) => PUNCT_WEIGHT,
         (TokenKind::Punct, _) | (_, TokenKind::Punct) => f32::INFINITY,
         _ => {
-            let distance = char_distance(&a.chars, &b.chars, row);
+            let profile = &query.words[j];
+            let distance = profile.distance(&a.norm);
             let prefix = a
-                .chars
-                .iter()
-                .zip(&b.chars)
-                .take_while(|(x, y)| x == y)
+                .norm
+                .chars()
+                .zip(&profile.chars)
+                .take_while(|(x, y)| x == *y)
                 .count();
-            let longest = a.chars.len().max(b.chars.len());
+            let longest = a.norm.chars().count().max(profile.chars.len());
             let ratio = distance as f32 / longest.max(1) as f32;
             if prefix >= 3 && 2 * prefix >= longest {
                 0.15 + 0.35 * ratio
@@ -100,23 +165,25 @@ pub struct Alignment {
 }
 
 /// Aligns `stored` to `query` at the least cost (weighted Levenshtein over tokens).
-pub fn align(stored_tokens: &[Token], query_tokens: &[Token]) -> Alignment {
-    let stored = prepare(stored_tokens);
-    let query = prepare(query_tokens);
-    let mut row = Vec::new();
-    let (n, m) = (stored.len(), query.len());
+pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
+    align_profiled(stored, &QueryProfile::new(query))
+}
+
+/// [`align`] with the query prepared once for many stored sentences.
+pub fn align_profiled(stored: &[Token], query: &QueryProfile<'_>) -> Alignment {
+    let (n, m) = (stored.len(), query.tokens.len());
     let width = m + 1;
     let mut cost = vec![0f32; (n + 1) * width];
     for j in 1..=m {
-        cost[j] = cost[j - 1] + weight(query[j - 1].token);
+        cost[j] = cost[j - 1] + weight(&query.tokens[j - 1]);
     }
     for i in 1..=n {
-        cost[i * width] = cost[(i - 1) * width] + weight(stored[i - 1].token);
+        cost[i * width] = cost[(i - 1) * width] + weight(&stored[i - 1]);
         for j in 1..=m {
-            let replace = cost[(i - 1) * width + j - 1]
-                + replace_cost(&stored[i - 1], &query[j - 1], &mut row);
-            let delete = cost[(i - 1) * width + j] + weight(stored[i - 1].token);
-            let insert = cost[i * width + j - 1] + weight(query[j - 1].token);
+            let replace =
+                cost[(i - 1) * width + j - 1] + replace_cost(&stored[i - 1], query, j - 1);
+            let delete = cost[(i - 1) * width + j] + weight(&stored[i - 1]);
+            let insert = cost[i * width + j - 1] + weight(&query.tokens[j - 1]);
             cost[i * width + j] = replace.min(delete).min(insert);
         }
     }
@@ -125,7 +192,7 @@ pub fn align(stored_tokens: &[Token], query_tokens: &[Token]) -> Alignment {
     while i > 0 || j > 0 {
         let here = cost[i * width + j];
         if i > 0 && j > 0 {
-            let step = replace_cost(&stored[i - 1], &query[j - 1], &mut row);
+            let step = replace_cost(&stored[i - 1], query, j - 1);
             if (cost[(i - 1) * width + j - 1] + step - here).abs() < 1e-4 {
                 steps.push(if step == 0.0 {
                     Step::Equal(i - 1, j - 1)
@@ -137,7 +204,7 @@ pub fn align(stored_tokens: &[Token], query_tokens: &[Token]) -> Alignment {
                 continue;
             }
         }
-        if i > 0 && (cost[(i - 1) * width + j] + weight(stored[i - 1].token) - here).abs() < 1e-4 {
+        if i > 0 && (cost[(i - 1) * width + j] + weight(&stored[i - 1]) - here).abs() < 1e-4 {
             steps.push(Step::Delete(i - 1));
             i -= 1;
         } else {
@@ -146,10 +213,10 @@ pub fn align(stored_tokens: &[Token], query_tokens: &[Token]) -> Alignment {
         }
     }
     steps.reverse();
-    let total = |tokens: &[Token]| tokens.iter().map(weight).sum::<f32>();
+    let stored_weight: f32 = stored.iter().map(weight).sum();
     Alignment {
         cost: cost[n * width + m],
-        weight: total(stored_tokens).max(total(query_tokens)),
+        weight: stored_weight.max(query.weight),
         steps,
     }
 }
@@ -187,6 +254,32 @@ pub fn match_score(stored_text: &str, query_text: &str, similarity: f32) -> u32 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_parallel_distance_agrees_with_the_table() {
+        let words = [
+            "",
+            "a",
+            "kitten",
+            "sitting",
+            "алиев",
+            "алиева",
+            "ալիեւը",
+            "ալիեւի",
+            "məclisinin",
+        ];
+        for a in words {
+            for b in words {
+                let expected = dp_distance(
+                    &a.chars().collect::<Vec<_>>(),
+                    &b.chars().collect::<Vec<_>>(),
+                );
+                assert_eq!(WordProfile::new(a).distance(b), expected, "{a} / {b}");
+            }
+        }
+        let long = "x".repeat(70);
+        assert_eq!(WordProfile::new(&long).distance("xx"), 68);
+    }
     use crate::lang::Lang;
     use crate::text::tokenize;
 

@@ -24,11 +24,17 @@ pub struct Token {
 }
 
 fn is_word_char(c: char) -> bool {
-    if c.is_alphanumeric() || is_armenian_word_mark(c) {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if is_armenian_word_mark(c) {
         return true;
     }
     let category = CodePointMapData::<GeneralCategory>::new().get(c);
-    GeneralCategoryGroup::Mark.contains(category) || category == GeneralCategory::Format
+    GeneralCategoryGroup::Letter.contains(category)
+        || GeneralCategoryGroup::Number.contains(category)
+        || GeneralCategoryGroup::Mark.contains(category)
+        || category == GeneralCategory::Format
 }
 
 fn is_apostrophe(c: char) -> bool {
