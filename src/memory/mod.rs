@@ -274,7 +274,7 @@ impl Memory {
     }
 
     /// Lets queued writes finish and stops the writer.
-    pub fn close(&mut self) {
+    pub fn close(&self) {
         self.index.close();
     }
 
