@@ -1,0 +1,57 @@
+//! `/v1/segment`: splits a text into sentences (see [`crate::text::segment`]).
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::dto::check_text;
+use super::error::ApiError;
+use crate::lang::Lang;
+use crate::text::segment::{segment, Segment};
+
+/// Texts longer than this (in bytes) are segmented on the blocking pool.
+const INLINE_BYTES: usize = 2_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentIn {
+    pub lang: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SegmentOut {
+    pub text: String,
+    /// Char offset of the first char.
+    pub start: usize,
+    /// Char offset after the last char.
+    pub end: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SegmentsOut {
+    pub segments: Vec<SegmentOut>,
+}
+
+impl From<Segment> for SegmentOut {
+    fn from(s: Segment) -> SegmentOut {
+        SegmentOut {
+            text: s.text,
+            start: s.start,
+            end: s.end,
+        }
+    }
+}
+
+pub async fn split(body: web::Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
+    let SegmentIn { lang, text } = body.into_inner();
+    let lang = Lang::parse(&lang)?;
+    check_text("text", &text)?;
+    let segments = if text.len() <= INLINE_BYTES {
+        segment(&lang, &text)
+    } else {
+        web::block(move || segment(&lang, &text)).await?
+    };
+    Ok(HttpResponse::Ok().json(SegmentsOut {
+        segments: segments.into_iter().map(SegmentOut::from).collect(),
+    }))
+}

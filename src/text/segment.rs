@@ -1,0 +1,1297 @@
+//! Sentence segmentation: cuts a text into sentences with per-language rules for hy, ru, en and az.
+//!
+//! ICU4X's UAX #29 sentence segmenter proposes breaks (after `. ? ! ։`, their closing quotes
+//! and brackets, and the spaces that follow; after every line break). This module adds the
+//! candidates UAX #29 does not know — the ASCII `:` that Armenian text types for `։`, and `…` —
+//! then judges every candidate with one set of rules:
+//!
+//! - A line break always ends a sentence. Otherwise a sentence ends only where whitespace
+//!   follows the terminator (so `3.5`, `14:30`, `U.S`, `example.com` never split) and the next
+//!   word does not start with a lower-case letter (`?`, `!`, `…` before a lower-case word
+//!   continue the sentence, as in `«Кто там?» — спросил он`), nor an ellipsis (`... ...and`).
+//!   Stray marks after the last word (`— сказал он. —`) stay with the last sentence.
+//! - `?`, `!` (and runs like `?!`, `!!!`), `։`, `…` and `...` end a sentence.
+//! - **hy**: the ASCII `:` ends a sentence too, except before an opening quote (`ասաց: «…»`
+//!   introduces speech) and in a spaced score (`2 : 1`). The ASCII `.` is read as the mijaket
+//!   `․` (`ասաց. «…»`, `2012թ. Օրեգոնում`, `Բրեքսիթ. Անգլիան…`) and never ends a sentence;
+//!   neither do `․ ՝ ՞ ՜ ՛`. A text tagged hy without one Armenian letter (an English
+//!   headline left untranslated) is segmented by the rules below.
+//! - **ru, en, az** (and any other language): a `.` ends a sentence unless it closes an
+//!   abbreviation. Titles and words that precede a name (`Mr.`, `Dr.`, `St.`, `г.`, `ул.`,
+//!   `Св.`, `т. е.`, `e.g.`), initials (`В. В. Путин`, `A. Lind`) and dotted acronyms (`U.S.`,
+//!   `U.N.`) end a sentence only before a word that typically starts one (`The`, `Это`, `Bu`);
+//!   `No.`, `Feb.`, `стр.`, `ст.` do not end before a number; `etc.`, `и т. д.`, `млрд.`,
+//!   `руб.`, `və s.` end before any capitalised word; a number alone at the start of a
+//!   sentence (`1.`) is a list label.
+//!
+//! Offsets are in chars (Unicode scalar values). The segments are trimmed: the input is their
+//! texts with the original whitespace between them (and before the first and after the last).
+
+use std::collections::BTreeSet;
+
+use icu_segmenter::SentenceSegmenter;
+
+use super::normalize::is_space;
+use crate::lang::Lang;
+
+/// One sentence: its text and its place in the input, in chars (`end` exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits `text` into sentences by the rules of `lang`; empty or blank text gives none.
+pub fn segment(lang: &Lang, text: &str) -> Vec<Segment> {
+    segment_with(Rules::for_language(lang.language()), text)
+}
+
+/// Which rule set a language gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    Armenian,
+    Russian,
+    English,
+    Azerbaijani,
+    Other,
+}
+
+impl Rules {
+    fn for_language(language: &str) -> Rules {
+        match language {
+            "hy" | "hyw" => Rules::Armenian,
+            "ru" => Rules::Russian,
+            "en" => Rules::English,
+            "az" => Rules::Azerbaijani,
+            _ => Rules::Other,
+        }
+    }
+
+    /// Capitalised words that typically open a sentence: after an abbreviation or an initial
+    /// they tip the balance towards a sentence end.
+    fn starters(self) -> &'static [&'static str] {
+        match self {
+            Rules::English => EN_STARTERS,
+            Rules::Russian => RU_STARTERS,
+            Rules::Azerbaijani => AZ_STARTERS,
+            Rules::Armenian | Rules::Other => &[],
+        }
+    }
+}
+
+fn segment_with(rules: Rules, text: &str) -> Vec<Segment> {
+    // A text tagged hy without a single Armenian letter (an English headline kept as is) keeps
+    // the marks of its script.
+    let rules = match rules {
+        Rules::Armenian if !text.chars().any(is_armenian_letter) => Rules::Other,
+        rules => rules,
+    };
+    let mut candidates: BTreeSet<usize> = SentenceSegmenter::new(Default::default())
+        .segment_str(text)
+        .collect();
+    add_terminator_candidates(text, &mut candidates);
+
+    // Nothing after the last letter or digit starts a sentence (a stray `"` or `—`).
+    let last_word_char = text.rfind(char::is_alphanumeric).unwrap_or(0);
+    let mut cuts = Vec::new();
+    let mut sentence_start = 0;
+    for &at in &candidates {
+        if at == 0 || at > last_word_char {
+            continue;
+        }
+        if ends_sentence(rules, text, sentence_start, at) {
+            cuts.push(at);
+            sentence_start = at;
+        }
+    }
+    cuts.push(text.len());
+
+    let mut segments = Vec::with_capacity(cuts.len());
+    let (mut from, mut cursor_byte, mut cursor_char) = (0, 0, 0);
+    for to in cuts {
+        let piece = &text[from..to];
+        let leading = piece.len() - piece.trim_start_matches(is_space).len();
+        let trimmed = piece.trim_matches(is_space);
+        from = to;
+        if trimmed.is_empty() {
+            continue;
+        }
+        let start_byte = to - piece.len() + leading;
+        let start = cursor_char + text[cursor_byte..start_byte].chars().count();
+        let end = start + trimmed.chars().count();
+        cursor_byte = start_byte + trimmed.len();
+        cursor_char = end;
+        segments.push(Segment {
+            text: trimmed.to_string(),
+            start,
+            end,
+        });
+    }
+    segments
+}
+
+/// Characters that can end a sentence (or look as if they could).
+fn is_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '?'
+            | '!'
+            | '…'
+            | ':'
+            | '։'
+            | '․'
+            | '՞'
+            | '՜'
+            | '՛'
+            | '‼'
+            | '⁇'
+            | '⁈'
+            | '⁉'
+            | '。'
+            | '！'
+            | '？'
+            | '؟'
+            | '।'
+            | '॥'
+    )
+}
+
+fn is_armenian_letter(c: char) -> bool {
+    matches!(c, '\u{0531}'..='\u{0556}' | '\u{0561}'..='\u{0587}' | '\u{FB13}'..='\u{FB17}')
+}
+
+/// Terminators that end a sentence wherever a new one can start.
+fn is_strong(c: char) -> bool {
+    matches!(
+        c,
+        '?' | '!' | '։' | '‼' | '⁇' | '⁈' | '⁉' | '。' | '！' | '？' | '؟' | '।' | '॥'
+    )
+}
+
+/// Closing quotes and brackets, which stay with the sentence they close.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '»' | '”' | '“' | '"' | '\'' | '’' | ')' | ']' | '}' | '›' | '՚'
+    )
+}
+
+/// Opening quotes, brackets and dashes in front of a sentence's first word.
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '«' | '„'
+            | '“'
+            | '”'
+            | '"'
+            | '\''
+            | '‘'
+            | '’'
+            | '‹'
+            | '('
+            | '['
+            | '{'
+            | 'ՙ'
+            | '—'
+            | '–'
+            | '-'
+            | '‐'
+            | '―'
+            | '¿'
+            | '¡'
+    )
+}
+
+fn is_quote_opener(c: char) -> bool {
+    matches!(c, '«' | '„' | '“' | '”' | '"' | '\'' | '‘' | '‹' | 'ՙ')
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// After every run of terminators (and closers) that whitespace follows, a candidate break
+/// where the next sentence would start. UAX #29 proposes most of these already; `:` and `…`
+/// it does not.
+fn add_terminator_candidates(text: &str, candidates: &mut BTreeSet<usize>) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if !is_terminator(c) {
+            continue;
+        }
+        while chars
+            .next_if(|&(_, c)| is_terminator(c) || is_closer(c))
+            .is_some()
+        {}
+        let mut saw_space = false;
+        while chars.next_if(|&(_, c)| is_space(c)).is_some() {
+            saw_space = true;
+        }
+        if saw_space {
+            if let Some(&(at, _)) = chars.peek() {
+                candidates.insert(at);
+            }
+        }
+    }
+}
+
+/// What starts after a candidate break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Lower,
+    Upper,
+    Digit,
+    Other,
+    End,
+}
+
+struct Next<'a> {
+    kind: Kind,
+    /// The first word (letters only), e.g. `The`.
+    word: &'a str,
+    /// The word is followed directly by `.` (an initial or abbreviation, not a sentence opener).
+    word_has_dot: bool,
+    /// The text after the break starts with an opening quote.
+    opens_quote: bool,
+    /// The text after the break starts with an ellipsis (`... ...and then`): a continuation.
+    continues: bool,
+}
+
+impl<'a> Next<'a> {
+    fn at(text: &'a str, at: usize) -> Next<'a> {
+        let rest = text[at..].trim_start_matches(is_space);
+        let opens_quote = rest.chars().next().is_some_and(is_quote_opener);
+        let continues = rest.starts_with('…') || rest.starts_with("..");
+        let rest = rest.trim_start_matches(|c| is_opener(c) || is_space(c));
+        let kind = match rest.chars().next() {
+            None => Kind::End,
+            Some(c) if c.is_lowercase() => Kind::Lower,
+            Some(c) if c.is_numeric() => Kind::Digit,
+            // Upper- and title-case letters, and letters of scripts without case.
+            Some(c) if c.is_alphabetic() => Kind::Upper,
+            Some(_) => Kind::Other,
+        };
+        let word_len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        Next {
+            kind,
+            word: &rest[..word_len],
+            word_has_dot: rest[word_len..].starts_with('.'),
+            opens_quote,
+            continues,
+        }
+    }
+
+    fn is_starter(&self, rules: Rules) -> bool {
+        self.kind == Kind::Upper && !self.word_has_dot && rules.starters().contains(&self.word)
+    }
+}
+
+/// Whether the text from `sentence_start` up to the candidate break `at` is a sentence.
+fn ends_sentence(rules: Rules, text: &str, sentence_start: usize, at: usize) -> bool {
+    let head = &text[sentence_start..at];
+    let content = head.trim_end_matches(is_space);
+    if content.trim_start_matches(is_space).is_empty() {
+        return false;
+    }
+    let gap = &head[content.len()..];
+    if gap.chars().any(is_line_break) {
+        return true;
+    }
+    if gap.is_empty() {
+        return false;
+    }
+    let next = Next::at(text, at);
+    if next.kind == Kind::Lower || next.continues {
+        return false;
+    }
+
+    // The terminators (with closers between them) before any closers at the end.
+    let body = content.trim_end_matches(is_closer);
+    let mut run_start = body.len();
+    loop {
+        let before = body[..run_start].trim_end_matches(is_terminator);
+        if before.len() == run_start {
+            break;
+        }
+        run_start = before.len();
+        let unclosed = before.trim_end_matches(is_closer);
+        if unclosed.ends_with(is_terminator) {
+            run_start = unclosed.len();
+        } else {
+            break;
+        }
+    }
+    let run = &body[run_start..];
+    let before_run = &body[..run_start];
+    if run.is_empty()
+        || before_run
+            .trim_matches(|c| is_space(c) || is_opener(c))
+            .is_empty()
+    {
+        return false;
+    }
+    // `(…)` and `[…]` mark an omission, not an end.
+    if before_run.ends_with(['(', '[']) {
+        return false;
+    }
+    let strong = run.chars().any(is_strong);
+    let ellipsis = run.contains('…') || run.contains("..");
+
+    if rules == Rules::Armenian {
+        if strong || ellipsis {
+            return true;
+        }
+        if run.contains(':') {
+            // `ասաց: «…»` introduces speech; `2 : 1` is a score.
+            if next.opens_quote {
+                return false;
+            }
+            let spaced_number = before_run.ends_with(is_space)
+                && before_run
+                    .trim_end_matches(is_space)
+                    .ends_with(|c: char| c.is_ascii_digit())
+                && next.kind == Kind::Digit;
+            return !spaced_number;
+        }
+        // `.` stands for the mijaket `․`; `․ ՝ ՞ ՜ ՛` sit inside sentences.
+        return false;
+    }
+
+    if strong || ellipsis {
+        return true;
+    }
+    if !run.chars().all(|c| matches!(c, '.' | '․') || is_closer(c)) {
+        // `:` and the Armenian marks only end Armenian sentences.
+        return false;
+    }
+    if run.chars().any(is_closer) {
+        // `(approx.).` or `«…».`: the last dot follows a closed quote or bracket.
+        return true;
+    }
+    dot_ends_sentence(rules, before_run, &next)
+}
+
+/// How an abbreviation behaves before a capitalised word or a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Abbrev {
+    /// Stands before a name or a term (`Mr.`, `г.`, `т. е.`): ends a sentence only before a
+    /// typical sentence opener.
+    Sticky,
+    /// Stands before a number (`No. 5`, `Feb. 26`, `стр. 5`).
+    BeforeNumber,
+    /// Often closes a sentence (`etc.`, `млрд.`, `və s.`): ends it before a capital.
+    Final,
+    /// `a.m.`/`p.m.`: final, except before a weekday or a time zone.
+    Time,
+    /// ru `см.`: "see" before a word (sticky), "centimetres" after a number (final).
+    SeeOrCentimetre,
+}
+
+/// A `.` that is not part of an ellipsis, before a word that is not lower-case.
+fn dot_ends_sentence(rules: Rules, before_dot: &str, next: &Next) -> bool {
+    let mut words = before_dot
+        .split(is_space)
+        .filter(|w| !w.is_empty())
+        .rev()
+        .map(|w| w.trim_start_matches(is_opener).trim_end_matches(is_closer));
+    let Some(last) = words.next() else {
+        return false;
+    };
+    if last.is_empty() {
+        return true;
+    }
+    let only_word = before_dot.trim_matches(|c| is_space(c) || is_opener(c)) == last;
+    if only_word && is_list_number(last) {
+        return false;
+    }
+
+    // `т. е`, `U.S`, `и т. д`: the short dotted words before this one belong to it.
+    let mut parts = vec![last];
+    let mut preceding = None;
+    for word in words.by_ref() {
+        match word.strip_suffix('.') {
+            Some(part)
+                if parts.len() < 3
+                    && (1..=3).contains(&part.chars().count())
+                    && part.chars().all(char::is_alphabetic) =>
+            {
+                parts.insert(0, part);
+            }
+            _ => {
+                preceding = Some(word);
+                break;
+            }
+        }
+    }
+    let key = parts.join(".").to_lowercase();
+    let conjunction = preceding
+        .map(str::to_lowercase)
+        .filter(|w| matches!(w.as_str(), "и" | "və" | "and"));
+
+    let mut letters = last.chars();
+    let initial = matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
+    let class = initial
+        .then_some(Abbrev::Sticky)
+        .or_else(|| conjunction.and_then(|c| abbreviation(rules, &format!("{c} {key}"))))
+        .or_else(|| abbreviation(rules, &key))
+        .or_else(|| abbreviation(rules, &last.to_lowercase()))
+        .or_else(|| implicit_abbreviation(last));
+    let Some(class) = class else {
+        // An ordinary word or number: the dot is a full stop.
+        return true;
+    };
+    match class {
+        Abbrev::Final => true,
+        Abbrev::Sticky => next.is_starter(rules),
+        Abbrev::BeforeNumber => next.kind != Kind::Digit,
+        Abbrev::Time => {
+            let zone = next.word.chars().count() <= 4 && next.word.chars().all(char::is_uppercase);
+            !(zone || WEEKDAYS.contains(&next.word))
+        }
+        Abbrev::SeeOrCentimetre => {
+            let after_number = parts.len() == 1 && preceding.is_some_and(is_number);
+            after_number || next.is_starter(rules)
+        }
+    }
+}
+
+/// `10`, `3,5`, `1.000`: a number (not one followed by a comma).
+fn is_number(word: &str) -> bool {
+    word.ends_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+}
+
+/// `1`, `12`, `IV`: a list label when alone at the start of a sentence.
+fn is_list_number(word: &str) -> bool {
+    let digits = !word.is_empty() && word.len() <= 3 && word.chars().all(|c| c.is_ascii_digit());
+    let roman = !word.is_empty()
+        && word.len() <= 4
+        && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+        && word != "I";
+    digits || roman
+}
+
+/// Abbreviations no table names: initials (`В`, `A`), dotted acronyms (`U.S`, `N.F.L`,
+/// `b.e`) and single lower-case letters (`с`, `p`).
+fn implicit_abbreviation(word: &str) -> Option<Abbrev> {
+    let mut chars = word.chars();
+    let single = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
+    let dotted = word.contains('.')
+        && word
+            .split('.')
+            .all(|p| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic));
+    (single || dotted).then_some(Abbrev::Sticky)
+}
+
+fn abbreviation(rules: Rules, key: &str) -> Option<Abbrev> {
+    let table: &[(&str, Abbrev)] = match rules {
+        Rules::Russian => RU_ABBREVIATIONS,
+        Rules::Azerbaijani => AZ_ABBREVIATIONS,
+        Rules::English | Rules::Other => &[],
+        Rules::Armenian => return None,
+    };
+    table
+        .iter()
+        .chain(COMMON_ABBREVIATIONS)
+        .find(|(k, _)| *k == key)
+        .map(|&(_, class)| class)
+}
+
+use Abbrev::{BeforeNumber, Final, SeeOrCentimetre, Sticky, Time};
+
+/// Latin-script abbreviations, used in every language but Armenian (English names and titles
+/// appear in ru and az news too). Keys are lower-case, without the final dot.
+const COMMON_ABBREVIATIONS: &[(&str, Abbrev)] = &[
+    ("mr", Sticky),
+    ("mrs", Sticky),
+    ("ms", Sticky),
+    ("messrs", Sticky),
+    ("dr", Sticky),
+    ("prof", Sticky),
+    ("st", Sticky),
+    ("mt", Sticky),
+    ("sen", Sticky),
+    ("sens", Sticky),
+    ("rep", Sticky),
+    ("reps", Sticky),
+    ("gov", Sticky),
+    ("pres", Sticky),
+    ("gen", Sticky),
+    ("lt", Sticky),
+    ("col", Sticky),
+    ("maj", Sticky),
+    ("capt", Sticky),
+    ("sgt", Sticky),
+    ("cpl", Sticky),
+    ("adm", Sticky),
+    ("rev", Sticky),
+    ("hon", Sticky),
+    ("supt", Sticky),
+    ("det", Sticky),
+    ("insp", Sticky),
+    ("mme", Sticky),
+    ("mlle", Sticky),
+    ("vs", Sticky),
+    ("v", Sticky),
+    ("e.g", Sticky),
+    ("i.e", Sticky),
+    ("cf", Sticky),
+    ("approx", Sticky),
+    ("univ", Sticky),
+    ("jr", Final),
+    ("sr", Final),
+    ("inc", Final),
+    ("ltd", Final),
+    ("co", Final),
+    ("corp", Final),
+    ("bros", Final),
+    ("dept", Final),
+    ("etc", Final),
+    ("a.m", Time),
+    ("p.m", Time),
+    ("no", BeforeNumber),
+    ("nos", BeforeNumber),
+    ("nr", BeforeNumber),
+    ("vol", BeforeNumber),
+    ("p", BeforeNumber),
+    ("pp", BeforeNumber),
+    ("ch", BeforeNumber),
+    ("fig", BeforeNumber),
+    ("art", BeforeNumber),
+    ("sec", BeforeNumber),
+    ("jan", BeforeNumber),
+    ("feb", BeforeNumber),
+    ("mar", BeforeNumber),
+    ("apr", BeforeNumber),
+    ("jun", BeforeNumber),
+    ("jul", BeforeNumber),
+    ("aug", BeforeNumber),
+    ("sep", BeforeNumber),
+    ("sept", BeforeNumber),
+    ("oct", BeforeNumber),
+    ("nov", BeforeNumber),
+    ("dec", BeforeNumber),
+];
+
+const RU_ABBREVIATIONS: &[(&str, Abbrev)] = &[
+    ("т.е", Sticky),
+    ("т.к", Sticky),
+    ("т.н", Sticky),
+    ("т.ч", Sticky),
+    ("т.о", Sticky),
+    ("т.д", Final),
+    ("т.п", Final),
+    ("и т.д", Final),
+    ("и т.п", Final),
+    ("и др", Final),
+    ("и пр", Final),
+    ("др", Final),
+    ("г", Sticky),
+    ("гг", Sticky),
+    ("ул", Sticky),
+    ("пр", Sticky),
+    ("просп", Sticky),
+    ("пл", Sticky),
+    ("пер", Sticky),
+    ("наб", Sticky),
+    ("обл", Sticky),
+    ("пос", Sticky),
+    ("дер", Sticky),
+    ("оз", Sticky),
+    ("им", Sticky),
+    ("св", Sticky),
+    ("проф", Sticky),
+    ("акад", Sticky),
+    ("доц", Sticky),
+    ("ген", Sticky),
+    ("полк", Sticky),
+    ("дж", Sticky),
+    ("ср", Sticky),
+    ("напр", Sticky),
+    ("англ", Sticky),
+    ("лат", Sticky),
+    ("нем", Sticky),
+    ("франц", Sticky),
+    ("фр", Sticky),
+    ("итал", Sticky),
+    ("исп", Sticky),
+    ("кит", Sticky),
+    ("араб", Sticky),
+    ("греч", Sticky),
+    ("ок", Sticky),
+    ("см", SeeOrCentimetre),
+    ("стр", BeforeNumber),
+    ("ст", BeforeNumber),
+    ("п", BeforeNumber),
+    ("ч", BeforeNumber),
+    ("рис", BeforeNumber),
+    ("табл", BeforeNumber),
+    ("гл", BeforeNumber),
+    ("янв", BeforeNumber),
+    ("фев", BeforeNumber),
+    ("февр", BeforeNumber),
+    ("апр", BeforeNumber),
+    ("авг", BeforeNumber),
+    ("сен", BeforeNumber),
+    ("сент", BeforeNumber),
+    ("окт", BeforeNumber),
+    ("нояб", BeforeNumber),
+    ("дек", BeforeNumber),
+    ("тыс", Final),
+    ("млн", Final),
+    ("млрд", Final),
+    ("трлн", Final),
+    ("руб", Final),
+    ("коп", Final),
+    ("долл", Final),
+    ("км", Final),
+    ("кг", Final),
+    ("мин", Final),
+    ("сек", Final),
+    ("чел", Final),
+    ("шт", Final),
+    ("экз", Final),
+];
+
+const AZ_ABBREVIATIONS: &[(&str, Abbrev)] = &[
+    ("və s", Final),
+    ("və b", Final),
+    ("və ə", Final),
+    ("b.e", Sticky),
+    ("e.ə", Sticky),
+    ("m.ə", Sticky),
+    ("prof", Sticky),
+    ("dos", Sticky),
+    ("akad", Sticky),
+    ("cən", Sticky),
+    ("küç", Sticky),
+    ("pr", Sticky),
+    ("prosp", Sticky),
+    ("ş", Sticky),
+    ("qəs", Sticky),
+    ("s", BeforeNumber),
+    ("səh", BeforeNumber),
+    ("yan", BeforeNumber),
+    ("fev", BeforeNumber),
+    ("avq", BeforeNumber),
+    ("sent", BeforeNumber),
+    ("okt", BeforeNumber),
+    ("noy", BeforeNumber),
+    ("dek", BeforeNumber),
+    ("min", Final),
+    ("mln", Final),
+    ("mlrd", Final),
+    ("trln", Final),
+    ("man", Final),
+    ("km", Final),
+    ("kq", Final),
+];
+
+const WEEKDAYS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+const EN_STARTERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "My",
+    "Your",
+    "There",
+    "Here",
+    "But",
+    "And",
+    "Or",
+    "So",
+    "Yet",
+    "However",
+    "In",
+    "On",
+    "At",
+    "For",
+    "With",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "If",
+    "As",
+    "By",
+    "From",
+    "Since",
+    "During",
+    "Although",
+    "Though",
+    "Meanwhile",
+    "Then",
+    "Now",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Both",
+    "Each",
+    "Every",
+    "No",
+    "Not",
+    "One",
+    "Other",
+    "Another",
+    "What",
+    "Who",
+    "Why",
+    "How",
+    "Where",
+    "Which",
+    "Still",
+    "Also",
+    "Last",
+    "Earlier",
+    "Later",
+    "According",
+    "Under",
+    "Despite",
+    "Instead",
+    "Today",
+    "Yesterday",
+];
+
+const RU_STARTERS: &[&str] = &[
+    "В",
+    "Во",
+    "На",
+    "С",
+    "Со",
+    "К",
+    "Ко",
+    "У",
+    "О",
+    "Об",
+    "По",
+    "За",
+    "Из",
+    "От",
+    "До",
+    "При",
+    "Для",
+    "Без",
+    "Под",
+    "Над",
+    "После",
+    "Перед",
+    "Через",
+    "Он",
+    "Она",
+    "Оно",
+    "Они",
+    "Мы",
+    "Я",
+    "Вы",
+    "Ты",
+    "Его",
+    "Её",
+    "Ее",
+    "Их",
+    "Это",
+    "Этот",
+    "Эта",
+    "Эти",
+    "Тот",
+    "Та",
+    "Те",
+    "Так",
+    "Также",
+    "Как",
+    "Когда",
+    "Если",
+    "Но",
+    "А",
+    "И",
+    "Однако",
+    "Кроме",
+    "Поэтому",
+    "Тогда",
+    "Теперь",
+    "Сейчас",
+    "Там",
+    "Здесь",
+    "Все",
+    "Всё",
+    "Еще",
+    "Ещё",
+    "Уже",
+    "Не",
+    "Ни",
+    "Что",
+    "Кто",
+    "Где",
+    "Почему",
+    "Среди",
+    "Между",
+    "Согласно",
+    "Сегодня",
+    "Вчера",
+    "Позже",
+    "Ранее",
+    "Несмотря",
+];
+
+const AZ_STARTERS: &[&str] = &[
+    "Bu",
+    "O",
+    "Onlar",
+    "Biz",
+    "Mən",
+    "Sən",
+    "Siz",
+    "Onun",
+    "Onların",
+    "Bunu",
+    "Buna",
+    "Bundan",
+    "Bunun",
+    "Burada",
+    "Orada",
+    "Lakin",
+    "Amma",
+    "Ancaq",
+    "Və",
+    "Həmçinin",
+    "Eyni",
+    "Daha",
+    "Sonra",
+    "Əvvəl",
+    "Belə",
+    "Bununla",
+    "Çünki",
+    "Əgər",
+    "Həm",
+    "Hər",
+    "Bütün",
+    "Artıq",
+    "İndi",
+    "Bəzi",
+    "Heç",
+    "Hələ",
+    "Beləliklə",
+    "Dünən",
+    "Bildirilir",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(lang: &str, text: &str) -> Vec<String> {
+        let segments = segment(&Lang::parse(lang).unwrap(), text);
+        assert_rebuilds(text, &segments);
+        segments.into_iter().map(|s| s.text).collect()
+    }
+
+    /// The segments with the whitespace between them give back the input exactly.
+    fn assert_rebuilds(text: &str, segments: &[Segment]) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut at = 0;
+        let mut rebuilt = String::new();
+        for s in segments {
+            assert!(s.start >= at && s.end > s.start, "{segments:?}");
+            let gap: String = chars[at..s.start].iter().collect();
+            assert!(gap.chars().all(is_space), "gap {gap:?} in {text:?}");
+            let piece: String = chars[s.start..s.end].iter().collect();
+            assert_eq!(piece, s.text, "offsets of {s:?}");
+            rebuilt.push_str(&gap);
+            rebuilt.push_str(&piece);
+            at = s.end;
+        }
+        let tail: String = chars[at..].iter().collect();
+        assert!(tail.chars().all(is_space), "tail {tail:?}");
+        rebuilt.push_str(&tail);
+        assert_eq!(rebuilt, text);
+    }
+
+    fn assert_split(lang: &str, text: &str, expected: &[&str]) {
+        assert_eq!(split(lang, text), expected, "{lang}: {text}");
+    }
+
+    fn assert_one(lang: &str, text: &str) {
+        assert_split(lang, text, &[text.trim()]);
+    }
+
+    #[test]
+    fn offsets_are_chars_and_whitespace_stays_between() {
+        let text = "  Կամուրջը բացվեց:  Ավտոբուսներն էլ կգան։\n";
+        let segments = segment(&Lang::parse("hy").unwrap(), text);
+        assert_rebuilds(text, &segments);
+        assert_eq!(segments.len(), 2);
+        assert_eq!((segments[0].start, segments[0].end), (2, 18));
+        assert_eq!(segments[1].start, 20);
+        // The README's example.
+        let text = "Կամուրջը կբացվի երկուշաբթի: Ավտոբուսները կգան ժամը 14:30-ին։";
+        let segments = segment(&Lang::parse("hy").unwrap(), text);
+        let spans: Vec<_> = segments.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(spans, [(0, 27), (28, 60)]);
+        assert!(segment(&Lang::parse("en").unwrap(), " \n ").is_empty());
+        assert!(segment(&Lang::parse("en").unwrap(), "").is_empty());
+    }
+
+    #[test]
+    fn hy_ends_on_full_stop_ascii_colon_ellipsis_question_and_exclamation() {
+        assert_split(
+            "hy",
+            "Կառավարությունը հաստատեց բյուջեն։ Քվեարկությունը տևեց երկու ժամ:",
+            &[
+                "Կառավարությունը հաստատեց բյուջեն։",
+                "Քվեարկությունը տևեց երկու ժամ:",
+            ],
+        );
+        assert_split(
+            "hy",
+            "Ավելի ուշ վերսկսվեցին բախումները ոստիկանության հետ: Նրանք օգտագործում էին մահակներ:",
+            &[
+                "Ավելի ուշ վերսկսվեցին բախումները ոստիկանության հետ:",
+                "Նրանք օգտագործում էին մահակներ:",
+            ],
+        );
+        assert_split(
+            "hy",
+            "Նա լռեց… Հետո նորից խոսեց: Ինչու՞ հիմա? Որովհետև ժամանակն է! Այո!",
+            &[
+                "Նա լռեց…",
+                "Հետո նորից խոսեց:",
+                "Ինչու՞ հիմա?",
+                "Որովհետև ժամանակն է!",
+                "Այո!",
+            ],
+        );
+        // Doubled or mixed full stops count once.
+        assert_split(
+            "hy",
+            "Նավաստիները պահպանում են շտաբը:: Վաշինգտոնը մերժել է կոչերը։: Վերջ:",
+            &[
+                "Նավաստիները պահպանում են շտաբը::",
+                "Վաշինգտոնը մերժել է կոչերը։:",
+                "Վերջ:",
+            ],
+        );
+    }
+
+    #[test]
+    fn hy_never_ends_on_word_marks_mijaket_or_numbers() {
+        // ՞ ՜ ՛ sit inside the questioned or stressed word; ՝ is a comma; ․ and the ASCII
+        // dot typed for it introduce a list, a quote or an explanation.
+        assert_one(
+            "hy",
+            "Ի՞նչ է գիտակցված հիփ-հոփը, և ինչո՞ւ է այն այդքան տարածված:",
+        );
+        assert_one("hy", "Դիտե՜ք․ Լիվերպուլը հաղթեց Չելսիին, ո՛չ թե պարտվեց:");
+        assert_one("hy", "Լին՝ ընկերության գլխավոր տնօրենը, Նոր գիրք է գրել:");
+        assert_one(
+            "hy",
+            "Բրեքսիթ. Անգլիան «հավերժ կզղջա» ավտոարտադրողներին կորցնելու համար:",
+        );
+        assert_one(
+            "hy",
+            "Փոլ Նյումանն ասաց. Այս արդյունքները շարունակում են ապրիլյան միտումը:",
+        );
+        assert_one(
+            "hy",
+            "2012թ. Օրեգոնում մի ֆերմեր զոհվեց, իսկ 1987 թ.-ին նա հեռացավ:",
+        );
+        assert_one("hy", "Սպասեք մինչև 2024 թ․ Մայիսի մեկը:");
+        assert_one(
+            "hy",
+            "Դիոնիսիո Ա. Լինդը, Փի. Դիդդին և Ն. Փաշինյանը հանդիպեցին:",
+        );
+        // Times, scores and ratios.
+        assert_one("hy", "Խաղը սկսվում է ժամը 14:30-ին, իսկ հաշիվը 2:1 էր:");
+        assert_one("hy", "Հաշիվը դարձավ 2 : 1 հօգուտ հյուրերի:");
+        assert_one(
+            "hy",
+            "Հարաբերակցությունը 3:2 է, իսկ գոլը խփվեց 27:37 րոպեին:",
+        );
+        assert_one("hy", "Ցուցանիշն աճել է 2.8 տոկոսով:");
+    }
+
+    #[test]
+    fn hy_colon_before_a_quote_or_lower_case_continues() {
+        // `:` before an opening quote introduces speech.
+        assert_one(
+            "hy",
+            "Նա գրել է Twitter-ում: «Մեկ ամիս առաջ ես կաթվածի ենթարկվեցի»:",
+        );
+        // Before a lower-case word it does not end anything either.
+        assert_one("hy", "Երեք բան է պետք: համբերություն, աշխատանք և հավատ:");
+        // But `։` before a quote does, and a quote closes with its sentence.
+        assert_split(
+            "hy",
+            "Նա լռեց։ «Մենք պատրաստ ենք»: Հետո դահլիճը ծափահարեց:",
+            &["Նա լռեց։", "«Մենք պատրաստ ենք»:", "Հետո դահլիճը ծափահարեց:"],
+        );
+        assert_split(
+            "hy",
+            "Ես հարցրեցի․«Դու դա արել ես։» Նա չպատասխանեց:",
+            &["Ես հարցրեցի․«Դու դա արել ես։»", "Նա չպատասխանեց:"],
+        );
+        // A year before the stop, and an English name after it.
+        assert_split(
+            "hy",
+            "Թիմը հիմնադրվել է 1994 թվականին: Desert Island Discs-ը եթերում է կիրակի:",
+            &[
+                "Թիմը հիմնադրվել է 1994 թվականին:",
+                "Desert Island Discs-ը եթերում է կիրակի:",
+            ],
+        );
+    }
+
+    #[test]
+    fn hy_quoted_latin_text_and_continued_ellipses() {
+        // An English headline in an Armenian column keeps its colon.
+        assert_one("hy", "Elite League: Dundee Stars 5-3 Belfast Giants");
+        assert_one(
+            "hy",
+            "Էյր 38-17 Մելրոզ... ...Անպարտելի Էյրը վեր է բարձրանում:",
+        );
+        assert_one("hy", "Ոչ, ես սպասում եմ մեկին… դա շատ վատ էր՚:");
+    }
+
+    #[test]
+    fn ru_abbreviations_initials_and_numbers() {
+        assert_one(
+            "ru",
+            "Это решение, т. е. закон, подписал В. В. Путин в 2019 г. в Москве.",
+        );
+        assert_one(
+            "ru",
+            "Он живёт на ул. Ленина, д. 5, см. Приложение на стр. 12.",
+        );
+        assert_one(
+            "ru",
+            "Бюджет составил 3,5 млрд. руб., т. к. курс вырос до 64.5 руб.",
+        );
+        assert_one(
+            "ru",
+            "Звонили Дж. Байдену и А. С. Пушкину, т. н. «старой гвардии».",
+        );
+        assert_one("ru", "Фонд им. Св. Мартина основан в 1870 г. В. Ивановым.");
+        assert_split(
+            "ru",
+            "Закупили столы, стулья и т. д. Это обошлось в 5 млрд. Сделку одобрили.",
+            &[
+                "Закупили столы, стулья и т. д.",
+                "Это обошлось в 5 млрд.",
+                "Сделку одобрили.",
+            ],
+        );
+        assert_split(
+            "ru",
+            "Это случилось в 2019 г. В Москве тогда шёл снег. Рост составил 10 см. Это много.",
+            &[
+                "Это случилось в 2019 г.",
+                "В Москве тогда шёл снег.",
+                "Рост составил 10 см.",
+                "Это много.",
+            ],
+        );
+    }
+
+    #[test]
+    fn ru_quotes_dashes_and_ellipses() {
+        assert_one("ru", "«Кто там?» — спросил он.");
+        assert_one("ru", "«Мы готовы!» — заявил министр, и зал зааплодировал.");
+        assert_split(
+            "ru",
+            "Он сказал: «Да.» Потом ушёл. Она ответила: „Нет“. Всё.",
+            &[
+                "Он сказал: «Да.»",
+                "Потом ушёл.",
+                "Она ответила: „Нет“.",
+                "Всё.",
+            ],
+        );
+        assert_split(
+            "ru",
+            "Ммм.. сложно сказать… Может быть... Посмотрим?! Да!!!",
+            &[
+                "Ммм.. сложно сказать…",
+                "Может быть...",
+                "Посмотрим?!",
+                "Да!!!",
+            ],
+        );
+        assert_one(
+            "ru",
+            "Цена выросла на 2,5%, а курс — до 64.50 (см. таблицу).",
+        );
+        // Stray closing marks after the last word stay with the last sentence.
+        assert_one("ru", "«С Северной Кореей всё замечательно», — сказал он. —");
+        assert_one("az", "Ümid edirəm ki, onlar təhlükəsizdirlər. \"");
+    }
+
+    #[test]
+    fn en_titles_acronyms_and_times() {
+        assert_one(
+            "en",
+            "Mr. Hart met Dr. Ford and Sen. Dianne Feinstein at St. Martin's on Feb. 26.",
+        );
+        assert_one(
+            "en",
+            "The U.S. Navy and the U.N. Security Council said so, i.e. nothing.",
+        );
+        assert_one(
+            "en",
+            "It was No. 5 in the list, e.g. a top seller, vs. Chelsea in Roe v. Wade.",
+        );
+        assert_one(
+            "en",
+            "The game starts at 3 p.m. Thursday, and the train at 7 a.m. BST.",
+        );
+        assert_one(
+            "en",
+            "Dionisio A. Lind and P. Diddy met J. R. R. Tolkien's heirs.",
+        );
+        assert_split(
+            "en",
+            "He moved to the U.S. The move paid off. Prices rose 3.5 percent. They fell at 5 p.m. Police said so.",
+            &[
+                "He moved to the U.S.",
+                "The move paid off.",
+                "Prices rose 3.5 percent.",
+                "They fell at 5 p.m.",
+                "Police said so.",
+            ],
+        );
+        assert_split(
+            "en",
+            "They sold cars, trucks, etc. Then they closed. He lives on Main St. The house is old.",
+            &[
+                "They sold cars, trucks, etc.",
+                "Then they closed.",
+                "He lives on Main St.",
+                "The house is old.",
+            ],
+        );
+    }
+
+    #[test]
+    fn en_quotes_lists_urls_and_ellipses() {
+        assert_split(
+            "en",
+            "He said: «Yes.» Then he left. \"We need a deal.\" She agreed (reluctantly.) Fine!",
+            &[
+                "He said: «Yes.»",
+                "Then he left.",
+                "\"We need a deal.\"",
+                "She agreed (reluctantly.)",
+                "Fine!",
+            ],
+        );
+        assert_split(
+            "en",
+            "1. Open the file. 2. Save it. Visit www.example.com or mail desk@example.org. Thanks.",
+            &[
+                "1. Open the file.",
+                "2. Save it.",
+                "Visit www.example.com or mail desk@example.org.",
+                "Thanks.",
+            ],
+        );
+        assert_split(
+            "en",
+            "They're nippers, very inquisitive ... they aren't out to hurt you. Wait... What? Really?! No!!! ok",
+            &[
+                "They're nippers, very inquisitive ... they aren't out to hurt you.",
+                "Wait...",
+                "What?",
+                "Really?!",
+                "No!!! ok",
+            ],
+        );
+        assert_one("en", "The quote was cut (…) The rest is lost.");
+        assert_split(
+            "en",
+            "Headline without a stop\nFirst sentence of the body.",
+            &["Headline without a stop", "First sentence of the body."],
+        );
+    }
+
+    #[test]
+    fn az_abbreviations_and_names() {
+        assert_split(
+            "az",
+            "Bakıda yollar, körpülər və s. tikilir. AzərTAc xəbər verir ki, layihə 2019-cu ildə başlayıb.",
+            &[
+                "Bakıda yollar, körpülər və s. tikilir.",
+                "AzərTAc xəbər verir ki, layihə 2019-cu ildə başlayıb.",
+            ],
+        );
+        assert_split(
+            "az",
+            "Şəhərdə məktəblər, xəstəxanalar və s. Bu layihələr 3,5 mln. manata başa gəlib.",
+            &[
+                "Şəhərdə məktəblər, xəstəxanalar və s.",
+                "Bu layihələr 3,5 mln. manata başa gəlib.",
+            ],
+        );
+        assert_one(
+            "az",
+            "Abidə e.ə. IV əsrə, kilsə isə b.e. XII əsrinə aiddir.",
+        );
+        assert_one(
+            "az",
+            "Görüşdə H. Əliyev və prof. İ. Həsənov çıxış etdi, s. 12-yə bax.",
+        );
+        assert_split(
+            "az",
+            "İĞDIR İSTANBUL yolu bağlandı. İndi nə olacaq? Ölkə gözləyir!",
+            &[
+                "İĞDIR İSTANBUL yolu bağlandı.",
+                "İndi nə olacaq?",
+                "Ölkə gözləyir!",
+            ],
+        );
+        assert_one(
+            "az",
+            "“Bu, çox vacibdir”, – deyə Dr. Ford bildirib, D.C. şəhərində.",
+        );
+    }
+
+    #[test]
+    fn other_languages_fall_back_to_uax29() {
+        assert_split(
+            "de",
+            "Das ist gut. Wir gehen nach Hause.",
+            &["Das ist gut.", "Wir gehen nach Hause."],
+        );
+        assert_one("fr", "M. Dupont habite au 3.5 rue X.");
+    }
+}
