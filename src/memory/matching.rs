@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::score::{align_profiled, match_score, similarity, similarity_bound, QueryProfile};
+use super::score::{align_profiled, match_score, similarity, similarity_upper_bound, QueryProfile};
 use super::unit::Unit;
 use super::{retrieval_terms, Memory, MemoryError};
 use crate::lang::Lang;
@@ -47,6 +47,13 @@ fn candidates_for(limit: usize) -> usize {
 /// How many of the query's terms retrieval uses: the rarest ones.
 const RETRIEVAL_TERMS: usize = 24;
 
+/// The `k`-th best similarity among the matches found so far.
+fn kth_best(matches: &[(usize, Match)], k: usize) -> f32 {
+    let mut best: Vec<f32> = matches.iter().map(|(_, m)| m.similarity).collect();
+    best.sort_unstable_by(|a, b| b.total_cmp(a));
+    best[k - 1]
+}
+
 impl Memory {
     /// The best stored units for `query`, best first.
     pub fn find_matches(&self, query: &MatchQuery) -> Result<Vec<Match>, MemoryError> {
@@ -81,7 +88,13 @@ impl Memory {
                 continue;
             }
             let stored_tokens = tokenize(&query.source, &source.text);
-            if similarity_bound(&stored_tokens, &query_tokens) < query.min_score as f32 {
+            // Skip what cannot reach min_score or beat the `limit` best found so far.
+            let bar = (query.min_score as f32).max(if matches.len() >= query.limit {
+                kth_best(&matches, query.limit)
+            } else {
+                0.0
+            });
+            if similarity_upper_bound(&stored_tokens, &profile) < bar {
                 continue;
             }
             let alignment = align_profiled(&stored_tokens, &profile);
