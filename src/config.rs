@@ -17,6 +17,10 @@ pub struct Config {
     pub writer_heap_bytes: usize,
     /// When set, every `/v1` request must carry `Authorization: Bearer <key>`.
     pub api_key: Option<String>,
+    /// The Fluent files: one directory per locale (`locales/en/*.ftl`).
+    pub locales_dir: PathBuf,
+    /// Load the locale files that parse and report the rest, instead of refusing to start.
+    pub lenient: bool,
 }
 
 impl Config {
@@ -29,6 +33,10 @@ impl Config {
             max_body_bytes: 256 * 1024 * 1024,
             writer_heap_bytes: 128 * 1024 * 1024,
             api_key: None,
+            // Relative to the working directory, like the other defaults; tests pass
+            // `concat!(env!("CARGO_MANIFEST_DIR"), "/locales")`.
+            locales_dir: "locales".into(),
+            lenient: false,
         }
     }
 }

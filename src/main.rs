@@ -53,6 +53,12 @@ enum Command {
         /// Require `Authorization: Bearer <key>` on /v1.
         #[arg(long, env = "TETRAGLOT_API_KEY", hide_env_values = true)]
         api_key: Option<String>,
+        /// The Fluent files, one directory per locale (locales/en/*.ftl).
+        #[arg(long, env = "TETRAGLOT_LOCALES_DIR", default_value = "locales")]
+        locales_dir: PathBuf,
+        /// Load the .ftl files that parse and report the rest, instead of refusing to start.
+        #[arg(long, env = "TETRAGLOT_LENIENT")]
+        lenient: bool,
     },
     /// Import a TMX or TSV file into the memory (the server must not be running on it).
     Import {
@@ -112,6 +118,8 @@ fn main() -> anyhow::Result<()> {
             max_body_bytes,
             writer_heap_mb,
             api_key,
+            locales_dir,
+            lenient,
         } => {
             let config = Config {
                 listen,
@@ -120,6 +128,8 @@ fn main() -> anyhow::Result<()> {
                 max_body_bytes,
                 writer_heap_bytes: writer_heap_mb * 1024 * 1024,
                 api_key: api_key.filter(|k| !k.is_empty()),
+                locales_dir,
+                lenient,
             };
             serve(config)
         }

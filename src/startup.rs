@@ -10,6 +10,7 @@ use tracing_actix_web::TracingLogger;
 use crate::config::Config;
 use crate::http::{self, AppState};
 use crate::index::Mode;
+use crate::l10n::{Catalog, LoadError, LoadOptions};
 use crate::memory::{Memory, MemoryError};
 
 /// Why the service could not start.
@@ -22,6 +23,8 @@ pub enum StartupError {
     },
     #[error("cannot open the memory in {dir}: {source}")]
     Memory { dir: String, source: MemoryError },
+    #[error("the locales in {dir} do not load (--lenient loads what parses):\n{source}")]
+    Locales { dir: String, source: LoadError },
 }
 
 /// A bound, not yet running, service.
@@ -36,6 +39,21 @@ pub struct Application {
 impl Application {
     /// Opens the memory and binds `config.listen` (port 0 picks a free port).
     pub fn build(config: Config) -> Result<Application, StartupError> {
+        // The locales first: a broken .ftl file stops the start before anything is opened.
+        let l10n = Catalog::load(
+            &config.locales_dir,
+            &LoadOptions {
+                lenient: config.lenient,
+                ..LoadOptions::default()
+            },
+        )
+        .map_err(|source| StartupError::Locales {
+            dir: config.locales_dir.display().to_string(),
+            source,
+        })?;
+        for problem in l10n.problems() {
+            tracing::warn!(%problem, "skipped in the locales (--lenient)");
+        }
         let memory = Memory::open(
             &config.data_dir,
             Mode::ReadWrite {
@@ -60,9 +78,11 @@ impl Application {
             spool_dir: config.data_dir.join("incoming"),
             max_body_bytes: config.max_body_bytes,
             api_key: config.api_key.clone(),
+            l10n: Arc::new(l10n),
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(http::l10n::localise))
                 .wrap(TracingLogger::default())
                 .configure(http::configure(state.clone()))
         })

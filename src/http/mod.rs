@@ -3,6 +3,7 @@
 
 pub mod dto;
 pub mod error;
+pub mod l10n;
 mod lookup;
 mod transfer;
 mod units;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub spool_dir: PathBuf,
     pub max_body_bytes: usize,
     pub api_key: Option<String>,
+    /// The Fluent catalog: UI strings and localised error messages.
+    pub l10n: Arc<crate::l10n::Catalog>,
 }
 
 /// Registers every route on an actix `App`.
@@ -59,7 +62,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/units/{id}", web::delete().to(units::delete))
                     .route("/import", web::post().to(transfer::import))
                     .route("/export", web::get().to(transfer::export))
-                    .route("/match", web::post().to(lookup::find)),
+                    .route("/match", web::post().to(lookup::find))
+                    .configure(l10n::routes),
             )
             .default_service(web::to(not_found));
     }

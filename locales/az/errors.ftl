@@ -1,0 +1,33 @@
+### API xətalarının mesajları, hər xəta kodu üçün bir mesaj. Hər biri nəyi düzəltməyi deyir.
+
+error-duplicate-language = Tərcümə vahidinin iki variantı eyni dildədir; onlardan yalnız birini saxlayın.
+error-empty-text = Mətn boşdur; saxlanılacaq və ya axtarılacaq cümləni göndərin.
+error-id-mismatch = Sorğunun gövdəsindəki identifikator URL-dəki identifikatorla eyni deyil; onu gövdədən silin və ya hər ikisini eyni edin.
+error-internal = Serverdə xəta baş verdi; yenidən cəhd edin, xəta təkrarlansa, bu barədə xəbər verin.
+error-invalid-date = Tarix RFC 3339 formatında deyil; onu belə yazın: 2026-05-01T09:30:00Z.
+error-invalid-id = Vahidin identifikatoru 1–256 bayt uzunluğunda olmalı və idarəetmə simvolları olmamalıdır.
+error-invalid-json = Sorğunun gövdəsi düzgün JSON deyil; dırnaqları, vergülləri və mötərizələri yoxlayın.
+error-invalid-language = Dil teqi yanlışdır; BCP 47 teqindən istifadə edin, məsələn, en, hy-AM və ya az-Latn.
+error-invalid-limit = limit 1 ilə { $max } arasında olmalıdır.
+error-invalid-min-score = min_score faizdir: 0 ilə 101 arasında ədəd göndərin.
+error-invalid-parameter = Sorğu parametrlərindən biri yanlışdır; URL-dəki parametrlərin adlarını və dəyərlərini yoxlayın.
+error-invalid-path = URL yolu yanlışdır; ünvanı və ondakı identifikatoru yoxlayın.
+error-invalid-request = JSON gözlənilən quruluşda deyil; sahələrin adlarını və tiplərini sənədlərlə tutuşdurun.
+error-malformed-file = Faylda xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
+error-malformed-tmx = TMX faylında xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
+error-malformed-tsv = TSV faylında xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
+error-method-not-allowed = { $path } ünvanı üçün { $method } metoduna icazə verilmir; hər ünvanın metodları sənədlərdə göstərilib.
+error-no-units = Sorğuda heç bir tərcümə vahidi yoxdur; ən azı birini göndərin.
+error-no-variants = Tərcümə vahidinin ən azı bir variantı olmalıdır: hər hansı dildə mətn.
+error-not-committed = Dəyişiklik təsdiqlənmədi, buna görə heç nə dəyişmədi; yenidən cəhd edin.
+error-payload-too-large = Sorğunun gövdəsi { $limit } bayt həddini aşır; faylı hissələrə bölün və ya --max-body-bytes dəyərini artırın.
+error-route-not-found = { $path } ünvanında heç nə yoxdur; sənədlərə baxın.
+error-storage-error = Tərcümə yaddaşını oxumaq və ya yazmaq alınmadı, buna görə heç nə dəyişmədi; yenidən cəhd edin.
+error-text-too-long = Mətn çox uzundur: ən çoxu { $max } simvol ola bilər. Hər dəfə bir cümlə və ya abzas göndərin.
+error-too-many-units = Bir sorğuda həddən artıq tərcümə vahidi var; daha az göndərin və ya bütöv fayllar üçün /v1/import istifadə edin.
+error-unauthorized = API açarı yoxdur və ya yanlışdır; onu “Authorization: Bearer <key>” başlığı ilə göndərin.
+error-unavailable = Xidmət hazırda bu sorğunu yerinə yetirə bilmir; bir az sonra yenidən cəhd edin.
+error-unit-not-found = Bu identifikatorla tərcümə vahidi yoxdur; identifikatoru yoxlayın.
+error-unknown-language = Dil teqi düzgün qurulub, lakin burada məlum və ya dəstəklənən heç bir dili göstərmir; məsələn, en, hy, az və ya ru istifadə edin.
+error-unreadable-body = Sorğunun gövdəsini oxumaq mümkün olmadı; onu yenidən göndərin.
+error-unsupported-media-type = Bu məzmun növü qəbul edilmir; JSON-u application/json, TMX-i application/x-tmx+xml, TSV-ni isə text/tab-separated-values kimi göndərin.

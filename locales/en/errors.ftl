@@ -1,0 +1,42 @@
+### One message per API error code (error-<code>, with - for _): the `message` of every error
+### body, in the caller's language. Each says what to fix. Variables, where a message has them:
+### $line: the line of the file at fault; $method, $path: the request's method and path;
+### $limit: the body size limit in bytes; $max: the largest value allowed.
+
+error-duplicate-language = Two variants of the unit are in the same language; keep only one of them.
+error-empty-text = The text is empty; send the sentence to store or to match.
+error-id-mismatch = The id in the body differs from the id in the URL; remove it from the body or make the two equal.
+error-internal = Something went wrong on the server; try again, and report it if it keeps happening.
+error-invalid-date = A date is not in RFC 3339 form; write it like 2026-05-01T09:30:00Z.
+error-invalid-id = A unit id must be 1 to 256 bytes long, without control characters.
+error-invalid-json = The body is not valid JSON; check the quotes, commas and brackets.
+error-invalid-language = A language tag is not valid; use a BCP 47 tag such as en, hy-AM or az-Latn.
+error-invalid-limit = The limit must be between 1 and { $max }.
+error-invalid-min-score = min_score is a percentage: send a number from 0 to 101.
+error-invalid-parameter = A query parameter is not valid; check the names and values in the URL.
+error-invalid-path = The URL path is not valid; check the endpoint and the id in it.
+error-invalid-request = The JSON does not have the expected shape; check the field names and types against the documentation.
+error-malformed-file = The file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
+error-malformed-tmx = The TMX file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
+error-malformed-tsv = The TSV file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
+error-method-not-allowed = { $method } is not allowed on { $path }; see the documentation for the methods of each endpoint.
+error-no-units = The request carries no units; send at least one.
+error-no-variants = A unit needs at least one variant: a text in some language.
+error-not-committed = The change was not committed, so nothing changed; try again.
+error-payload-too-large = The request body is larger than the limit of { $limit ->
+        [one] { $limit } byte
+       *[other] { $limit } bytes
+    }; split the file or raise --max-body-bytes.
+error-route-not-found = There is no endpoint at { $path }; see the documentation.
+error-storage-error = Reading or writing the memory failed, so nothing changed; try again.
+error-text-too-long = The text is too long: the limit is { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }. Send one sentence or paragraph at a time.
+error-too-many-units = There are too many units in one request; send fewer, or use /v1/import for whole files.
+error-unauthorized = The API key is missing or wrong; send it as “Authorization: Bearer <key>”.
+error-unavailable = The service cannot take this request right now; try again later.
+error-unit-not-found = No unit has this id; check the id.
+error-unknown-language = The language tag is well-formed, but it names no language known or served here; use e.g. en, hy, az or ru.
+error-unreadable-body = The request body could not be read; send it again.
+error-unsupported-media-type = This content type is not accepted; send JSON as application/json, TMX as application/x-tmx+xml and TSV as text/tab-separated-values.
