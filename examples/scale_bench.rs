@@ -215,6 +215,7 @@ fn main() {
                         targets: vec![Lang::parse(q.target).unwrap()],
                         min_score: MatchQuery::DEFAULT_MIN_SCORE,
                         limit: MatchQuery::DEFAULT_LIMIT,
+                        context: None,
                     },
                     q,
                 )

@@ -161,6 +161,7 @@ fn main() -> anyhow::Result<()> {
                     .collect::<Result<_, _>>()?,
                 min_score,
                 limit: limit.clamp(1, MatchQuery::MAX_LIMIT),
+                context: None,
             };
             for m in memory.find_matches(&query)? {
                 println!("[{}%] {}  ({})", m.score, m.source_text, m.unit.id);

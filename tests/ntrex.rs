@@ -51,12 +51,10 @@ fn ntrex_imports_exports_identical_and_matches_one_word_edits_in_every_direction
     let by_id: BTreeMap<&str, &Unit> = exported.iter().map(|u| (u.id.as_str(), u)).collect();
     assert_eq!(by_id.len(), units.len());
     for unit in &units {
-        assert_eq!(
-            by_id[unit.id.as_str()],
-            unit,
-            "{} exported differently",
-            unit.id
-        );
+        let mut exported = by_id[unit.id.as_str()].clone();
+        // Neighbours in the article are linked on import (for 101% matches): that is added.
+        (exported.meta.prev, exported.meta.next) = (None, None);
+        assert_eq!(&exported, unit, "{} exported differently", unit.id);
     }
 
     // One word (the middle one of four letters or more) replaced by a word of the next unit.

@@ -17,6 +17,9 @@ use crate::text::nfc;
 /// The prop types that carry [`Meta::document`] and [`Meta::outlet`].
 pub const PROP_DOCUMENT: &str = "x-document";
 pub const PROP_OUTLET: &str = "x-outlet";
+/// The prop types that carry [`Meta::prev`] and [`Meta::next`].
+pub const PROP_PREV: &str = "x-context-prev";
+pub const PROP_NEXT: &str = "x-context-next";
 
 /// Elements whose content is native code, not translatable text.
 fn is_code_element(name: &str) -> bool {
@@ -457,6 +460,8 @@ fn take_prop(meta: &mut Meta, prop: Prop) {
         PROP_OUTLET if meta.outlet.is_none() && prop.lang.is_none() => {
             meta.outlet = Some(prop.value)
         }
+        PROP_PREV if meta.prev.is_none() && prop.lang.is_none() => meta.prev = Some(prop.value),
+        PROP_NEXT if meta.next.is_none() && prop.lang.is_none() => meta.next = Some(prop.value),
         _ => meta.props.push(prop),
     }
 }
@@ -525,7 +530,12 @@ impl<W: Write> TmxWriter<W> {
         }
         write_attrs(out, &meta.attrs)?;
         writeln!(out, ">")?;
-        let named = [(PROP_DOCUMENT, &meta.document), (PROP_OUTLET, &meta.outlet)];
+        let named = [
+            (PROP_DOCUMENT, &meta.document),
+            (PROP_OUTLET, &meta.outlet),
+            (PROP_PREV, &meta.prev),
+            (PROP_NEXT, &meta.next),
+        ];
         for (kind, value) in named {
             if let Some(value) = value {
                 let prop = Prop {

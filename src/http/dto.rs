@@ -154,6 +154,8 @@ impl MetaDto {
             notes: self.notes,
             props: self.props,
             attrs: BTreeMap::new(),
+            prev: None,
+            next: None,
         })
     }
 }
@@ -202,6 +204,18 @@ impl UnitIn {
     }
 }
 
+/// The sentences around the one looked up, for context (101%) matches.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextIn {
+    #[serde(default)]
+    pub prev: Option<String>,
+    #[serde(default)]
+    pub next: Option<String>,
+    #[serde(default)]
+    pub document: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatchIn {
@@ -213,6 +227,8 @@ pub struct MatchIn {
     pub min_score: Option<u32>,
     #[serde(default)]
     pub limit: Option<usize>,
+    #[serde(default)]
+    pub context: Option<ContextIn>,
 }
 
 #[derive(Debug, Serialize)]
@@ -221,6 +237,12 @@ pub struct MatchOut {
     pub score: u32,
     pub source_text: String,
     pub targets: BTreeMap<String, String>,
+    /// True when the targets carry the query's numbers and codes.
+    pub adapted: bool,
+    /// The stored targets before adaptation (only when `adapted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_targets: Option<BTreeMap<String, String>>,
+    pub diff: Vec<crate::memory::DiffOp>,
     pub meta: Meta,
 }
 

@@ -6,7 +6,7 @@ use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
 use super::error::{ApiError, ErrorCode};
 use super::AppState;
 use crate::lang::Lang;
-use crate::memory::{Match, MatchQuery};
+use crate::memory::{Match, MatchContext, MatchQuery};
 
 impl MatchIn {
     /// Validates a lookup into a query.
@@ -32,23 +32,40 @@ impl MatchIn {
                 format!("limit must be 1 to {}", MatchQuery::MAX_LIMIT),
             ));
         }
+        let context = self.context.map(|c| MatchContext {
+            prev: c.prev,
+            next: c.next,
+            document: c.document,
+        });
         Ok(MatchQuery {
             text: self.text,
             source,
             targets,
             min_score,
             limit,
+            context,
         })
     }
 }
 
 impl From<Match> for MatchOut {
     fn from(m: Match) -> MatchOut {
+        let stored_targets = m.adapted.then(|| {
+            m.unit
+                .variants
+                .values()
+                .filter(|v| m.targets.contains_key(&v.lang))
+                .map(|v| (v.lang.clone(), v.text.clone()))
+                .collect()
+        });
         MatchOut {
             unit_id: m.unit.id,
             score: m.score,
             source_text: m.source_text,
             targets: m.targets,
+            adapted: m.adapted,
+            stored_targets,
+            diff: m.diff,
             meta: m.unit.meta,
         }
     }

@@ -5,6 +5,7 @@ pub mod dto;
 pub mod error;
 pub mod l10n;
 mod lookup;
+mod segment;
 mod transfer;
 mod units;
 
@@ -63,6 +64,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/import", web::post().to(transfer::import))
                     .route("/export", web::get().to(transfer::export))
                     .route("/match", web::post().to(lookup::find))
+                    .route("/segment", web::post().to(segment::split))
                     .configure(l10n::routes),
             )
             .default_service(web::to(not_found));

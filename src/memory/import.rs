@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use std::sync::mpsc;
 
-use super::unit::Unit;
+use super::unit::{link_neighbours, Unit};
 use super::{index_doc, merge_into_session, MemoryError};
 use crate::formats::{FormatError, Item, Skip};
 use crate::index::IndexDoc;
@@ -47,16 +47,41 @@ pub(super) fn prepare_in_background(
     std::thread::Builder::new()
         .name("tetraglot-parse".into())
         .spawn(move || {
+            // The last unit read waits for the next one, so two consecutive sentences of one
+            // document can be linked as neighbours before either is indexed.
+            let mut waiting: Option<Box<Unit>> = None;
+            let send = |unit: Box<Unit>| {
+                let prepared = index_doc(&unit).map(|doc| Prepared::Unit(unit, doc));
+                let failed = prepared.is_err();
+                tx.send(prepared).is_ok() && !failed
+            };
             for item in items {
-                let prepared = match item {
-                    Ok(Item::Unit(unit)) => index_doc(&unit).map(|doc| Prepared::Unit(unit, doc)),
-                    Ok(Item::Skipped(skip)) => Ok(Prepared::Skipped(skip)),
-                    Err(e) => Err(e.into()),
+                let ok = match item {
+                    Ok(Item::Unit(unit)) => match waiting.take() {
+                        Some(previous) => {
+                            let mut pair = [*previous, *unit];
+                            link_neighbours(&mut pair);
+                            let [previous, unit] = pair;
+                            waiting = Some(Box::new(unit));
+                            send(Box::new(previous))
+                        }
+                        None => {
+                            waiting = Some(unit);
+                            true
+                        }
+                    },
+                    Ok(Item::Skipped(skip)) => tx.send(Ok(Prepared::Skipped(skip))).is_ok(),
+                    Err(e) => {
+                        let _ = tx.send(Err(e.into()));
+                        return;
+                    }
                 };
-                let stop = prepared.is_err();
-                if tx.send(prepared).is_err() || stop {
+                if !ok {
                     return;
                 }
+            }
+            if let Some(last) = waiting {
+                send(last);
             }
         })
         .expect("a parsing thread starts");

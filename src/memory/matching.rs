@@ -1,12 +1,28 @@
-//! Fuzzy lookup: retrieve candidates through the index, then rescore each exactly.
+//! Fuzzy lookup: retrieve candidates through the index, rescore each exactly, then explain
+//! the best ones (word diff), adapt their placeholders and check their context.
 
 use std::collections::BTreeMap;
 
-use super::score::{align_profiled, match_score, similarity, similarity_upper_bound, QueryProfile};
+use serde::Serialize;
+
+use super::adapt::{adapt, slice, Change};
+use super::score::{
+    align_profiled, match_score, similarity, similarity_upper_bound, Alignment, QueryProfile, Step,
+};
 use super::unit::Unit;
-use super::{retrieval_terms, Memory, MemoryError};
+use super::{lang_of_key, retrieval_terms, Memory, MemoryError};
 use crate::lang::Lang;
-use crate::text::{nfc, tokenize};
+use crate::text::{nfc, same_text, tokenize, Token};
+
+/// The running text around the sentence looked up, for context (101%) matches.
+#[derive(Debug, Clone, Default)]
+pub struct MatchContext {
+    /// The previous sentence; `Some("")` when the sentence opens its document.
+    pub prev: Option<String>,
+    /// The next sentence; `Some("")` when the sentence closes its document.
+    pub next: Option<String>,
+    pub document: Option<String>,
+}
 
 /// A lookup: the text, its language, the wanted target languages and the cut-offs.
 #[derive(Debug, Clone)]
@@ -17,25 +33,73 @@ pub struct MatchQuery {
     pub targets: Vec<Lang>,
     pub min_score: u32,
     pub limit: usize,
+    pub context: Option<MatchContext>,
 }
 
 impl MatchQuery {
     pub const DEFAULT_MIN_SCORE: u32 = 50;
     pub const DEFAULT_LIMIT: usize = 5;
     pub const MAX_LIMIT: usize = 50;
+    /// The score of an exact match whose neighbours match too.
+    pub const CONTEXT_SCORE: u32 = 101;
+
+    /// A plain lookup with the default cut-offs.
+    pub fn new(text: impl Into<String>, source: Lang, targets: Vec<Lang>) -> MatchQuery {
+        MatchQuery {
+            text: text.into(),
+            source,
+            targets,
+            min_score: Self::DEFAULT_MIN_SCORE,
+            limit: Self::DEFAULT_LIMIT,
+            context: None,
+        }
+    }
+}
+
+/// What a word-level edit does, from the stored sentence to the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffKind {
+    Equal,
+    Insert,
+    Delete,
+    Replace,
+}
+
+/// One run of the diff: the stored words and the query words it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffOp {
+    pub op: DiffKind,
+    pub stored: String,
+    pub query: String,
 }
 
 /// One suggestion.
 #[derive(Debug, Clone)]
 pub struct Match {
+    /// 0–100, or 101 for an exact match in the same context.
     pub score: u32,
     /// The unrounded similarity (0–100) behind `score`.
     pub similarity: f32,
     /// The matched unit's source-language text.
     pub source_text: String,
-    /// Target texts by the tag they were stored with, only the requested languages.
+    /// Target texts by the tag they were stored with, only the requested languages; with the
+    /// query's numbers and codes put in when `adapted`.
     pub targets: BTreeMap<String, String>,
+    /// True when the stored sentence differs only in placeholders and every target got the
+    /// query's values.
+    pub adapted: bool,
+    /// How the stored source becomes the query, word by word.
+    pub diff: Vec<DiffOp>,
     pub unit: Unit,
+}
+
+/// A candidate that passed rescoring, with what explaining it needs.
+struct Scored {
+    rank: usize,
+    stored_tokens: Vec<Token>,
+    alignment: Alignment,
+    m: Match,
 }
 
 /// How many candidates retrieval hands to rescoring: enough that a near-identical sentence
@@ -48,10 +112,54 @@ fn candidates_for(limit: usize) -> usize {
 const RETRIEVAL_TERMS: usize = 24;
 
 /// The `k`-th best similarity among the matches found so far.
-fn kth_best(matches: &[(usize, Match)], k: usize) -> f32 {
-    let mut best: Vec<f32> = matches.iter().map(|(_, m)| m.similarity).collect();
+fn kth_best(scored: &[Scored], k: usize) -> f32 {
+    let mut best: Vec<f32> = scored.iter().map(|s| s.m.similarity).collect();
     best.sort_unstable_by(|a, b| b.total_cmp(a));
     best[k - 1]
+}
+
+/// Groups alignment steps into runs of one kind, with the text they cover on each side.
+fn diff(
+    stored_text: &str,
+    stored: &[Token],
+    query_text: &str,
+    query: &[Token],
+    steps: &[Step],
+) -> Vec<DiffOp> {
+    let kind = |step: &Step| match step {
+        Step::Equal(..) => DiffKind::Equal,
+        Step::Replace(..) => DiffKind::Replace,
+        Step::Delete(_) => DiffKind::Delete,
+        Step::Insert(_) => DiffKind::Insert,
+    };
+    let span =
+        |text: &str, tokens: &[Token], indices: &[usize]| match (indices.first(), indices.last()) {
+            (Some(&a), Some(&b)) => slice(text, tokens[a].start, tokens[b].end),
+            _ => String::new(),
+        };
+    let mut ops = Vec::new();
+    let mut k = 0;
+    while k < steps.len() {
+        let op = kind(&steps[k]);
+        let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+        while k < steps.len() && kind(&steps[k]) == op {
+            match steps[k] {
+                Step::Equal(i, j) | Step::Replace(i, j) => {
+                    mine.push(i);
+                    theirs.push(j);
+                }
+                Step::Delete(i) => mine.push(i),
+                Step::Insert(j) => theirs.push(j),
+            }
+            k += 1;
+        }
+        ops.push(DiffOp {
+            op,
+            stored: span(stored_text, stored, &mine),
+            query: span(query_text, query, &theirs),
+        });
+    }
+    ops
 }
 
 impl Memory {
@@ -68,7 +176,7 @@ impl Memory {
         let hits = self
             .index()
             .search(&terms, RETRIEVAL_TERMS, candidates_for(query.limit))?;
-        let mut matches = Vec::new();
+        let mut scored: Vec<Scored> = Vec::new();
         for (rank, hit) in hits.into_iter().enumerate() {
             let unit: Unit = serde_json::from_slice(&hit.payload)?;
             let Some(source) = unit.variants.get(source_key) else {
@@ -89,8 +197,8 @@ impl Memory {
             }
             let stored_tokens = tokenize(&query.source, &source.text);
             // Skip what cannot reach min_score or beat the `limit` best found so far.
-            let bar = (query.min_score as f32).max(if matches.len() >= query.limit {
-                kth_best(&matches, query.limit)
+            let bar = (query.min_score.min(100) as f32).max(if scored.len() >= query.limit {
+                kth_best(&scored, query.limit)
             } else {
                 0.0
             });
@@ -99,31 +207,132 @@ impl Memory {
             }
             let alignment = align_profiled(&stored_tokens, &profile);
             let similarity = similarity(&alignment);
-            let score = match_score(&source.text, &text, similarity);
-            if score < query.min_score {
+            let placeholders = alignment
+                .placeholder_changes(&stored_tokens, &query_tokens)
+                .is_some();
+            let score = match_score(&source.text, &text, similarity, placeholders);
+            if score < query.min_score.min(100) {
                 continue;
             }
-            matches.push((
+            scored.push(Scored {
                 rank,
-                Match {
+                stored_tokens,
+                alignment,
+                m: Match {
                     score,
                     similarity,
                     source_text: source.text.clone(),
                     targets,
+                    adapted: false,
+                    diff: Vec::new(),
                     unit,
                 },
-            ));
+            });
         }
-        matches.sort_by(|(rank_a, a), (rank_b, b)| {
-            b.score
-                .cmp(&a.score)
-                .then(b.similarity.total_cmp(&a.similarity))
-                .then(rank_a.cmp(rank_b))
+        if let Some(context) = &query.context {
+            for s in scored.iter_mut().filter(|s| s.m.score == 100) {
+                if self.same_context(&s.m.unit, source_key, context)? {
+                    s.m.score = MatchQuery::CONTEXT_SCORE;
+                }
+            }
+        }
+        scored.retain(|s| s.m.score >= query.min_score);
+        scored.sort_by(|a, b| {
+            b.m.score
+                .cmp(&a.m.score)
+                .then(b.m.similarity.total_cmp(&a.m.similarity))
+                .then(a.rank.cmp(&b.rank))
         });
-        Ok(matches
+        scored.truncate(query.limit);
+        Ok(scored
             .into_iter()
-            .map(|(_, m)| m)
-            .take(query.limit)
+            .map(|s| self.explain(s, &query.source, &text, &query_tokens))
             .collect())
+    }
+
+    /// Adds the diff and, for placeholder-only differences, the adapted targets.
+    fn explain(&self, s: Scored, source: &Lang, text: &str, query_tokens: &[Token]) -> Match {
+        let Scored {
+            stored_tokens,
+            alignment,
+            mut m,
+            ..
+        } = s;
+        m.diff = diff(
+            &m.source_text,
+            &stored_tokens,
+            text,
+            query_tokens,
+            &alignment.steps,
+        );
+        if let Some(changes) = alignment.placeholder_changes(&stored_tokens, query_tokens) {
+            let raws: Vec<(String, String)> = changes
+                .iter()
+                .map(|&(i, j)| {
+                    (
+                        slice(&m.source_text, stored_tokens[i].start, stored_tokens[i].end),
+                        slice(text, query_tokens[j].start, query_tokens[j].end),
+                    )
+                })
+                .collect();
+            let changes: Vec<Change<'_>> = changes
+                .iter()
+                .zip(&raws)
+                .map(|(&(i, _), (stored, query))| Change {
+                    kind: stored_tokens[i].kind,
+                    stored,
+                    query,
+                })
+                .collect();
+            let adapted: Option<BTreeMap<String, String>> = m
+                .targets
+                .iter()
+                .map(|(tag, target_text)| {
+                    let target = m
+                        .unit
+                        .variants
+                        .values()
+                        .find(|v| &v.lang == tag)
+                        .map_or_else(|| lang_of_key(tag), |v| lang_of_key(&v.lang));
+                    adapt(&changes, source, &target, target_text).map(|t| (tag.clone(), t))
+                })
+                .collect();
+            if let Some(adapted) = adapted {
+                m.targets = adapted;
+                m.adapted = true;
+            }
+        }
+        m
+    }
+
+    /// Whether `unit`'s stored neighbours are the sentences around the query.
+    fn same_context(
+        &self,
+        unit: &Unit,
+        source_key: &str,
+        context: &MatchContext,
+    ) -> Result<bool, MemoryError> {
+        if context.prev.is_none() && context.next.is_none() {
+            return Ok(false);
+        }
+        if context.document.is_some() && context.document != unit.meta.document {
+            return Ok(false);
+        }
+        let neighbour_matches =
+            |id: &Option<String>, wanted: &Option<String>| -> Result<bool, MemoryError> {
+                let Some(wanted) = wanted else {
+                    return Ok(true);
+                };
+                match id {
+                    None => Ok(wanted.trim().is_empty()),
+                    Some(id) => Ok(self.get(id)?.is_some_and(|n| {
+                        n.variants
+                            .get(source_key)
+                            .is_some_and(|v| same_text(&v.text, wanted))
+                    })),
+                }
+            };
+        Ok(neighbour_matches(&unit.meta.prev, &context.prev)?
+            && neighbour_matches(&unit.meta.next, &context.next)?)
     }
 }

@@ -1,6 +1,7 @@
 //! The translation memory: units in, matches and exports out. Knows languages and scoring,
 //! not HTTP; stores through [`crate::index`].
 
+pub mod adapt;
 pub mod export;
 pub mod import;
 pub mod matching;
@@ -24,7 +25,7 @@ use unit::Unit;
 
 pub use export::ExportFilter;
 pub use import::ImportReport;
-pub use matching::{Match, MatchQuery};
+pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchQuery};
 
 /// Failures of the memory layer.
 #[derive(Debug, thiserror::Error)]
@@ -215,7 +216,9 @@ impl Memory {
     }
 
     /// Adds units, merging each into a stored unit with the same id.
-    pub fn add_units(&self, units: Vec<Unit>) -> Pending<Vec<Added>> {
+    /// Consecutive units of one document are linked as neighbours.
+    pub fn add_units(&self, mut units: Vec<Unit>) -> Pending<Vec<Added>> {
+        unit::link_neighbours(&mut units);
         self.write(false, move |session| {
             units
                 .into_iter()

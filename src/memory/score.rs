@@ -13,6 +13,10 @@ use crate::text::{same_text, Token, TokenKind};
 
 const PUNCT_WEIGHT: f32 = 0.1;
 
+/// Replacing a number by a number, or a code by a code: the translation carries the new
+/// value over, so the suggestion stays good.
+const PLACEHOLDER_CHANGE: f32 = 0.1;
+
 fn weight(token: &Token) -> f32 {
     match token.kind {
         TokenKind::Punct => PUNCT_WEIGHT,
@@ -133,6 +137,7 @@ fn replace_cost(a: &Token, query: &QueryProfile<'_>, j: usize) -> f32 {
     match (a.kind, b.kind) {
         (TokenKind::Punct, TokenKind::Punct) => PUNCT_WEIGHT,
         (TokenKind::Punct, _) | (_, TokenKind::Punct) => f32::INFINITY,
+        (x, y) if x == y && x.is_placeholder() => PLACEHOLDER_CHANGE,
         _ => {
             let profile = &query.words[j];
             let distance = profile.distance(&a.norm);
@@ -233,6 +238,9 @@ fn least_cost(token: &Token, others: &[&Token]) -> f32 {
     if token.kind == TokenKind::Punct {
         return PUNCT_WEIGHT;
     }
+    if token.kind.is_placeholder() && others.iter().any(|o| o.kind == token.kind) {
+        return PLACEHOLDER_CHANGE;
+    }
     let stem: Vec<char> = token.norm.chars().take(3).collect();
     let shares_stem = stem.len() == 3
         && others
@@ -294,10 +302,45 @@ pub fn similarity(alignment: &Alignment) -> f32 {
     (100.0 * (1.0 - alignment.cost / alignment.weight)).clamp(0.0, 100.0)
 }
 
-/// The match percentage shown to translators: 100 for identical text, otherwise at most 99.
-pub fn match_score(stored_text: &str, query_text: &str, similarity: f32) -> u32 {
+impl Alignment {
+    /// The placeholder replacements (stored token, query token) when they are the only
+    /// difference of the two sentences; `None` when anything else differs too.
+    pub fn placeholder_changes(
+        &self,
+        stored: &[Token],
+        query: &[Token],
+    ) -> Option<Vec<(usize, usize)>> {
+        let mut changes = Vec::new();
+        for step in &self.steps {
+            match *step {
+                Step::Equal(..) => {}
+                Step::Replace(i, j)
+                    if stored[i].kind == query[j].kind && stored[i].kind.is_placeholder() =>
+                {
+                    changes.push((i, j))
+                }
+                _ => return None,
+            }
+        }
+        (!changes.is_empty()).then_some(changes)
+    }
+}
+
+/// The lowest and highest score of a sentence that differs only in placeholders.
+pub const PLACEHOLDER_BAND: (u32, u32) = (95, 99);
+
+/// The match percentage shown to translators: 100 for identical text; 95–99 when only
+/// placeholders (numbers, codes) differ; otherwise the similarity, at most 99.
+pub fn match_score(
+    stored_text: &str,
+    query_text: &str,
+    similarity: f32,
+    placeholders_only: bool,
+) -> u32 {
     if same_text(stored_text, query_text) {
         100
+    } else if placeholders_only {
+        (similarity.floor() as u32).clamp(PLACEHOLDER_BAND.0, PLACEHOLDER_BAND.1)
     } else {
         (similarity.floor() as u32).min(99)
     }
@@ -359,8 +402,10 @@ mod tests {
 
     fn score(tag: &str, stored: &str, query: &str) -> u32 {
         let lang = Lang::parse(tag).unwrap();
-        let alignment = align(&tokenize(&lang, stored), &tokenize(&lang, query));
-        match_score(stored, query, similarity(&alignment))
+        let (s, q) = (tokenize(&lang, stored), tokenize(&lang, query));
+        let alignment = align(&s, &q);
+        let placeholders = alignment.placeholder_changes(&s, &q).is_some();
+        match_score(stored, query, similarity(&alignment), placeholders)
     }
 
     const TWENTY: &str = "The minister said on Tuesday that the new railway line between the two \
@@ -399,6 +444,27 @@ mod tests {
             assert!(now < last, "{now} after {last}");
             last = now;
         }
+    }
+
+    #[test]
+    fn placeholder_changes_score_95_to_99() {
+        assert_eq!(
+            score(
+                "en",
+                "It happened 34 years ago.",
+                "It happened 35 years ago."
+            ),
+            98
+        );
+        assert_eq!(score("en", "1992", "1993"), 95);
+        let long = score("en", TWENTY, &format!("{TWENTY} 25-26"));
+        assert!(long < 99, "an added number is an edit: {long}");
+        let both = score(
+            "en",
+            "It happened 34 years ago.",
+            "It happened 35 months ago.",
+        );
+        assert!(both < 95, "{both}");
     }
 
     #[test]

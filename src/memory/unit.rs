@@ -75,6 +75,13 @@ pub struct Meta {
     /// Other `<tu>` attributes (`changeid`, `usagecount`, `srclang` …), verbatim.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, String>,
+    /// The unit of the previous sentence of the same running text (TMX prop
+    /// `x-context-prev`), for context (101%) matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// The unit of the next sentence (TMX prop `x-context-next`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 impl Meta {
@@ -93,6 +100,8 @@ impl Meta {
             self.created = older.created;
         }
         keep(&mut self.changed, older.changed);
+        keep(&mut self.prev, older.prev);
+        keep(&mut self.next, older.next);
         for note in older.notes {
             if !self.notes.contains(&note) {
                 self.notes.push(note);
@@ -105,6 +114,23 @@ impl Meta {
         }
         for (k, v) in older.attrs {
             self.attrs.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// Links consecutive units of one document as neighbours (each unit's `prev`/`next`), where
+/// they are not linked already. `units` are in reading order.
+pub fn link_neighbours(units: &mut [Unit]) {
+    for k in 1..units.len() {
+        let (before, after) = units.split_at_mut(k);
+        let (a, b) = (&mut before[k - 1], &mut after[0]);
+        if a.meta.document.is_some() && a.meta.document == b.meta.document && a.id != b.id {
+            if a.meta.next.is_none() {
+                a.meta.next = Some(b.id.clone());
+            }
+            if b.meta.prev.is_none() {
+                b.meta.prev = Some(a.id.clone());
+            }
         }
     }
 }

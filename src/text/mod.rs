@@ -2,6 +2,7 @@
 //! word/number/punctuation tokens that retrieval and scoring work on.
 
 pub mod normalize;
+pub mod numbers;
 pub mod segment;
 pub mod tokens;
 
