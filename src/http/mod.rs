@@ -1,6 +1,7 @@
 //! The HTTP API (actix-web): routes, extractors, DTOs and the error table. Everything here
 //! translates between HTTP and [`crate::memory`]; nothing below imports this module.
 
+mod concordance;
 pub mod dto;
 pub mod error;
 pub mod l10n;
@@ -65,6 +66,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/export", web::get().to(transfer::export))
                     .route("/match", web::post().to(lookup::find))
                     .route("/segment", web::post().to(segment::split))
+                    .route("/concordance", web::get().to(concordance::search))
                     .configure(l10n::routes),
             )
             .default_service(web::to(not_found));
@@ -77,16 +79,8 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
-    let known = [
-        "/health",
-        "/v1/units",
-        "/v1/import",
-        "/v1/export",
-        "/v1/match",
-    ];
-    if known
-        .iter()
-        .any(|k| path == *k || path.starts_with("/v1/units/"))
+    // A path some route serves, asked with another method.
+    if req.resource_map().has_resource(path)
     {
         return Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::store::Compressor;
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
@@ -51,6 +51,13 @@ pub enum IndexError {
     ReadOnly,
     #[error("the index writer has stopped")]
     WriterGone,
+}
+
+/// One way a term may be found: exactly, or as any term the regular expression matches.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Term(String),
+    Regex(String),
 }
 
 /// A hit of a retrieval query: its relevance and the stored unit.
@@ -192,6 +199,47 @@ impl TmIndex {
             .collect()
     }
 
+    /// Units holding, for every group, at least one of its patterns (a conjunction of
+    /// disjunctions), best first by BM25 over the exact terms. For phrase lookups.
+    pub fn search_all(
+        &self,
+        groups: &[Vec<Pattern>],
+        limit: usize,
+    ) -> Result<Vec<Hit>, IndexError> {
+        if groups.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.searcher();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(groups.len());
+        for group in groups {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(group.len());
+            for pattern in group {
+                let query: Box<dyn Query> = match pattern {
+                    Pattern::Term(text) => Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.terms, text),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    Pattern::Regex(regex) => {
+                        Box::new(RegexQuery::from_pattern(regex, self.fields.terms)?)
+                    }
+                };
+                any.push((Occur::Should, query));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        let query = BooleanQuery::new(must);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        top.into_iter()
+            .map(|(relevance, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(Hit {
+                    relevance,
+                    payload: payload_of(&doc, &self.fields),
+                })
+            })
+            .collect()
+    }
+
     /// Every unit of the last commit, in index order, for export. Stops early when `visit`
     /// returns `false`.
     pub fn for_each(
@@ -261,6 +309,58 @@ impl TmIndex {
         if let Some(writer) = writer {
             writer.stop();
         }
+    }
+}
+
+/// The units of one commit, held fixed while later commits go on: what a feed reads whole,
+/// and what its ETag names.
+pub struct Snapshot {
+    searcher: Searcher,
+    fields: Fields,
+}
+
+impl TmIndex {
+    /// The last commit, fixed.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            searcher: self.searcher(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
+impl Snapshot {
+    /// Names the committed content: a hash of the segments (their ids, in index order) and of
+    /// the deletes applied to each. Every commit that adds, replaces or deletes a unit changes
+    /// it; the same token means the same units in the same order, also after a restart. A
+    /// merge changes it without changing the units, which costs a client one refetch.
+    pub fn token(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for segment in self.searcher.segment_readers() {
+            hasher.update(segment.segment_id().uuid_string().as_bytes());
+            match segment.delete_opstamp() {
+                Some(opstamp) => hasher.update(&opstamp.to_le_bytes()),
+                None => hasher.update(b"-"),
+            }
+            hasher.update(b";");
+        }
+        hasher.digest()
+    }
+
+    /// Every unit of this commit, in index order; stops early when `visit` returns `false`.
+    pub fn for_each(
+        &self,
+        mut visit: impl FnMut(Vec<u8>) -> Result<bool, IndexError>,
+    ) -> Result<(), IndexError> {
+        for segment in self.searcher.segment_readers() {
+            let store = segment.get_store_reader(4)?;
+            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                if !visit(payload_of(&doc?, &self.fields))? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
 }
 

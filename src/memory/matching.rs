@@ -118,7 +118,8 @@ fn kth_best(scored: &[Scored], k: usize) -> f32 {
     best[k - 1]
 }
 
-/// Groups alignment steps into runs of one kind, with the text they cover on each side.
+/// Turns alignment steps into runs: equal runs, and between them one change each (a
+/// replace when both sides have words, else an insert or a delete), with the text they cover.
 fn diff(
     stored_text: &str,
     stored: &[Token],
@@ -126,12 +127,6 @@ fn diff(
     query: &[Token],
     steps: &[Step],
 ) -> Vec<DiffOp> {
-    let kind = |step: &Step| match step {
-        Step::Equal(..) => DiffKind::Equal,
-        Step::Replace(..) => DiffKind::Replace,
-        Step::Delete(_) => DiffKind::Delete,
-        Step::Insert(_) => DiffKind::Insert,
-    };
     let span =
         |text: &str, tokens: &[Token], indices: &[usize]| match (indices.first(), indices.last()) {
             (Some(&a), Some(&b)) => slice(text, tokens[a].start, tokens[b].end),
@@ -140,9 +135,9 @@ fn diff(
     let mut ops = Vec::new();
     let mut k = 0;
     while k < steps.len() {
-        let op = kind(&steps[k]);
+        let equal = matches!(steps[k], Step::Equal(..));
         let (mut mine, mut theirs) = (Vec::new(), Vec::new());
-        while k < steps.len() && kind(&steps[k]) == op {
+        while k < steps.len() && matches!(steps[k], Step::Equal(..)) == equal {
             match steps[k] {
                 Step::Equal(i, j) | Step::Replace(i, j) => {
                     mine.push(i);
@@ -153,6 +148,12 @@ fn diff(
             }
             k += 1;
         }
+        let op = match (equal, mine.is_empty(), theirs.is_empty()) {
+            (true, _, _) => DiffKind::Equal,
+            (false, false, false) => DiffKind::Replace,
+            (false, true, _) => DiffKind::Insert,
+            (false, false, true) => DiffKind::Delete,
+        };
         ops.push(DiffOp {
             op,
             stored: span(stored_text, stored, &mine),

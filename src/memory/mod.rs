@@ -2,6 +2,7 @@
 //! not HTTP; stores through [`crate::index`].
 
 pub mod adapt;
+pub mod concordance;
 pub mod export;
 pub mod import;
 pub mod matching;
@@ -23,6 +24,7 @@ use crate::lang::Lang;
 use crate::text::{tokenize, TokenKind};
 use unit::Unit;
 
+pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::ExportFilter;
 pub use import::ImportReport;
 pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchQuery};
@@ -95,7 +97,7 @@ pub(crate) fn lang_of_key(key: &str) -> Lang {
 
 /// The characters a retrieval prefix term keeps: enough to hold a stem, so that a changed
 /// ending (`Алиев`/`Алиева`, `Ալիևը`/`Ալիևի`) still meets its stored form.
-const PREFIX_CHARS: usize = 5;
+pub(crate) const PREFIX_CHARS: usize = 5;
 
 /// Retrieval terms of one text: every word as `key|word`, long words also as `key>prefix`.
 pub(crate) fn retrieval_terms(lang: &Lang, text: &str, out: &mut Vec<String>) {
@@ -283,5 +285,38 @@ impl Memory {
 
     pub(crate) fn index(&self) -> &TmIndex {
         &self.index
+    }
+
+    /// The last commit, fixed: read it whole (a feed) while writes go on, and name it by
+    /// [`Snapshot::token`].
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot(self.index.snapshot())
+    }
+}
+
+/// The units of one commit (see [`Memory::snapshot`]).
+pub struct Snapshot(crate::index::Snapshot);
+
+impl Snapshot {
+    /// Same token, same units in the same order; any committed change gives a new one.
+    pub fn token(&self) -> u64 {
+        self.0.token()
+    }
+
+    /// Visits every unit of the snapshot; stop early by returning `false`.
+    pub fn for_each_unit(&self, mut visit: impl FnMut(Unit) -> bool) -> Result<(), MemoryError> {
+        let mut decode_error = None;
+        self.0
+            .for_each(|bytes| match serde_json::from_slice(&bytes) {
+                Ok(unit) => Ok(visit(unit)),
+                Err(e) => {
+                    decode_error = Some(e);
+                    Ok(false)
+                }
+            })?;
+        match decode_error {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
     }
 }

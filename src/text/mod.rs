@@ -4,6 +4,7 @@
 pub mod normalize;
 pub mod numbers;
 pub mod segment;
+pub mod stem;
 pub mod tokens;
 
 pub use normalize::{fold_whitespace, nfc, same_text};

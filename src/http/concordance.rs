@@ -1,0 +1,75 @@
+//! `GET /v1/concordance`: stored sentences containing a phrase, with spans and translations.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::dto::check_text;
+use super::error::{ApiError, ErrorCode};
+use super::transfer::parse_langs;
+use super::AppState;
+use crate::lang::Lang;
+use crate::memory::unit::Meta;
+use crate::memory::{ConcordanceHit, ConcordanceQuery, Span};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcordanceParams {
+    q: String,
+    lang: String,
+    #[serde(default)]
+    targets: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct HitOut {
+    unit_id: String,
+    text: String,
+    spans: Vec<Span>,
+    targets: std::collections::BTreeMap<String, String>,
+    meta: Meta,
+}
+
+#[derive(Debug, Serialize)]
+struct HitsOut {
+    results: Vec<HitOut>,
+}
+
+impl From<ConcordanceHit> for HitOut {
+    fn from(hit: ConcordanceHit) -> HitOut {
+        HitOut {
+            unit_id: hit.unit.id,
+            text: hit.text,
+            spans: hit.spans,
+            targets: hit.targets,
+            meta: hit.unit.meta,
+        }
+    }
+}
+
+pub async fn search(
+    state: web::Data<AppState>,
+    params: web::Query<ConcordanceParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    check_text("q", &params.q)?;
+    let limit = params.limit.unwrap_or(ConcordanceQuery::DEFAULT_LIMIT);
+    if limit == 0 || limit > ConcordanceQuery::MAX_LIMIT {
+        return Err(ApiError::unprocessable(
+            ErrorCode::InvalidLimit,
+            format!("limit must be 1 to {}", ConcordanceQuery::MAX_LIMIT),
+        ));
+    }
+    let query = ConcordanceQuery {
+        phrase: params.q,
+        lang: Lang::parse(&params.lang)?,
+        targets: parse_langs(params.targets.as_deref())?,
+        limit,
+    };
+    let memory = state.memory.clone();
+    let hits = web::block(move || memory.concordance(&query)).await??;
+    Ok(HttpResponse::Ok().json(HitsOut {
+        results: hits.into_iter().map(HitOut::from).collect(),
+    }))
+}

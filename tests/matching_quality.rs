@@ -1,0 +1,298 @@
+//! What a translator sees in each language: spelling variants that change nothing, inflected
+//! queries that find their sentence, new numbers carried into every translation, the word
+//! diff, context (101%) matches and concordance — over HTTP, on sentences in hy, az, ru, en.
+
+mod common;
+
+use common::{spawn_in, TestServer};
+use serde_json::{json, Value};
+
+fn server_with(units: Value) -> (tempfile::TempDir, TestServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let response = server.post_json("/v1/units", &json!({ "units": units }));
+    assert_eq!(response.status, 201, "{}", response.text());
+    (dir, server)
+}
+
+fn best(server: &TestServer, text: &str, source: &str, extra: Value) -> Value {
+    let mut body = json!({"text": text, "source": source, "min_score": 0, "limit": 5});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let response = server.post_json("/v1/match", &body);
+    assert_eq!(response.status, 200, "{}", response.text());
+    response.json()
+}
+
+#[test]
+fn spelling_variants_score_99_or_100() {
+    let (_dir, server) = server_with(json!([
+        {"id": "az", "variants": {"az": "İstanbul və Iğdır arasında yeni qatar xətti açıldı.", "en": "A new train line opened between Istanbul and Igdir."}},
+        {"id": "hy", "variants": {"hy": "Երևանում ինչո՞ւ են փակել «Հյուսիսային» պողոտան։", "en": "Why was Northern Avenue closed in Yerevan?"}},
+        {"id": "ru", "variants": {"ru": "Её ещё ждут в Баку — в пятницу.", "en": "She is still expected in Baku on Friday."}},
+        {"id": "en", "variants": {"en": "The mayor's office said: \"We're ready.\"", "ru": "В мэрии сказали: «Мы готовы»."}}
+    ]));
+    let cases = [
+        (
+            "az",
+            "İSTANBUL VƏ IĞDIR ARASINDA YENİ QATAR XƏTTİ AÇILDI.",
+            "az",
+        ),
+        (
+            "az",
+            "istanbul və ığdır arasında yeni qatar xətti açıldı.",
+            "az",
+        ),
+        (
+            "hy",
+            "Երեւանում ինչու են փակել \"Հյուսիսային\" պողոտան:",
+            "hy",
+        ),
+        ("ru", "Ее еще ждут в Баку - в пятницу.", "ru"),
+        ("en", "The mayor’s office said: “We’re ready.”", "en"),
+    ];
+    for (lang, query, id) in cases {
+        let body = best(&server, query, lang, json!({}));
+        let top = &body["matches"][0];
+        assert_eq!(top["unit_id"], id, "{query}");
+        let score = top["score"].as_u64().unwrap();
+        assert!((99..=100).contains(&score), "{score} for {query}");
+    }
+    // Wrong Azerbaijani letters are a real difference, not a case variant.
+    let wrong = best(
+        &server,
+        "istanbul ve igdir arasinda yeni qatar xetti acildi.",
+        "az",
+        json!({}),
+    );
+    assert!(
+        wrong["matches"][0]["score"].as_u64().unwrap() < 95,
+        "{wrong}"
+    );
+}
+
+#[test]
+fn a_changed_ending_outranks_a_different_word_in_every_language() {
+    // For each language: the stored sentence, the query with endings changed, and a
+    // distractor with different words in those places.
+    let cases = [
+        (
+            "hy",
+            "Կառավարության որոշումը ուժի մեջ կմտնի հունվարին։",
+            "Կառավարության որոշմամբ ուժի մեջ կմտնեն հունվարից։",
+            "Կառավարության հայտարարությունը ուժի մեջ կլինի փետրվարին։",
+        ),
+        (
+            "az",
+            "Nazirlər Kabinetinin qərarı yanvarda qüvvəyə minəcək.",
+            "Nazirlər Kabinetinin qərarları yanvardan qüvvəyə minir.",
+            "Nazirlər Kabinetinin bəyanatı fevralda qüvvəyə girəcək.",
+        ),
+        (
+            "ru",
+            "Решение правительства вступит в силу в январе.",
+            "Решения правительства вступят в силу в январе.",
+            "Постановление правительства войдёт в силу в феврале.",
+        ),
+        (
+            "en",
+            "The minister signed the new agreements yesterday.",
+            "The ministers signed the new agreement yesterday.",
+            "The mayor signed the new contracts yesterday.",
+        ),
+    ];
+    for (lang, stored, query, distractor) in cases {
+        let (_dir, server) = server_with(json!([
+            {"id": "stored", "variants": {lang: stored, "xh": "target"}},
+            {"id": "distractor", "variants": {lang: distractor, "xh": "target"}}
+        ]));
+        let body = best(&server, query, lang, json!({}));
+        let matches = body["matches"].as_array().unwrap();
+        assert_eq!(matches[0]["unit_id"], "stored", "{lang}: {body:#}");
+        let (a, b) = (
+            matches[0]["score"].as_u64().unwrap(),
+            matches[1]["score"].as_u64().unwrap(),
+        );
+        assert!(a > b, "{lang}: {a} vs {b}");
+        assert!(
+            a >= 75,
+            "{lang}: endings only should stay a good match, got {a}"
+        );
+    }
+}
+
+#[test]
+fn new_numbers_are_put_into_every_translation() {
+    let (_dir, server) = server_with(json!([
+        {"id": "years", "variants": {
+            "en": "The bridge was built 34 years ago, in 1992.",
+            "hy": "Կամուրջը կառուցվել է 34 տարի առաջ՝ 1992 թվականին։",
+            "az": "Körpü 34 il əvvəl, 1992-ci ildə tikilib.",
+            "ru": "Мост построили 34 года назад, в 1992 году."}},
+        {"id": "tons", "variants": {
+            "en": "Farmers harvested 1,234.5 tons on 25-26 May.",
+            "hy": "Ֆերմերները մայիսի 25-26-ին հավաքել են 1 234,5 տոննա։",
+            "az": "Fermerlər mayın 25-26-da 1.234,5 ton məhsul yığıblar.",
+            "ru": "Фермеры собрали 1 234,5 тонны 25-26 мая."}}
+    ]));
+    let body = best(
+        &server,
+        "The bridge was built 35 years ago, in 1991.",
+        "en",
+        json!({}),
+    );
+    let top = &body["matches"][0];
+    assert_eq!(top["unit_id"], "years");
+    let score = top["score"].as_u64().unwrap();
+    assert!((95..=99).contains(&score), "{score}");
+    assert_eq!(top["adapted"], true, "{top:#}");
+    assert_eq!(
+        top["targets"]["hy"],
+        "Կամուրջը կառուցվել է 35 տարի առաջ՝ 1991 թվականին։"
+    );
+    assert_eq!(
+        top["targets"]["az"],
+        "Körpü 35 il əvvəl, 1991-ci ildə tikilib."
+    );
+    assert_eq!(
+        top["targets"]["ru"],
+        "Мост построили 35 года назад, в 1991 году."
+    );
+    assert_eq!(
+        top["stored_targets"]["ru"],
+        "Мост построили 34 года назад, в 1992 году."
+    );
+
+    let body = best(
+        &server,
+        "Farmers harvested 2,500.75 tons on 27-28 May.",
+        "en",
+        json!({}),
+    );
+    let top = &body["matches"][0];
+    assert_eq!(top["adapted"], true, "{top:#}");
+    assert_eq!(
+        top["targets"]["hy"],
+        "Ֆերմերները մայիսի 27-28-ին հավաքել են 2 500,75 տոննա։"
+    );
+    assert_eq!(
+        top["targets"]["az"],
+        "Fermerlər mayın 27-28-da 2.500,75 ton məhsul yığıblar."
+    );
+    assert_eq!(
+        top["targets"]["ru"],
+        "Фермеры собрали 2 500,75 тонны 27-28 мая."
+    );
+
+    // From Russian into English: the decimal comma becomes a point.
+    let body = best(
+        &server,
+        "Фермеры собрали 3 000,25 тонны 25-26 мая.",
+        "ru",
+        json!({"targets": ["en"]}),
+    );
+    assert_eq!(
+        body["matches"][0]["targets"]["en"],
+        "Farmers harvested 3,000.25 tons on 25-26 May."
+    );
+}
+
+#[test]
+fn every_match_carries_its_word_diff() {
+    let (_dir, server) = server_with(json!([
+        {"id": "a", "variants": {"en": "Trains will run twice a week from Yerevan to Baku.", "hy": "Գնացքները կգնան շաբաթը երկու անգամ։"}}
+    ]));
+    let body = best(
+        &server,
+        "Trains will run three times a week from Yerevan to Tbilisi.",
+        "en",
+        json!({}),
+    );
+    assert_eq!(
+        body["matches"][0]["diff"],
+        json!([
+            {"op": "equal", "stored": "Trains will run", "query": "Trains will run"},
+            {"op": "replace", "stored": "twice", "query": "three times"},
+            {"op": "equal", "stored": "a week from Yerevan to", "query": "a week from Yerevan to"},
+            {"op": "replace", "stored": "Baku", "query": "Tbilisi"},
+            {"op": "equal", "stored": ".", "query": "."}
+        ]),
+        "{body:#}"
+    );
+}
+
+#[test]
+fn an_exact_match_in_its_context_scores_101_and_ranks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let tmx = r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body>
+<tu tuid="a.1"><prop type="x-document">a</prop><tuv xml:lang="en"><seg>Heavy rain fell overnight.</seg></tuv><tuv xml:lang="ru"><seg>Ночью прошёл сильный дождь.</seg></tuv></tu>
+<tu tuid="a.2"><prop type="x-document">a</prop><tuv xml:lang="en"><seg>Roads were closed.</seg></tuv><tuv xml:lang="ru"><seg>Дороги закрыли.</seg></tuv></tu>
+<tu tuid="a.3"><prop type="x-document">a</prop><tuv xml:lang="en"><seg>Schools stay open.</seg></tuv><tuv xml:lang="ru"><seg>Школы работают.</seg></tuv></tu>
+<tu tuid="b.1"><prop type="x-document">b</prop><tuv xml:lang="en"><seg>Roads were closed.</seg></tuv><tuv xml:lang="ru"><seg>Движение по дорогам перекрыли.</seg></tuv></tu>
+<tu tuid="b.2"><prop type="x-document">b</prop><tuv xml:lang="en"><seg>Traffic is heavy.</seg></tuv><tuv xml:lang="ru"><seg>Движение плотное.</seg></tuv></tu>
+</body></tmx>"#;
+    let report = server.send(
+        "POST",
+        "/v1/import",
+        "application/x-tmx+xml",
+        tmx.as_bytes(),
+    );
+    assert_eq!(report.status, 200, "{}", report.text());
+    let context =
+        json!({"context": {"prev": "Heavy rain fell overnight.", "next": "Schools stay open."}});
+    let body = best(&server, "Roads were closed.", "en", context);
+    let matches = body["matches"].as_array().unwrap();
+    assert_eq!(matches[0]["unit_id"], "a.2", "{body:#}");
+    assert_eq!(matches[0]["score"], 101);
+    assert_eq!(matches[1]["unit_id"], "b.1");
+    assert_eq!(matches[1]["score"], 100);
+    // The other article's context picks the other unit.
+    let other = best(
+        &server,
+        "Roads were closed.",
+        "en",
+        json!({"context": {"prev": "", "next": "Traffic is heavy."}}),
+    );
+    assert_eq!(other["matches"][0]["unit_id"], "b.1");
+    assert_eq!(other["matches"][0]["score"], 101);
+    // Without context both are 100.
+    let plain = best(&server, "Roads were closed.", "en", json!({}));
+    assert_eq!(plain["matches"][0]["score"], 100);
+}
+
+#[test]
+fn concordance_finds_phrases_in_any_inflection_with_spans() {
+    let (_dir, server) = server_with(json!([
+        {"id": "1", "variants": {"ru": "Новый мост через Куру открыли в пятницу.", "en": "A new bridge over the Kura opened on Friday.", "hy": "Կուրի վրայով նոր կամուրջը բացվեց ուրբաթ օրը։"}},
+        {"id": "2", "variants": {"ru": "По новому мосту пошли первые машины.", "en": "The first cars crossed the new bridge."}},
+        {"id": "3", "variants": {"ru": "Новые дороги строят быстро.", "en": "New roads are built fast."}}
+    ]));
+    let response = server.get("/v1/concordance?q=%D0%BD%D0%BE%D0%B2%D1%8B%D0%B9%20%D0%BC%D0%BE%D1%81%D1%82&lang=ru&targets=en");
+    assert_eq!(response.status, 200, "{}", response.text());
+    let body = response.json();
+    let results = body["results"].as_array().unwrap();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["unit_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{body:#}");
+    assert!(ids.contains(&"1") && ids.contains(&"2"), "{body:#}");
+    let second = results.iter().find(|r| r["unit_id"] == "2").unwrap();
+    assert_eq!(
+        second["spans"],
+        json!([{"start": 3, "end": 15, "text": "новому мосту"}])
+    );
+    assert_eq!(
+        second["targets"],
+        json!({"en": "The first cars crossed the new bridge."})
+    );
+    server
+        .get("/v1/concordance?q=&lang=ru")
+        .assert_error(422, "empty_text");
+    server
+        .get("/v1/concordance?q=x&lang=!!")
+        .assert_error(400, "invalid_language");
+}
