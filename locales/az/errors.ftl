@@ -24,6 +24,7 @@ error-payload-too-large = Sorğunun gövdəsi { $limit } bayt həddini aşır; f
 error-route-not-found = { $path } ünvanında heç nə yoxdur; sənədlərə baxın.
 error-storage-error = Tərcümə yaddaşını oxumaq və ya yazmaq alınmadı, buna görə heç nə dəyişmədi; yenidən cəhd edin.
 error-text-too-long = Mətn çox uzundur: ən çoxu { $max } simvol ola bilər. Hər dəfə bir cümlə və ya abzas göndərin.
+error-too-many-segments = Paketdə həddən artıq seqment var; bir sorğuda ən çoxu 100 seqment göndərin, qalanlarını isə növbəti sorğularla.
 error-too-many-units = Bir sorğuda həddən artıq tərcümə vahidi var; daha az göndərin və ya bütöv fayllar üçün /v1/import istifadə edin.
 error-unauthorized = API açarı yoxdur və ya yanlışdır; onu “Authorization: Bearer <key>” başlığı ilə göndərin.
 error-unavailable = Xidmət hazırda bu sorğunu yerinə yetirə bilmir; bir az sonra yenidən cəhd edin.

@@ -33,6 +33,7 @@ error-text-too-long = The text is too long: the limit is { $max ->
         [one] { $max } character
        *[other] { $max } characters
     }. Send one sentence or paragraph at a time.
+error-too-many-segments = The batch has too many segments; send at most 100 in one request, and the rest in further requests.
 error-too-many-units = There are too many units in one request; send fewer, or use /v1/import for whole files.
 error-unauthorized = The API key is missing or wrong; send it as “Authorization: Bearer <key>”.
 error-unavailable = The service cannot take this request right now; try again later.

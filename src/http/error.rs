@@ -60,6 +60,7 @@ error_codes! {
     RouteNotFound => "route_not_found",
     StorageError => "storage_error",
     TextTooLong => "text_too_long",
+    TooManySegments => "too_many_segments",
     TooManyUnits => "too_many_units",
     Unauthorized => "unauthorized",
     Unavailable => "unavailable",

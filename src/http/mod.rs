@@ -1,12 +1,15 @@
 //! The HTTP API (actix-web): routes, extractors, DTOs and the error table. Everything here
 //! translates between HTTP and [`crate::memory`]; nothing below imports this module.
 
+mod batch;
 mod concordance;
 pub mod dto;
 pub mod error;
+mod feeds;
 pub mod l10n;
 mod lookup;
 mod segment;
+mod tmserver;
 mod transfer;
 mod units;
 
@@ -55,6 +58,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 .into()
             }))
             .route("/health", web::get().to(health))
+            // The tmserver/amaGama API for CAT tools: read-only, without the API key.
+            .configure(tmserver::routes)
             .service(
                 web::scope("/v1")
                     .wrap(actix_web::middleware::from_fn(require_api_key))
@@ -65,6 +70,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/import", web::post().to(transfer::import))
                     .route("/export", web::get().to(transfer::export))
                     .route("/match", web::post().to(lookup::find))
+                    .route("/match/batch", web::post().to(batch::find))
+                    .route("/feeds/{file}", web::get().to(feeds::tmx))
                     .route("/segment", web::post().to(segment::split))
                     .route("/concordance", web::get().to(concordance::search))
                     .configure(l10n::routes),

@@ -1,0 +1,328 @@
+//! `GET /v1/feeds/{src}-{tgt}.tmx`: a bilingual TMX for a CAT tool's project (OmegaT's
+//! `tm/auto/`), cheap to fetch again thanks to a strong `ETag` and `304 Not Modified`.
+//!
+//! The feed holds the units that have both languages (optionally one document's, one
+//! outlet's, or those changed since a time), with only those two variants, written in the
+//! shape OmegaT 3.6 applies (see `plugins/omegat/NOTES.md`): the header's `srclang` is the
+//! source tag, every `<tuv>` carries the tag asked for, no OmegaT context props (`file`,
+//! `id`, `prev`, `next`, `path`, which would make an entry a context-bound alternative), and
+//! each `<seg>` is the sentence without surrounding spaces.
+//!
+//! The ETag is a hash of the memory's commit (its [`Snapshot::token`]) and of the request's
+//! parameters, so answering `If-None-Match` costs no export at all. The body is streamed
+//! from that very snapshot, so the ETag names exactly the bytes sent, even while writes go
+//! on.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::error::{ApiError, ErrorCode};
+use super::transfer::stream_body;
+use super::AppState;
+use crate::formats::tmx::TmxWriter;
+use crate::lang::Lang;
+use crate::memory::unit::Unit;
+use crate::memory::{ExportFilter, Memory, MemoryError, Snapshot};
+
+/// Prop types that OmegaT reads as the context of an entry: an entry that has one becomes an
+/// "alternative translation" bound to that file or segment instead of a plain match.
+const OMEGAT_CONTEXT_PROPS: [&str; 5] = ["file", "id", "prev", "next", "path"];
+
+/// Bumped whenever the bytes written for the same units change.
+const FEED_FORMAT: &str = "feed-1";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedParams {
+    #[serde(default)]
+    document: Option<String>,
+    #[serde(default)]
+    outlet: Option<String>,
+    /// RFC 3339; only units created or changed at or after it.
+    #[serde(default)]
+    since: Option<String>,
+}
+
+/// Every way of splitting `en-hy`, `en-US-hy-AM`, `hy_AM-en` or `az-Latn-ru` at a `-` into
+/// two language tags, leftmost first. Tags may contain `-` themselves, hence several.
+fn pair_candidates(pair: &str) -> Vec<(Lang, Lang)> {
+    pair.match_indices('-')
+        .filter_map(|(at, _)| {
+            let source = Lang::parse(&pair[..at]).ok()?;
+            let target = Lang::parse(&pair[at + 1..]).ok()?;
+            Some((source, target))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+fn parse_pair(pair: &str, stored: &[String]) -> Result<(Lang, Lang), ApiError> {
+    choose_pair(pair, pair_candidates(pair), stored)
+}
+
+/// Picks one of the [`pair_candidates`]: the first whose two languages the memory holds
+/// (`stored`: its language keys), else the first. `_` inside a tag (`az_RU-en`) leaves no
+/// doubt.
+fn choose_pair(
+    pair: &str,
+    mut candidates: Vec<(Lang, Lang)>,
+    stored: &[String],
+) -> Result<(Lang, Lang), ApiError> {
+    if candidates.is_empty() {
+        return Err(ApiError::not_found(
+            ErrorCode::InvalidLanguage,
+            format!(
+                "'{pair}' is not a language pair; name the feed SOURCE-TARGET.tmx, e.g. /v1/feeds/en-hy.tmx or /v1/feeds/en-US-hy-AM.tmx"
+            ),
+        ));
+    }
+    let is_stored = |lang: &Lang| stored.iter().any(|key| key == lang.key());
+    let best = candidates
+        .iter()
+        .position(|(s, t)| is_stored(s) && is_stored(t))
+        .unwrap_or(0);
+    let (source, target) = candidates.swap_remove(best);
+    if source.key() == target.key() {
+        return Err(ApiError::unprocessable(
+            ErrorCode::InvalidParameter,
+            format!(
+                "'{pair}' names the same language twice; a feed needs two languages, e.g. en-hy"
+            ),
+        ));
+    }
+    Ok((source, target))
+}
+
+/// `2026-05-01T14:00:00+04:00` → `2026-05-01T10:00:00Z`, the form stored dates have.
+fn canonical_since(value: &str) -> Result<String, ApiError> {
+    let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
+        ApiError::unprocessable(
+            ErrorCode::InvalidDate,
+            format!("since '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
+        )
+    })?;
+    let t = parsed.to_offset(time::UtcOffset::UTC);
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    ))
+}
+
+/// What goes into one feed.
+struct Feed {
+    source: Lang,
+    target: Lang,
+    filter: ExportFilter,
+}
+
+impl Feed {
+    /// The strong validator of the feed over `snapshot`: same value, same bytes.
+    fn etag(&self, snapshot: &Snapshot) -> String {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for part in [
+            FEED_FORMAT,
+            env!("CARGO_PKG_VERSION"),
+            self.source.tag(),
+            self.target.tag(),
+            self.filter.document.as_deref().unwrap_or("\u{0}"),
+            self.filter.outlet.as_deref().unwrap_or("\u{0}"),
+            self.filter.since.as_deref().unwrap_or("\u{0}"),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update(b"\x1f");
+        }
+        hasher.update(&snapshot.token().to_le_bytes());
+        format!("\"{:032x}\"", hasher.digest128())
+    }
+
+    /// The unit as the feed writes it, or `None` when it is not part of the feed.
+    fn shape(&self, mut unit: Unit) -> Option<Unit> {
+        if !self.filter.keeps(&unit) {
+            return None;
+        }
+        let mut variants = std::collections::BTreeMap::new();
+        for lang in [&self.source, &self.target] {
+            let mut variant = unit.variants.remove(lang.key())?;
+            variant.lang = lang.tag().to_string();
+            if variant.markup.is_none() {
+                let trimmed = variant.text.trim();
+                if trimmed.is_empty() {
+                    return None;
+                }
+                if trimmed.len() != variant.text.len() {
+                    variant.text = trimmed.to_string();
+                }
+            }
+            variants.insert(lang.key().to_string(), variant);
+        }
+        unit.variants = variants;
+        unit.meta.props.retain(|prop| {
+            !OMEGAT_CONTEXT_PROPS
+                .iter()
+                .any(|kind| prop.kind.eq_ignore_ascii_case(kind))
+        });
+        // A per-unit srclang could contradict the header's.
+        unit.meta.attrs.remove("srclang");
+        Some(unit)
+    }
+
+    fn write(&self, snapshot: &Snapshot, out: &mut impl std::io::Write) -> Result<(), MemoryError> {
+        let mut writer = TmxWriter::start(out, self.source.tag())?;
+        let mut failed = None;
+        snapshot.for_each_unit(|unit| {
+            let Some(unit) = self.shape(unit) else {
+                return true;
+            };
+            match writer.unit(&unit, |_| true) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        writer.finish()?;
+        Ok(())
+    }
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for this header).
+fn none_match(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+fn languages(memory: &Memory) -> Result<Vec<String>, ApiError> {
+    Ok(memory
+        .languages()
+        .map_err(ApiError::from)?
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect())
+}
+
+pub async fn tmx(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    file: web::Path<String>,
+    params: web::Query<FeedParams>,
+) -> Result<HttpResponse, ApiError> {
+    let file = file.into_inner();
+    let Some(pair) = file.strip_suffix(".tmx") else {
+        return Err(ApiError::not_found(
+            ErrorCode::RouteNotFound,
+            format!("feeds are TMX files: ask for /v1/feeds/SOURCE-TARGET.tmx, e.g. /v1/feeds/en-hy.tmx, not /v1/feeds/{file}"),
+        ));
+    };
+    let params = params.into_inner();
+    let memory = state.memory.clone();
+    let candidates = pair_candidates(pair);
+    // Only an ambiguous pair needs to know which languages are stored.
+    let stored = if candidates.len() > 1 {
+        let memory = memory.clone();
+        web::block(move || languages(&memory)).await??
+    } else {
+        Vec::new()
+    };
+    let (source, target) = choose_pair(pair, candidates, &stored)?;
+    let since = params.since.as_deref().map(canonical_since).transpose()?;
+    let feed = Feed {
+        filter: ExportFilter {
+            langs: vec![source.clone(), target.clone()],
+            document: params.document.filter(|s| !s.trim().is_empty()),
+            outlet: params.outlet.filter(|s| !s.trim().is_empty()),
+            since,
+        },
+        source,
+        target,
+    };
+    let snapshot = memory.snapshot();
+    let etag = feed.etag(&snapshot);
+    let etag_value = HeaderValue::from_str(&etag).map_err(|e| ApiError::internal(e.to_string()))?;
+    let cache = HeaderValue::from_static("no-cache");
+    if none_match(&req, &etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag_value))
+            .insert_header((header::CACHE_CONTROL, cache))
+            .finish());
+    }
+    let filename = format!("{}-{}.tmx", feed.source.tag(), feed.target.tag());
+    let mut response = stream_body(
+        "application/x-tmx+xml; charset=utf-8",
+        Some(&filename),
+        move |out| feed.write(&snapshot, out),
+    );
+    response.headers_mut().insert(header::ETAG, etag_value);
+    response.headers_mut().insert(header::CACHE_CONTROL, cache);
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn split(pair: &str, stored: &[&str]) -> (String, String) {
+        let (s, t) = parse_pair(pair, &keys(stored)).unwrap();
+        (s.tag().to_string(), t.tag().to_string())
+    }
+
+    #[test]
+    fn pairs_split_where_both_halves_are_languages() {
+        let all = ["en", "hy", "az", "ru"];
+        assert_eq!(split("en-hy", &all), ("en".into(), "hy".into()));
+        assert_eq!(split("en-US-hy-AM", &all), ("en-US".into(), "hy-AM".into()));
+        assert_eq!(split("EN-US-HY-AM", &all), ("en-US".into(), "hy-AM".into()));
+        assert_eq!(split("hy-AM-en", &all), ("hy-AM".into(), "en".into()));
+        // "am" is Amharic, "HY" could be a region: the stored languages decide.
+        assert_eq!(split("hy-am-en", &all), ("hy-AM".into(), "en".into()));
+        assert_eq!(split("en-hy-am", &all), ("en".into(), "hy-AM".into()));
+        assert_eq!(split("az-Latn-ru", &all), ("az-Latn".into(), "ru".into()));
+        assert_eq!(split("hy_AM-en_GB", &all), ("hy-AM".into(), "en-GB".into()));
+        assert_eq!(split("en-hy", &[]), ("en".into(), "hy".into()));
+    }
+
+    #[test]
+    fn bad_pairs_are_refused() {
+        let all = keys(&["en", "hy"]);
+        for bad in [
+            "en",
+            "enhy",
+            "-",
+            "en-",
+            "-hy",
+            "xx-yy",
+            "en-en",
+            "en-US-en-GB",
+        ] {
+            assert!(parse_pair(bad, &all).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn since_is_canonical_utc() {
+        assert_eq!(
+            canonical_since("2026-05-01T14:00:00+04:00").unwrap(),
+            "2026-05-01T10:00:00Z"
+        );
+        assert!(canonical_since("yesterday").is_err());
+    }
+}
