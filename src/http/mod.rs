@@ -87,8 +87,7 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     // A path some route serves, asked with another method.
-    if req.resource_map().has_resource(path)
-    {
+    if req.resource_map().has_resource(path) {
         return Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::MethodNotAllowed,

@@ -2,7 +2,7 @@
 //! codes, its translations get the query's values, written the target language's way.
 
 use crate::lang::Lang;
-use crate::text::numbers::{format_like, parse, same_value, style};
+use crate::text::numbers::{format_like, readings, same_value, style};
 use crate::text::{tokenize, Token, TokenKind};
 
 /// The chars `start..end` of `text`.
@@ -36,15 +36,27 @@ pub fn adapt(
     for change in changes {
         let found = match change.kind {
             TokenKind::Number => {
-                let old = parse(change.stored, &source_style);
-                let new = parse(change.query, &source_style);
+                // Read the old and new values the same way; find the target number that reads
+                // as the old value, each language's own conventions first.
+                let old = readings(change.stored, &source_style);
+                let new = readings(change.query, &source_style);
                 target_tokens.iter().enumerate().find_map(|(k, t)| {
                     if used[k] || t.kind != TokenKind::Number {
                         return None;
                     }
-                    let written = parse(&raws[k], &target_style);
-                    same_value(&written, &old)
-                        .then(|| (k, format_like(&new, &written, &target_style, &raws[k])))
+                    let written = readings(&raws[k], &target_style);
+                    old.iter().find_map(|(source_reading, old_value)| {
+                        let new_value = new
+                            .iter()
+                            .find(|(style, _)| style == source_reading)
+                            .map_or(&new[0].1, |(_, v)| v);
+                        written
+                            .iter()
+                            .find(|(_, value)| same_value(value, old_value))
+                            .map(|(style, value)| {
+                                (k, format_like(new_value, value, style, &raws[k]))
+                            })
+                    })
                 })
             }
             _ => target_tokens.iter().enumerate().find_map(|(k, t)| {

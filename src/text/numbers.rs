@@ -130,6 +130,41 @@ pub fn parse(raw: &str, style: &NumberStyle) -> Vec<Part> {
     parts
 }
 
+/// The ways a number token can be read: by its language's conventions first, then by the
+/// other common ones (Azerbaijani news often writes `20.4` with a decimal point), each with
+/// the style that read it.
+pub fn readings(raw: &str, own: &NumberStyle) -> Vec<(NumberStyle, Vec<Part>)> {
+    const POINT: NumberStyle = NumberStyle {
+        decimal: '.',
+        group: ',',
+        groups: &[','],
+    };
+    const COMMA: NumberStyle = NumberStyle {
+        decimal: ',',
+        group: '.',
+        groups: &['.', ' ', '\u{00A0}', '\u{202F}'],
+    };
+    let mut out: Vec<(NumberStyle, Vec<Part>)> = Vec::with_capacity(3);
+    for style in [*own, POINT, COMMA] {
+        let parts = parse(raw, &style);
+        if !out.iter().any(|(_, p)| *p == parts) {
+            out.push((style, parts));
+        }
+    }
+    // Last, the bare digit runs: `2-0` and `2:0` (a score), `4.40` and `4:40` (a time).
+    let digits = split_digits(raw);
+    if !out.iter().any(|(_, p)| *p == digits) {
+        out.push((*own, digits));
+    }
+    out
+}
+
+/// Separators that languages swap for one another between the same numbers: the `-` and
+/// `:` of a score, the `.` and `:` of a time.
+fn is_structural(c: char) -> bool {
+    matches!(c, '-' | ':' | '.')
+}
+
 /// Whether two parsed numbers are the same quantities with the same structure, whatever
 /// separators wrote them.
 pub fn same_value(a: &[Part], b: &[Part]) -> bool {
@@ -147,7 +182,7 @@ pub fn same_value(a: &[Part], b: &[Part]) -> bool {
                     && fa.as_deref().unwrap_or("").trim_end_matches('0')
                         == fb.as_deref().unwrap_or("").trim_end_matches('0')
             }
-            (Part::Sep(x), Part::Sep(y)) => x == y,
+            (Part::Sep(x), Part::Sep(y)) => x == y || is_structural(*x) && is_structural(*y),
             _ => false,
         })
 }
@@ -178,12 +213,21 @@ pub fn format_like(
                     Some(Part::Value { grouped: g, .. }) => *g,
                     _ => *grouped,
                 } && int.len() > 3;
-                // Keep the width of zero-padded parts (`09:05`), as the template wrote them.
+                // Zero padding (`09:05` or `9:05`) as the template wrote it.
                 let int = match like {
                     Some(Part::Value { int: t, .. })
                         if t.starts_with('0') && int.len() < t.len() =>
                     {
                         format!("{int:0>width$}", width = t.len())
+                    }
+                    Some(Part::Value { int: t, .. })
+                        if !t.starts_with('0') && int.len() > t.len() =>
+                    {
+                        let mut trimmed = int.as_str();
+                        while trimmed.len() > t.len() && trimmed.starts_with('0') {
+                            trimmed = &trimmed[1..];
+                        }
+                        trimmed.to_string()
                     }
                     _ => int.clone(),
                 };
@@ -276,6 +320,15 @@ mod tests {
                 "08:30"
             ),
             "09:05"
+        );
+        assert_eq!(
+            format_like(
+                &parse("07:56", &st("az")),
+                &parse("7:55", &st("hy")),
+                &st("hy"),
+                "7:55"
+            ),
+            "7:56"
         );
         let date = parse("01.05.2024", &st("ru"));
         assert_eq!(date.len(), 5);
