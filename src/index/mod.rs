@@ -30,9 +30,9 @@ pub struct IndexDoc {
     pub id: String,
     /// The unit, serialized by the memory layer; given back as is.
     pub payload: Vec<u8>,
-    /// Retrieval terms, already normalised and prefixed with their language key; none holds
-    /// a space.
-    pub terms: Vec<String>,
+    /// Retrieval terms, already normalised and prefixed with their language key, separated
+    /// by spaces (none holds one).
+    pub terms: String,
     /// Matching keys of the unit's languages.
     pub langs: Vec<String>,
     pub document: Option<String>,

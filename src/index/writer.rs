@@ -65,7 +65,7 @@ impl WriteSession<'_> {
         let mut document = TantivyDocument::new();
         document.add_text(fields.id, &doc.id);
         document.add_bytes(fields.payload, &doc.payload);
-        document.add_text(fields.terms, doc.terms.join(" "));
+        document.add_text(fields.terms, doc.terms);
         for lang in &doc.langs {
             document.add_text(fields.langs, lang);
         }

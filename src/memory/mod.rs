@@ -101,25 +101,43 @@ pub(crate) const PREFIX_CHARS: usize = 5;
 
 /// Retrieval terms of one text: every word as `key|word`, long words also as `key>prefix`.
 pub(crate) fn retrieval_terms(lang: &Lang, text: &str, out: &mut Vec<String>) {
+    let mut joined = String::new();
+    write_retrieval_terms(lang, text, &mut joined);
+    out.extend(joined.split(' ').filter(|t| !t.is_empty()).map(str::to_string));
+}
+
+/// [`retrieval_terms`] written space-separated into one string, as the index takes them.
+fn write_retrieval_terms(lang: &Lang, text: &str, out: &mut String) {
     let key = lang.key();
     for token in tokenize(lang, text) {
         if token.kind == TokenKind::Punct {
             continue;
         }
         // Numbers may hold spaces (`1 234`); terms are space-separated.
-        let norm = token.norm.replace(' ', "_");
+        let spaced = token.norm.contains(' ');
+        let norm = if spaced {
+            std::borrow::Cow::Owned(token.norm.replace(' ', "_"))
+        } else {
+            std::borrow::Cow::Borrowed(token.norm.as_str())
+        };
         if let Some((cut, _)) = norm.char_indices().nth(PREFIX_CHARS) {
-            out.push(format!("{key}>{}", &norm[..cut]));
+            out.push_str(key);
+            out.push('>');
+            out.push_str(&norm[..cut]);
+            out.push(' ');
         }
-        out.push(format!("{key}|{norm}"));
+        out.push_str(key);
+        out.push('|');
+        out.push_str(&norm);
+        out.push(' ');
     }
 }
 
 /// What the index keeps of a unit.
 fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
-    let mut terms = Vec::new();
+    let mut terms = String::with_capacity(2048);
     for (key, variant) in &unit.variants {
-        retrieval_terms(&lang_of_key(key), &variant.text, &mut terms);
+        write_retrieval_terms(&lang_of_key(key), &variant.text, &mut terms);
     }
     Ok(IndexDoc {
         id: unit.id.clone(),
