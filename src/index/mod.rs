@@ -188,15 +188,7 @@ impl TmIndex {
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        top.into_iter()
-            .map(|(relevance, address)| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(Hit {
-                    relevance,
-                    payload: payload_of(&doc, &self.fields),
-                })
-            })
-            .collect()
+        load_hits(&searcher, &self.fields, top)
     }
 
     /// Units holding, for every group, at least one of its patterns (a conjunction of
@@ -229,33 +221,7 @@ impl TmIndex {
         }
         let query = BooleanQuery::new(must);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        top.into_iter()
-            .map(|(relevance, address)| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(Hit {
-                    relevance,
-                    payload: payload_of(&doc, &self.fields),
-                })
-            })
-            .collect()
-    }
-
-    /// Every unit of the last commit, in index order, for export. Stops early when `visit`
-    /// returns `false`.
-    pub fn for_each(
-        &self,
-        mut visit: impl FnMut(Vec<u8>) -> Result<bool, IndexError>,
-    ) -> Result<(), IndexError> {
-        let searcher = self.searcher();
-        for segment in searcher.segment_readers() {
-            let store = segment.get_store_reader(4)?;
-            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-                if !visit(payload_of(&doc?, &self.fields))? {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+        load_hits(&searcher, &self.fields, top)
     }
 
     /// The language keys present in the memory, with how many units hold each.
@@ -368,6 +334,23 @@ impl Drop for TmIndex {
     fn drop(&mut self) {
         self.close();
     }
+}
+
+/// The stored payloads of ranked documents.
+fn load_hits(
+    searcher: &Searcher,
+    fields: &Fields,
+    top: Vec<(f32, DocAddress)>,
+) -> Result<Vec<Hit>, IndexError> {
+    top.into_iter()
+        .map(|(relevance, address)| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            Ok(Hit {
+                relevance,
+                payload: payload_of(&doc, fields),
+            })
+        })
+        .collect()
 }
 
 /// Finds the live document for `id` by its postings, without a collector.

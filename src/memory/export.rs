@@ -48,17 +48,18 @@ impl ExportFilter {
 }
 
 impl Memory {
-    /// Writes the memory as TMX 1.4b; `srclang` in the header is the first language asked
-    /// for, or `*all*`.
-    pub fn export_tmx<W: Write>(&self, out: W, filter: &ExportFilter) -> Result<W, MemoryError> {
-        let srclang = filter.langs.first().map_or("*all*", |l| l.tag());
-        let mut writer = TmxWriter::start(out, srclang)?;
+    /// Hands each unit the filter keeps to `write`, stopping at the first write error.
+    fn write_each(
+        &self,
+        filter: &ExportFilter,
+        mut write: impl FnMut(&Unit) -> std::io::Result<()>,
+    ) -> Result<(), MemoryError> {
         let mut failed = None;
         self.for_each_unit(|unit| {
             if !filter.keeps(&unit) {
                 return true;
             }
-            match writer.unit(&unit, |key| filter.keeps_variant(key)) {
+            match write(&unit) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);
@@ -66,9 +67,20 @@ impl Memory {
                 }
             }
         })?;
-        if let Some(e) = failed {
-            return Err(e.into());
+        match failed {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
         }
+    }
+
+    /// Writes the memory as TMX 1.4b; `srclang` in the header is the first language asked
+    /// for, or `*all*`.
+    pub fn export_tmx<W: Write>(&self, out: W, filter: &ExportFilter) -> Result<W, MemoryError> {
+        let srclang = filter.langs.first().map_or("*all*", |l| l.tag());
+        let mut writer = TmxWriter::start(out, srclang)?;
+        self.write_each(filter, |unit| {
+            writer.unit(unit, |key| filter.keeps_variant(key))
+        })?;
         Ok(writer.finish()?)
     }
 
@@ -91,11 +103,7 @@ impl Memory {
         }
         writeln!(out)?;
         let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-        let mut failed = None;
-        self.for_each_unit(|unit| {
-            if !filter.keeps(&unit) {
-                return true;
-            }
+        self.write_each(filter, |unit| {
             let mut line = format!(
                 "{}\t{}",
                 clean(&unit.id),
@@ -108,17 +116,8 @@ impl Memory {
                 }
             }
             line.push('\n');
-            match out.write_all(line.as_bytes()) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
-            }
+            out.write_all(line.as_bytes())
         })?;
-        if let Some(e) = failed {
-            return Err(e.into());
-        }
         out.flush()?;
         Ok(out)
     }

@@ -103,7 +103,12 @@ pub(crate) const PREFIX_CHARS: usize = 5;
 pub(crate) fn retrieval_terms(lang: &Lang, text: &str, out: &mut Vec<String>) {
     let mut joined = String::new();
     write_retrieval_terms(lang, text, &mut joined);
-    out.extend(joined.split(' ').filter(|t| !t.is_empty()).map(str::to_string));
+    out.extend(
+        joined
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+    );
 }
 
 /// [`retrieval_terms`] written space-separated into one string, as the index takes them.
@@ -279,21 +284,9 @@ impl Memory {
         self.write(true, move |session| import::run(session, prepared))
     }
 
-    /// Visits every unit (for export); stop early by returning `false`.
-    pub fn for_each_unit(&self, mut visit: impl FnMut(Unit) -> bool) -> Result<(), MemoryError> {
-        let mut decode_error = None;
-        self.index
-            .for_each(|bytes| match serde_json::from_slice(&bytes) {
-                Ok(unit) => Ok(visit(unit)),
-                Err(e) => {
-                    decode_error = Some(e);
-                    Ok(false)
-                }
-            })?;
-        match decode_error {
-            Some(e) => Err(e.into()),
-            None => Ok(()),
-        }
+    /// Visits every unit of the last commit (for export); stop early by returning `false`.
+    pub fn for_each_unit(&self, visit: impl FnMut(Unit) -> bool) -> Result<(), MemoryError> {
+        self.snapshot().for_each_unit(visit)
     }
 
     /// Lets queued writes finish and stops the writer.
