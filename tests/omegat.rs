@@ -13,7 +13,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use common::{seed_dir, spawn_in};
@@ -57,38 +56,37 @@ fn skip(test: &str) -> bool {
     }
 }
 
-/// Builds the plugin once per test run: `plugins/omegat/build.sh` against the real jar.
-fn plugin_jar() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let started = Instant::now();
-        let out = Command::new(plugin_dir().join("build.sh"))
-            .env("OMEGAT_JAR", OMEGAT_JAR)
-            // The offline self-test is the plugin's own; here OmegaT and the server test it.
-            .env("SKIP_TESTS", "1")
-            .output()
-            .expect("build.sh runs");
-        assert!(
-            out.status.success(),
-            "build.sh failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        eprintln!("plugin built in {:.1} s", started.elapsed().as_secs_f64());
-        let jar = plugin_dir().join("build/tetraglot-omegat.jar");
-        assert!(jar.exists(), "{} was not built", jar.display());
-        jar
-    })
+/// Builds the plugin with `plugins/omegat/build.sh` against the real jar, into `build`
+/// (not `plugins/omegat/build/`, which a developer's build or another test run may be
+/// rewriting).
+fn build_plugin(build: &Path) {
+    let started = Instant::now();
+    let out = Command::new(plugin_dir().join("build.sh"))
+        .env("OMEGAT_JAR", OMEGAT_JAR)
+        .env("TETRAGLOT_PLUGIN_BUILD_DIR", build)
+        // The offline self-test is the plugin's own; here OmegaT and the server test it.
+        .env("SKIP_TESTS", "1")
+        .output()
+        .expect("build.sh runs");
+    assert!(
+        out.status.success(),
+        "build.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jar = build.join("tetraglot-omegat.jar");
+    assert!(jar.exists(), "{} was not built", jar.display());
+    eprintln!("plugin built in {:.1} s", started.elapsed().as_secs_f64());
 }
 
 /// Runs `smoke.sh`: OmegaT loads the plugin from a plugins folder and asks it for `text`.
 /// Returns whether the pane showed `expected`, and what OmegaT printed.
-fn smoke(url: &str, key: Option<&str>, text: &str, expected: &str) -> (bool, String) {
-    plugin_jar();
+fn smoke(build: &Path, url: &str, key: Option<&str>, text: &str, expected: &str) -> (bool, String) {
     let mut command = Command::new(plugin_dir().join("smoke.sh"));
     command
         .args([url, "en", "hy", text, expected])
         .env("OMEGAT_JAR", OMEGAT_JAR)
+        .env("TETRAGLOT_PLUGIN_BUILD_DIR", build)
         .env_remove("TETRAGLOT_APIKEY");
     if let Some(key) = key {
         command.env("TETRAGLOT_APIKEY", key);
@@ -112,14 +110,16 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
         config.seed_dir = Some(seed_dir());
         config.api_key = Some("omegat-test-key".into());
     });
+    let build = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    build_plugin(build.path());
     server.wait_for_units(87);
-    plugin_jar();
     let started = Instant::now();
 
     // An exact match, with its score and origin.
     let sentence =
         "The first train will leave Yerevan at 07:45 and is expected to arrive in Baku at 21:30 the same day.";
     let (ok, printed) = smoke(
+        build.path(),
         &server.url,
         Some("omegat-test-key"),
         sentence,
@@ -133,6 +133,7 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
 
     // Only the time differs: a placeholder match whose target carries the new time.
     let (ok, printed) = smoke(
+        build.path(),
         &server.url,
         Some("omegat-test-key"),
         "The first train will leave Yerevan at 09:15 and is expected to arrive in Baku at 21:30 the same day.",
@@ -142,6 +143,7 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
 
     // Nothing like it in the memory: nothing shown.
     let (ok, printed) = smoke(
+        build.path(),
         &server.url,
         Some("omegat-test-key"),
         "Completely unrelated words about gardening tools.",
@@ -150,7 +152,13 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
     assert!(ok, "{printed}");
 
     // No key: the pane says so instead of failing silently.
-    let (ok, printed) = smoke(&server.url, None, sentence, "tetraglot: 401 unauthorized");
+    let (ok, printed) = smoke(
+        build.path(),
+        &server.url,
+        None,
+        sentence,
+        "tetraglot: 401 unauthorized",
+    );
     assert!(ok, "{printed}");
     eprintln!(
         "four lookups through OmegaT's plugin loader in {:.1} s",

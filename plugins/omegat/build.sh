@@ -3,6 +3,7 @@
 #
 #   plugins/omegat/build.sh              # compile, package, run the offline self-test
 #   SKIP_TESTS=1 plugins/omegat/build.sh # compile and package only
+#   TETRAGLOT_PLUGIN_BUILD_DIR=/tmp/x plugins/omegat/build.sh   # build elsewhere (default: build/)
 #
 # Needs a JDK (javac, jar, java; 11 or newer) and OmegaT 3.6's jar
 # (Debian: apt-get install -y omegat), path overridable with OMEGAT_JAR.
@@ -11,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OMEGAT_JAR="${OMEGAT_JAR:-/usr/share/omegat/OmegaT.jar}"
 VERSION="${TETRAGLOT_PLUGIN_VERSION:-0.1.0}"
-build="$here/build"
+build="${TETRAGLOT_PLUGIN_BUILD_DIR:-$here/build}"
 jarfile="$build/tetraglot-omegat.jar"
 
 die() { echo "build.sh: $*" >&2; exit 1; }
@@ -28,7 +29,8 @@ if ! javac --release 8 -version >/dev/null 2>&1; then
     release=11
 fi
 
-rm -rf "$build"
+# Only what this script makes: $build may be a directory of the caller's.
+rm -rf "$build/classes" "$build/test-classes" "$build/smoke-classes" "$build/check" "$jarfile"
 mkdir -p "$build/classes" "$build/test-classes"
 
 find "$here/src" -name '*.java' | sort > "$build/sources.txt"

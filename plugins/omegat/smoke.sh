@@ -13,29 +13,31 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OMEGAT_JAR="${OMEGAT_JAR:-/usr/share/omegat/OmegaT.jar}"
+# Where build.sh put the plugin (it honours the same variable).
+build="${TETRAGLOT_PLUGIN_BUILD_DIR:-$here/build}"
 
 if [ "$#" -ne 5 ]; then
     sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 
-if [ ! -f "$here/build/tetraglot-omegat.jar" ] || [ ! -f "$here/build/smoke-classes/PluginSmoke.class" ]; then
+if [ ! -f "$build/tetraglot-omegat.jar" ] || [ ! -f "$build/smoke-classes/PluginSmoke.class" ]; then
     SKIP_TESTS=1 "$here/build.sh" >&2
 fi
 
-java_opts=(-Djava.awt.headless=true "-Dsmoke.pluginJar=$here/build/tetraglot-omegat.jar")
+java_opts=(-Djava.awt.headless=true "-Dsmoke.pluginJar=$build/tetraglot-omegat.jar")
 if [ -n "${TETRAGLOT_APIKEY:-}" ]; then
     java_opts+=("-Dtetraglot.apikey=$TETRAGLOT_APIKEY")
 fi
 
 # OmegaT logs its plugin loading to stderr; keep it out of the way unless asked for.
 if [ "${SMOKE_VERBOSE:-0}" = "1" ]; then
-    exec java "${java_opts[@]}" -cp "$OMEGAT_JAR:$here/build/smoke-classes" PluginSmoke "$@"
+    exec java "${java_opts[@]}" -cp "$OMEGAT_JAR:$build/smoke-classes" PluginSmoke "$@"
 fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-java "${java_opts[@]}" -cp "$OMEGAT_JAR:$here/build/smoke-classes" PluginSmoke "$@" 2>"$log"
+java "${java_opts[@]}" -cp "$OMEGAT_JAR:$build/smoke-classes" PluginSmoke "$@" 2>"$log"
 rc=$?
 set -e
 if [ "$rc" -ne 0 ]; then
