@@ -31,6 +31,7 @@ struct Args {
     peer_dir: Option<PathBuf>,
     queries: usize,
     skip_import: bool,
+    optimize_only: bool,
 }
 
 fn args() -> Args {
@@ -41,6 +42,7 @@ fn args() -> Args {
         peer_dir: None,
         queries: 3000,
         skip_import: false,
+        optimize_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -51,6 +53,7 @@ fn args() -> Args {
             "--peer-dir" => args.peer_dir = Some(it.next().expect("--peer-dir DIR").into()),
             "--queries" => args.queries = it.next().expect("--queries N").parse().unwrap(),
             "--skip-import" => args.skip_import = true,
+            "--optimize-only" => args.optimize_only = true,
             other => panic!("unknown flag {other}"),
         }
     }
@@ -163,6 +166,21 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
 
+    if args.optimize_only {
+        let memory = Memory::open(
+            &args.data_dir,
+            Mode::ReadWrite {
+                heap_bytes: 64 << 20,
+            },
+        )
+        .unwrap();
+        let started = Instant::now();
+        let segments = memory.optimize().wait().unwrap();
+        println!(
+            "optimize: {segments} segments in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     if !args.skip_import {
         let _ = std::fs::remove_dir_all(&args.data_dir);
         let memory = Memory::open(
@@ -190,6 +208,13 @@ fn main() {
             .unwrap()
             .wait()
             .unwrap();
+        let started = Instant::now();
+        let segments = memory.optimize().wait().unwrap();
+        println!(
+            "optimize: {segments} segments merged into one in {:.1} s; peak RSS so far {:.0} MiB",
+            started.elapsed().as_secs_f64(),
+            peak_rss_mib()
+        );
         drop(memory);
     }
     println!(
@@ -245,7 +270,9 @@ fn main() {
     let data_dir = args.data_dir.clone();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = Application::build(Config::for_data_dir(data_dir)).unwrap();
+            let mut config = Config::for_data_dir(data_dir);
+            config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+            let app = Application::build(config).unwrap();
             tx.send(app.url()).unwrap();
             app.run_until_stopped().await.unwrap();
         })

@@ -80,6 +80,9 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Merge the index into one segment (lookups get faster after large imports, which do
+    /// this by themselves); the server must not be running on the data directory.
+    Optimize,
     /// Exit 0 when the server at --listen answers /health (for container health checks).
     Health {
         #[arg(long, env = "TETRAGLOT_LISTEN", default_value = "127.0.0.1:8080")]
@@ -144,6 +147,17 @@ fn main() -> anyhow::Result<()> {
             output,
         } => export(&cli.data_dir, &format, langs.as_deref(), output),
         Command::Health { listen } => health(&listen),
+        Command::Optimize => {
+            let memory = Memory::open(
+                &cli.data_dir,
+                Mode::ReadWrite {
+                    heap_bytes: 64 << 20,
+                },
+            )?;
+            let segments = memory.optimize().wait()?;
+            println!("{segments} segments merged into one");
+            Ok(())
+        }
         Command::Match {
             text,
             from,
@@ -250,6 +264,9 @@ fn import(
         bar.finish_and_clear();
     }
     let seconds = started.elapsed().as_secs_f64();
+    if report.added >= Memory::OPTIMIZE_AFTER_UNITS {
+        memory.optimize().wait()?;
+    }
     println!(
         "read {} units: {} added, {} merged, {} skipped in {:.1} s ({:.0} units/s)",
         report.read,

@@ -14,7 +14,7 @@ use super::error::{format_error, ApiError, ErrorCode};
 use super::AppState;
 use crate::formats::FileKind;
 use crate::lang::Lang;
-use crate::memory::{ExportFilter, MemoryError};
+use crate::memory::{ExportFilter, Memory, MemoryError};
 
 fn media_type(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
@@ -101,6 +101,10 @@ pub async fn import(
         other => ApiError::from(other),
     })?;
     drop(path);
+    if report.added >= Memory::OPTIMIZE_AFTER_UNITS {
+        // Queued behind the import; the answer does not wait for it.
+        drop(state.memory.optimize());
+    }
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -152,28 +152,34 @@ impl TmIndex {
         lookup(&self.searcher(), &self.fields, id)
     }
 
-    /// The best `limit` units for a disjunction of the `max_terms` most selective of
-    /// `terms` (BM25 with block-max WAND). Frequent terms add little to the ranking of near
-    /// matches but most of the cost, so only the rarest are asked.
+    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
+    /// `words`' terms (BM25 with block-max WAND). Frequent terms add little to the ranking of
+    /// near matches but most of the cost, so only the rarest are asked.
     pub fn search(
         &self,
-        terms: &[String],
+        words: &[Vec<String>],
         max_terms: usize,
         limit: usize,
     ) -> Result<Vec<Hit>, IndexError> {
-        if terms.is_empty() || limit == 0 {
+        if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let searcher = self.searcher();
-        let mut selective = Vec::with_capacity(terms.len());
-        for text in terms {
-            let term = Term::from_field_text(self.fields.terms, text);
-            let frequency = searcher.doc_freq(&term)?;
-            if frequency > 0 {
-                selective.push((frequency, term));
+        // One term per word: its first alternative the index knows (the word itself, else
+        // its stem prefix), so the terms asked cover as many words as possible.
+        let mut selective = Vec::with_capacity(words.len());
+        for alternatives in words {
+            for text in alternatives {
+                let term = Term::from_field_text(self.fields.terms, text);
+                let frequency = searcher.doc_freq(&term)?;
+                if frequency > 0 {
+                    selective.push((frequency, term));
+                    break;
+                }
             }
         }
         selective.sort_by_key(|(frequency, _)| *frequency);
+        selective.dedup_by(|a, b| a.1 == b.1);
         selective.truncate(max_terms);
         let clauses: Vec<(Occur, Box<dyn Query>)> = selective
             .into_iter()

@@ -99,42 +99,53 @@ pub(crate) fn lang_of_key(key: &str) -> Lang {
 /// ending (`Алиев`/`Алиева`, `Ալիևը`/`Ալիևի`) still meets its stored form.
 pub(crate) const PREFIX_CHARS: usize = 5;
 
-/// Retrieval terms of one text: every word as `key|word`, long words also as `key>prefix`.
-pub(crate) fn retrieval_terms(lang: &Lang, text: &str, out: &mut Vec<String>) {
+/// The retrieval terms of a query, word by word: the word's own term, then its prefix term.
+pub(crate) fn query_terms(lang: &Lang, text: &str) -> Vec<Vec<String>> {
     let mut joined = String::new();
-    write_retrieval_terms(lang, text, &mut joined);
-    out.extend(
-        joined
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .map(str::to_string),
-    );
-}
-
-/// [`retrieval_terms`] written space-separated into one string, as the index takes them.
-fn write_retrieval_terms(lang: &Lang, text: &str, out: &mut String) {
-    let key = lang.key();
+    let mut words: Vec<Vec<String>> = Vec::new();
     for token in tokenize(lang, text) {
         if token.kind == TokenKind::Punct {
             continue;
         }
-        // Numbers may hold spaces (`1 234`); terms are space-separated.
-        let spaced = token.norm.contains(' ');
-        let norm = if spaced {
-            std::borrow::Cow::Owned(token.norm.replace(' ', "_"))
-        } else {
-            std::borrow::Cow::Borrowed(token.norm.as_str())
-        };
-        if let Some((cut, _)) = norm.char_indices().nth(PREFIX_CHARS) {
-            out.push_str(key);
-            out.push('>');
-            out.push_str(&norm[..cut]);
-            out.push(' ');
+        joined.clear();
+        write_token_terms(lang.key(), &token.norm, &mut joined);
+        // The prefix term is written first; the word's own term is asked first.
+        let mut alternatives: Vec<String> = joined.split_whitespace().map(str::to_string).collect();
+        alternatives.reverse();
+        if !words.contains(&alternatives) {
+            words.push(alternatives);
         }
+    }
+    words
+}
+
+/// The terms of one token: `key>prefix` for a long word, then `key|word`.
+fn write_token_terms(key: &str, norm: &str, out: &mut String) {
+    // Numbers may hold spaces (`1 234`); terms are space-separated.
+    let norm = if norm.contains(' ') {
+        std::borrow::Cow::Owned(norm.replace(' ', "_"))
+    } else {
+        std::borrow::Cow::Borrowed(norm)
+    };
+    if let Some((cut, _)) = norm.char_indices().nth(PREFIX_CHARS) {
         out.push_str(key);
-        out.push('|');
-        out.push_str(&norm);
+        out.push('>');
+        out.push_str(&norm[..cut]);
         out.push(' ');
+    }
+    out.push_str(key);
+    out.push('|');
+    out.push_str(&norm);
+    out.push(' ');
+}
+
+/// The retrieval terms of a stored text, space-separated into one string as the index takes
+/// them: every word as `key|word`, long words also as `key>prefix`.
+fn write_retrieval_terms(lang: &Lang, text: &str, out: &mut String) {
+    for token in tokenize(lang, text) {
+        if token.kind != TokenKind::Punct {
+            write_token_terms(lang.key(), &token.norm, out);
+        }
     }
 }
 
@@ -282,6 +293,15 @@ impl Memory {
     {
         let prepared = import::prepare_in_background(items);
         self.write(true, move |session| import::run(session, prepared))
+    }
+
+    /// Imports at least this large are followed by [`Memory::optimize`].
+    pub const OPTIMIZE_AFTER_UNITS: u64 = 100_000;
+
+    /// Merges the index into one segment (after a large import); returns how many segments
+    /// there were. A million units merge in seconds; lookups then search one segment.
+    pub fn optimize(&self) -> Pending<usize> {
+        self.write(true, |session| Ok(session.merge_all()?))
     }
 
     /// Visits every unit of the last commit (for export); stop early by returning `false`.
