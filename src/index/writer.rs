@@ -89,11 +89,23 @@ impl WriteSession<'_> {
     /// Merges every committed segment into one: lookups then run one search instead of one
     /// per segment. Takes as long as rewriting the index.
     pub fn merge_all(&mut self) -> Result<usize, IndexError> {
-        let ids = self.writer.index().searchable_segment_ids()?;
-        if ids.len() > 1 {
-            self.writer.merge(&ids).wait()?;
+        let mut attempt = 0;
+        loop {
+            let ids = self.writer.index().searchable_segment_ids()?;
+            if ids.len() <= 1 {
+                return Ok(ids.len());
+            }
+            match self.writer.merge(&ids).wait() {
+                Ok(_) => return Ok(ids.len()),
+                // tantivy's own merge policy took some of these segments meanwhile: wait for
+                // it a little and ask again with the segments as they are now.
+                Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 50 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(ids.len())
     }
 
     /// Marks the group as failed: nothing of it is committed.
