@@ -32,6 +32,7 @@ struct Args {
     queries: usize,
     skip_import: bool,
     optimize_only: bool,
+    heap_mb: usize,
 }
 
 fn args() -> Args {
@@ -43,6 +44,7 @@ fn args() -> Args {
         queries: 3000,
         skip_import: false,
         optimize_only: false,
+        heap_mb: 128,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -54,10 +56,66 @@ fn args() -> Args {
             "--queries" => args.queries = it.next().expect("--queries N").parse().unwrap(),
             "--skip-import" => args.skip_import = true,
             "--optimize-only" => args.optimize_only = true,
+            "--heap-mb" => args.heap_mb = it.next().expect("--heap-mb N").parse().unwrap(),
             other => panic!("unknown flag {other}"),
         }
     }
     args
+}
+
+/// Peaks of resident memory, sampled every 20 ms: anonymous (the process's own heap) and
+/// file-backed (pages of the mmapped index, which the kernel can drop at will).
+struct MemorySampler {
+    anon: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    file: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    total: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+fn status_kb(status: &str, key: &str) -> u64 {
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse().ok())
+        .unwrap_or(0)
+}
+
+impl MemorySampler {
+    fn start() -> MemorySampler {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        use std::sync::Arc;
+        let (anon, file, total) = (
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicU64::new(0)),
+        );
+        let (a, f, t) = (anon.clone(), file.clone(), total.clone());
+        std::thread::spawn(move || loop {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let (ra, rf) = (
+                status_kb(&status, "RssAnon:"),
+                status_kb(&status, "RssFile:"),
+            );
+            a.fetch_max(ra, Ordering::Relaxed);
+            f.fetch_max(rf, Ordering::Relaxed);
+            t.fetch_max(ra + rf + status_kb(&status, "RssShmem:"), Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(20));
+        });
+        MemorySampler { anon, file, total }
+    }
+
+    /// Reports the peaks since the last report, and starts over.
+    fn report(&self, phase: &str) {
+        use std::sync::atomic::Ordering;
+        std::thread::sleep(Duration::from_millis(40));
+        let mib = |v: &std::sync::atomic::AtomicU64| v.swap(0, Ordering::Relaxed) as f64 / 1024.0;
+        println!(
+            "memory during {phase}: peak RSS {:.0} MiB (anonymous {:.0} MiB, mapped index files {:.0} MiB)",
+            mib(&self.total),
+            mib(&self.anon),
+            mib(&self.file)
+        );
+    }
 }
 
 fn peak_rss_mib() -> f64 {
@@ -161,6 +219,7 @@ fn main() {
     })
     .collect();
     let queries = queries(&real, args.queries);
+    let sampler = MemorySampler::start();
     println!(
         "machine: {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
@@ -186,7 +245,7 @@ fn main() {
         let memory = Memory::open(
             &args.data_dir,
             Mode::ReadWrite {
-                heap_bytes: 256 << 20,
+                heap_bytes: args.heap_mb << 20,
             },
         )
         .unwrap();
@@ -208,13 +267,14 @@ fn main() {
             .unwrap()
             .wait()
             .unwrap();
+        sampler.report("import");
         let started = Instant::now();
         let segments = memory.optimize().wait().unwrap();
         println!(
-            "optimize: {segments} segments merged into one in {:.1} s; peak RSS so far {:.0} MiB",
+            "optimize: {segments} segments merged into one in {:.1} s",
             started.elapsed().as_secs_f64(),
-            peak_rss_mib()
         );
+        sampler.report("optimize");
         drop(memory);
     }
     println!(
@@ -264,6 +324,7 @@ fn main() {
         }
         report("in process", times, hits);
     }
+    sampler.report("lookups in process");
     println!("peak RSS (in process): {:.0} MiB", peak_rss_mib());
 
     let (tx, rx) = std::sync::mpsc::channel();
@@ -298,6 +359,7 @@ fn main() {
         }
     }
     report("HTTP, one client, keep-alive", times, hits);
+    sampler.report("lookups over HTTP");
     println!("peak RSS (process, with server): {:.0} MiB", peak_rss_mib());
 }
 

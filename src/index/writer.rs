@@ -59,9 +59,16 @@ impl WriteSession<'_> {
 
     /// Adds or replaces a unit.
     pub fn put(&mut self, doc: IndexDoc) -> Result<(), IndexError> {
-        let fields = self.fields;
         self.writer
-            .delete_term(Term::from_field_text(fields.id, &doc.id));
+            .delete_term(Term::from_field_text(self.fields.id, &doc.id));
+        self.insert(doc)
+    }
+
+    /// Adds a unit the caller knows is not stored (and was not written before in this
+    /// session). Skips the delete that [`put`](Self::put) queues, which tantivy holds until
+    /// the commit: a million-unit import would otherwise keep a million of them in memory.
+    pub fn insert(&mut self, doc: IndexDoc) -> Result<(), IndexError> {
+        let fields = self.fields;
         let mut document = TantivyDocument::new();
         document.add_text(fields.id, &doc.id);
         document.add_bytes(fields.payload, &doc.payload);

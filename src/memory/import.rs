@@ -106,6 +106,11 @@ pub(super) fn run(
                 report.read += 1;
                 let first_in_file = seen.insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
                 let created = match session.get(&unit.id)? {
+                    None if first_in_file => {
+                        session.insert(doc)?;
+                        true
+                    }
+                    // Written earlier in this file, then forgotten by the session: replace.
                     None => {
                         session.put(doc)?;
                         true
