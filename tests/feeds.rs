@@ -3,44 +3,11 @@
 
 mod common;
 
-use common::{seed_dir, spawn_in, Response, TestServer};
+use common::{read_tmx, seed_dir, spawn_in, Response, TestServer};
 use serde_json::json;
-use tetraglot::formats::{tmx::TmxReader, Item};
-use tetraglot::memory::unit::Unit;
-
-fn read_tmx(bytes: &[u8]) -> Vec<Unit> {
-    TmxReader::new(bytes)
-        .map(|item| match item.expect("well-formed TMX") {
-            Item::Unit(unit) => *unit,
-            Item::Skipped(skip) => panic!("skipped: {skip:?}"),
-        })
-        .collect()
-}
 
 fn get_with(server: &TestServer, path: &str, if_none_match: &str) -> Response {
-    let response = ureq::get(&format!("{}{path}", server.url))
-        .set("If-None-Match", if_none_match)
-        .call();
-    let response = match response {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{e}"),
-    };
-    let status = response.status();
-    let headers = response
-        .headers_names()
-        .into_iter()
-        .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
-        .collect();
-    let content_type = response.content_type().to_string();
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
-    Response {
-        status,
-        content_type,
-        headers,
-        body,
-    }
+    server.get_with(path, "If-None-Match", if_none_match)
 }
 
 fn etag(response: &Response) -> String {

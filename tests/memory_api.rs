@@ -5,30 +5,14 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{seed_dir, spawn_in, TestServer};
+use common::{read_tmx, seed_dir, seed_files, spawn_in, TestServer};
 use serde_json::{json, Value};
-use tetraglot::formats::{tmx::TmxReader, Item};
 use tetraglot::memory::unit::Unit;
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
 
-fn read_tmx(bytes: &[u8]) -> Vec<Unit> {
-    TmxReader::new(bytes)
-        .map(|item| match item.expect("well-formed TMX") {
-            Item::Unit(unit) => *unit,
-            Item::Skipped(skip) => panic!("skipped: {skip:?}"),
-        })
-        .collect()
-}
-
 fn seed_units() -> Vec<Unit> {
-    let mut files: Vec<_> = std::fs::read_dir(seed_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tmx"))
-        .collect();
-    files.sort();
-    files
+    seed_files()
         .iter()
         .flat_map(|p| read_tmx(&std::fs::read(p).unwrap()))
         .collect()
@@ -36,13 +20,7 @@ fn seed_units() -> Vec<Unit> {
 
 fn import_seeds(server: &TestServer) -> Value {
     let mut total = json!({"read": 0, "added": 0, "merged": 0});
-    let mut files: Vec<_> = std::fs::read_dir(seed_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tmx"))
-        .collect();
-    files.sort();
-    for file in files {
+    for file in seed_files() {
         let response = server.send(
             "POST",
             "/v1/import",

@@ -6,21 +6,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{shared_data, spawn_in};
+use common::{read_tmx, shared_data, spawn_in};
 use serde_json::json;
-use tetraglot::formats::{tmx::TmxReader, Item};
 use tetraglot::memory::unit::Unit;
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
-
-fn units_of(bytes: &[u8]) -> Vec<Unit> {
-    TmxReader::new(bytes)
-        .map(|item| match item.expect("well-formed TMX") {
-            Item::Unit(unit) => *unit,
-            Item::Skipped(skip) => panic!("skipped: {skip:?}"),
-        })
-        .collect()
-}
 
 /// Words of at least four letters, as the edits below pick them.
 fn words(text: &str) -> Vec<&str> {
@@ -35,7 +25,7 @@ fn ntrex_imports_exports_identical_and_matches_one_word_edits_in_every_direction
         return;
     };
     let original = std::fs::read(&path).unwrap();
-    let units = units_of(&original);
+    let units = read_tmx(&original);
     assert_eq!(units.len(), 1007);
 
     let dir = tempfile::tempdir().unwrap();
@@ -47,7 +37,7 @@ fn ntrex_imports_exports_identical_and_matches_one_word_edits_in_every_direction
     assert_eq!(report["skipped"], json!([]), "{report}");
     assert_eq!(report["added"], 1007, "{report}");
 
-    let exported = units_of(&server.get("/v1/export").body);
+    let exported = read_tmx(&server.get("/v1/export").body);
     let by_id: BTreeMap<&str, &Unit> = exported.iter().map(|u| (u.id.as_str(), u)).collect();
     assert_eq!(by_id.len(), units.len());
     for unit in &units {

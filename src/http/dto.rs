@@ -83,7 +83,7 @@ pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
     let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
         ApiError::unprocessable(
             ErrorCode::InvalidDate,
-            format!("meta.{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
+            format!("{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
         )
     })?;
     Ok(format_utc(parsed))
@@ -139,11 +139,11 @@ impl MetaDto {
     fn into_meta(self) -> Result<Meta, ApiError> {
         let created = self
             .created
-            .map(|v| canonical_time("created", &v))
+            .map(|v| canonical_time("meta.created", &v))
             .transpose()?;
         let changed = self
             .changed
-            .map(|v| canonical_time("changed", &v))
+            .map(|v| canonical_time("meta.changed", &v))
             .transpose()?;
         Ok(Meta {
             document: self.document.filter(|s| !s.trim().is_empty()),

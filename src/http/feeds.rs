@@ -16,8 +16,6 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use super::error::{ApiError, ErrorCode};
 use super::transfer::stream_body;
@@ -98,22 +96,7 @@ fn choose_pair(
 
 /// `2026-05-01T14:00:00+04:00` → `2026-05-01T10:00:00Z`, the form stored dates have.
 fn canonical_since(value: &str) -> Result<String, ApiError> {
-    let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
-        ApiError::unprocessable(
-            ErrorCode::InvalidDate,
-            format!("since '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
-        )
-    })?;
-    let t = parsed.to_offset(time::UtcOffset::UTC);
-    Ok(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    ))
+    super::dto::canonical_time("since", value)
 }
 
 /// What goes into one feed.

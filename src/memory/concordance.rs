@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::unit::Unit;
-use super::{Memory, MemoryError, PREFIX_CHARS};
+use super::{target_texts, Memory, MemoryError, PREFIX_CHARS};
 use crate::index::Pattern;
 use crate::lang::Lang;
 use crate::text::stem::{same_stem, stem};
@@ -155,16 +155,7 @@ impl Memory {
             if spans.is_empty() {
                 continue;
             }
-            let targets = unit
-                .variants
-                .iter()
-                .filter(|(k, _)| {
-                    k.as_str() != key
-                        && (query.targets.is_empty()
-                            || query.targets.iter().any(|t| t.key() == k.as_str()))
-                })
-                .map(|(_, v)| (v.lang.clone(), v.text.clone()))
-                .collect();
+            let targets = target_texts(&unit, key, &query.targets);
             found.push(ConcordanceHit {
                 text: variant.text.clone(),
                 spans,

@@ -10,7 +10,7 @@ use super::score::{
     align_profiled, match_score, similarity, similarity_upper_bound, Alignment, QueryProfile, Step,
 };
 use super::unit::Unit;
-use super::{lang_of_key, query_terms, Memory, MemoryError};
+use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::lang::Lang;
 use crate::text::{nfc, same_text, tokenize, Token};
 
@@ -183,11 +183,7 @@ impl Memory {
             let Some(source) = unit.variants.get(source_key) else {
                 continue;
             };
-            let wanted = unit.variants.keys().any(|key| {
-                key.as_str() != source_key
-                    && (query.targets.is_empty() || query.targets.iter().any(|t| t.key() == key))
-            });
-            if !wanted {
+            if target_texts(&unit, source_key, &query.targets).is_empty() {
                 continue;
             }
             let stored_tokens = tokenize(&query.source, &source.text);
@@ -213,16 +209,7 @@ impl Memory {
             if score < query.min_score.min(100) {
                 continue;
             }
-            let targets: BTreeMap<String, String> = unit
-                .variants
-                .iter()
-                .filter(|(key, _)| {
-                    key.as_str() != source_key
-                        && (query.targets.is_empty()
-                            || query.targets.iter().any(|t| t.key() == key.as_str()))
-                })
-                .map(|(_, v)| (v.lang.clone(), v.text.clone()))
-                .collect();
+            let targets = target_texts(&unit, source_key, &query.targets);
             scored.push(Scored {
                 rank,
                 stored_tokens,

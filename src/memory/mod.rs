@@ -149,6 +149,23 @@ fn write_retrieval_terms(lang: &Lang, text: &str, out: &mut String) {
     }
 }
 
+/// The texts of `unit` in the wanted target languages (all but the source when `targets` is
+/// empty), by the tag each was stored with.
+pub(crate) fn target_texts(
+    unit: &Unit,
+    source_key: &str,
+    targets: &[Lang],
+) -> std::collections::BTreeMap<String, String> {
+    unit.variants
+        .iter()
+        .filter(|(key, _)| {
+            key.as_str() != source_key
+                && (targets.is_empty() || targets.iter().any(|t| t.key() == key.as_str()))
+        })
+        .map(|(_, v)| (v.lang.clone(), v.text.clone()))
+        .collect()
+}
+
 /// What the index keeps of a unit.
 fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
     let mut terms = String::with_capacity(2048);

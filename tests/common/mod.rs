@@ -63,6 +63,14 @@ impl TestServer {
         call(ureq::get(&format!("{}{path}", self.url)), None)
     }
 
+    /// A GET with one extra request header.
+    pub fn get_with(&self, path: &str, header: &str, value: &str) -> Response {
+        call(
+            ureq::get(&format!("{}{path}", self.url)).set(header, value),
+            None,
+        )
+    }
+
     pub fn delete(&self, path: &str) -> Response {
         call(ureq::delete(&format!("{}{path}", self.url)), None)
     }
@@ -195,6 +203,28 @@ fn call(request: ureq::Request, body: Option<&[u8]>) -> Response {
 /// The project's seed memories.
 pub fn seed_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("memories")
+}
+
+/// The seed TMX files, sorted by name.
+pub fn seed_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seed_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tmx"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The units of a TMX document, which must have no skipped part.
+pub fn read_tmx(bytes: &[u8]) -> Vec<tetraglot::memory::unit::Unit> {
+    use tetraglot::formats::{tmx::TmxReader, Item};
+    TmxReader::new(bytes)
+        .map(|item| match item.expect("well-formed TMX") {
+            Item::Unit(unit) => *unit,
+            Item::Skipped(skip) => panic!("skipped: {skip:?}"),
+        })
+        .collect()
 }
 
 /// `../shared/data/NAME` when present; otherwise prints why the caller skips.
