@@ -114,14 +114,50 @@ impl FileKind {
         }
     }
 
-    /// Streams the items of a file of this kind.
-    pub fn read<R: std::io::BufRead + Send + 'static>(
+    /// Streams the items of a file of this kind. A byte-order mark is honoured: UTF-16 files
+    /// (as Trados and others export TMX) are decoded to UTF-8 on the way in.
+    pub fn read<R: std::io::Read + Send + 'static>(
         self,
         input: R,
     ) -> Result<Box<dyn Iterator<Item = Result<Item, FormatError>> + Send>, FormatError> {
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .bom_sniffing(true)
+            .strip_bom(true)
+            .build(input);
+        let input = std::io::BufReader::with_capacity(256 * 1024, decoded);
         Ok(match self {
             FileKind::Tmx => Box::new(tmx::TmxReader::new(input)),
             FileKind::Tsv => Box::new(tsv::TsvReader::new(input)?),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_files_with_a_byte_order_mark_are_read() {
+        let tmx = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<tmx version=\"1.4\"><header/><body>\n<tu tuid=\"1\"><tuv xml:lang=\"en\"><seg>Baku</seg></tuv><tuv xml:lang=\"hy\"><seg>Բաքու</seg></tuv></tu>\n</body></tmx>\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in tmx.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let items: Vec<Item> = FileKind::Tmx
+            .read(std::io::Cursor::new(bytes))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let Item::Unit(unit) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(unit.variants["hy"].text, "Բաքու");
+        let tsv = "\u{feff}en\thy\nBaku\tԲաքու\n";
+        let items: Vec<Item> = FileKind::Tsv
+            .read(std::io::Cursor::new(tsv.as_bytes().to_vec()))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(items.len(), 1);
     }
 }

@@ -141,7 +141,7 @@ impl super::Memory {
             inner: file,
             progress,
         };
-        let items = kind.read(std::io::BufReader::with_capacity(256 * 1024, input))?;
+        let items = kind.read(input)?;
         Ok(self.import(items))
     }
 }
