@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::schema::Fields;
@@ -35,10 +36,32 @@ pub struct WriteSession<'a> {
     fields: &'a Fields,
     searcher: Searcher,
     pending: HashMap<String, Option<Vec<u8>>>,
+    /// Operations not yet handed to tantivy: they go in batches, one channel message (and one
+    /// wake-up of an indexing thread) for many units.
+    ops: Vec<UserOperation<TantivyDocument>>,
     failed: Option<IndexError>,
 }
 
+/// How many operations go to tantivy in one batch.
+const OPS_BATCH: usize = 256;
+
 impl WriteSession<'_> {
+    fn push(&mut self, op: UserOperation<TantivyDocument>) -> Result<(), IndexError> {
+        self.ops.push(op);
+        if self.ops.len() >= OPS_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the buffered operations to tantivy, in order.
+    fn flush(&mut self) -> Result<(), IndexError> {
+        if !self.ops.is_empty() {
+            self.writer.run(std::mem::take(&mut self.ops))?;
+        }
+        Ok(())
+    }
+
     /// The current payload of `id`: uncommitted writes first, then the last commit.
     pub fn get(&mut self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
         if let Some(pending) = self.pending.get(id) {
@@ -59,8 +82,10 @@ impl WriteSession<'_> {
 
     /// Adds or replaces a unit.
     pub fn put(&mut self, doc: IndexDoc) -> Result<(), IndexError> {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, &doc.id));
+        self.push(UserOperation::Delete(Term::from_field_text(
+            self.fields.id,
+            &doc.id,
+        )))?;
         self.insert(doc)
     }
 
@@ -79,7 +104,7 @@ impl WriteSession<'_> {
         if let Some(name) = &doc.document {
             document.add_text(fields.document, name);
         }
-        self.writer.add_document(document)?;
+        self.push(UserOperation::Add(document))?;
         self.remember(&doc.id, Some(doc.payload));
         Ok(())
     }
@@ -87,8 +112,10 @@ impl WriteSession<'_> {
     /// Removes a unit; true when it existed.
     pub fn delete(&mut self, id: &str) -> Result<bool, IndexError> {
         let existed = self.get(id)?.is_some();
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.push(UserOperation::Delete(Term::from_field_text(
+            self.fields.id,
+            id,
+        )))?;
         self.remember(id, None);
         Ok(existed)
     }
@@ -96,6 +123,7 @@ impl WriteSession<'_> {
     /// Merges every committed segment into one: lookups then run one search instead of one
     /// per segment. Takes as long as rewriting the index.
     pub fn merge_all(&mut self) -> Result<usize, IndexError> {
+        self.flush()?;
         let mut attempt = 0;
         loop {
             let ids = self.writer.index().searchable_segment_ids()?;
@@ -193,6 +221,7 @@ fn run(
             fields: &fields,
             searcher: reader.searcher(),
             pending: HashMap::new(),
+            ops: Vec::with_capacity(OPS_BATCH),
             failed: None,
         };
         let mut finishes = vec![first(&mut session)];
@@ -204,6 +233,11 @@ fn run(
                     break;
                 }
                 Err(_) => break,
+            }
+        }
+        if session.failed.is_none() {
+            if let Err(error) = session.flush() {
+                session.fail(error);
             }
         }
         let outcome = match session.failed.take() {

@@ -39,22 +39,51 @@ pub(super) enum Prepared {
     Skipped(Skip),
 }
 
+/// Items travel to the writer in batches of this many: one wake-up for many units.
+const BATCH: usize = 128;
+
+type Batch = Vec<Result<Prepared, MemoryError>>;
+
+/// The parsing thread's end of the channel, filling a batch before sending it.
+struct Outbox {
+    tx: mpsc::SyncSender<Batch>,
+    batch: Batch,
+}
+
+impl Outbox {
+    /// False when the writer stopped listening (its job failed).
+    fn push(&mut self, item: Result<Prepared, MemoryError>) -> bool {
+        self.batch.push(item);
+        self.batch.len() < BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        self.batch.is_empty() || self.tx.send(std::mem::take(&mut self.batch)).is_ok()
+    }
+
+    /// Prepares a unit for the index and queues it; false to stop.
+    fn unit(&mut self, unit: Box<Unit>) -> bool {
+        let prepared = index_doc(&unit).map(|doc| Prepared::Unit(unit, doc));
+        let failed = prepared.is_err();
+        self.push(prepared) && !failed
+    }
+}
+
 /// Parses and prepares units on a thread of its own, so the writer thread only writes.
 pub(super) fn prepare_in_background(
     items: impl Iterator<Item = Result<Item, FormatError>> + Send + 'static,
-) -> mpsc::Receiver<Result<Prepared, MemoryError>> {
-    let (tx, rx) = mpsc::sync_channel(1024);
+) -> mpsc::Receiver<Batch> {
+    let (tx, rx) = mpsc::sync_channel(8);
     std::thread::Builder::new()
         .name("tetraglot-parse".into())
         .spawn(move || {
+            let mut out = Outbox {
+                tx,
+                batch: Vec::with_capacity(BATCH),
+            };
             // The last unit read waits for the next one, so two consecutive sentences of one
             // document can be linked as neighbours before either is indexed.
             let mut waiting: Option<Box<Unit>> = None;
-            let send = |unit: Box<Unit>| {
-                let prepared = index_doc(&unit).map(|doc| Prepared::Unit(unit, doc));
-                let failed = prepared.is_err();
-                tx.send(prepared).is_ok() && !failed
-            };
             for item in items {
                 let ok = match item {
                     Ok(Item::Unit(unit)) => match waiting.take() {
@@ -63,16 +92,17 @@ pub(super) fn prepare_in_background(
                             link_neighbours(&mut pair);
                             let [previous, unit] = pair;
                             waiting = Some(Box::new(unit));
-                            send(Box::new(previous))
+                            out.unit(Box::new(previous))
                         }
                         None => {
                             waiting = Some(unit);
                             true
                         }
                     },
-                    Ok(Item::Skipped(skip)) => tx.send(Ok(Prepared::Skipped(skip))).is_ok(),
+                    Ok(Item::Skipped(skip)) => out.push(Ok(Prepared::Skipped(skip))),
                     Err(e) => {
-                        let _ = tx.send(Err(e.into()));
+                        out.push(Err(e.into()));
+                        out.flush();
                         return;
                     }
                 };
@@ -81,8 +111,9 @@ pub(super) fn prepare_in_background(
                 }
             }
             if let Some(last) = waiting {
-                send(last);
+                out.unit(last);
             }
+            out.flush();
         })
         .expect("a parsing thread starts");
     rx
@@ -90,11 +121,11 @@ pub(super) fn prepare_in_background(
 
 pub(super) fn run(
     session: &mut WriteSession<'_>,
-    items: mpsc::Receiver<Result<Prepared, MemoryError>>,
+    batches: mpsc::Receiver<Batch>,
 ) -> Result<ImportReport, MemoryError> {
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
-    for item in items {
+    for item in batches.into_iter().flatten() {
         match item? {
             Prepared::Skipped(skip) => {
                 report.skipped_total += 1;
