@@ -463,36 +463,7 @@ fn call(
     headers: &[(&str, &str)],
     body: Option<&Value>,
 ) -> common::Response {
-    let mut request = ureq::request(method, &format!("{}{path}", server.url));
-    for (name, value) in headers {
-        request = request.set(name, value);
-    }
-    let result = match body {
-        Some(body) => request
-            .set("Content-Type", "application/json")
-            .send_string(&body.to_string()),
-        None => request.call(),
-    };
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
-    let status = response.status();
-    let content_type = response.content_type().to_string();
-    let headers = response
-        .headers_names()
-        .into_iter()
-        .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
-        .collect();
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
-    common::Response {
-        status,
-        content_type,
-        headers,
-        body,
-    }
+    server.request(method, path, headers, body)
 }
 
 fn format_one(

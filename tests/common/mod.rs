@@ -63,6 +63,27 @@ impl TestServer {
         call(ureq::get(&format!("{}{path}", self.url)), None)
     }
 
+    /// Any request, with headers of the caller's choosing and an optional JSON body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        json: Option<&Value>,
+    ) -> Response {
+        let mut request = ureq::request(method, &format!("{}{path}", self.url));
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        match json {
+            Some(body) => call(
+                request.set("Content-Type", "application/json"),
+                Some(body.to_string().as_bytes()),
+            ),
+            None => call(request, None),
+        }
+    }
+
     /// A GET with one extra request header.
     pub fn get_with(&self, path: &str, header: &str, value: &str) -> Response {
         call(
