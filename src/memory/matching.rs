@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::adapt::{adapt, slice, Change};
 use super::score::{
-    align_profiled, match_score, similarity, similarity_upper_bound, Alignment, QueryProfile, Step,
+    align_profiled, match_score, score_upper_bound, similarity, Alignment, QueryProfile, Step,
 };
 use super::unit::Unit;
 use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
@@ -112,9 +112,9 @@ fn candidates_for(limit: usize) -> usize {
 /// near-duplicate units: 12 keeps top-1 at 100% where 8 loses 1.4%; each term costs time).
 const RETRIEVAL_TERMS: usize = 12;
 
-/// The `k`-th best similarity among the matches found so far.
+/// The `k`-th best score among the matches found so far.
 fn kth_best(scored: &[Scored], k: usize) -> f32 {
-    let mut best: Vec<f32> = scored.iter().map(|s| s.m.similarity).collect();
+    let mut best: Vec<f32> = scored.iter().map(|s| s.m.score as f32).collect();
     best.sort_unstable_by(|a, b| b.total_cmp(a));
     best[k - 1]
 }
@@ -187,7 +187,7 @@ impl Memory {
                 continue;
             }
             let stored_tokens = tokenize(&query.source, &source.text);
-            let bound = similarity_upper_bound(&stored_tokens, &profile);
+            let bound = score_upper_bound(&stored_tokens, &profile);
             candidates.push((bound, rank, stored_tokens, unit));
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

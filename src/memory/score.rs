@@ -106,7 +106,7 @@ pub struct QueryProfile<'a> {
     tokens: &'a [Token],
     words: Vec<WordProfile>,
     weight: f32,
-    /// The tokens sorted by matching form, for [`similarity_upper_bound`].
+    /// The tokens sorted by matching form, for [`score_upper_bound`].
     sorted: Vec<&'a Token>,
 }
 
@@ -253,11 +253,12 @@ fn least_cost(token: &Token, others: &[&Token]) -> f32 {
     }
 }
 
-/// An upper bound of the similarity of `stored` to the query, cheap next to [`align_profiled`]:
+/// An upper bound of the score of `stored` against the query, cheap next to
+/// [`align_profiled`]:
 /// tokens outside the two sentences' common multiset cannot align at no cost, and each costs
 /// at least [`least_cost`]. Lookups skip the alignment of candidates whose bound cannot
 /// beat the results already found.
-pub fn similarity_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
+pub fn score_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
     let mut mine: Vec<&Token> = stored.iter().collect();
     mine.sort_unstable_by(|a, b| a.norm.cmp(&b.norm));
     let theirs = &query.sorted;
@@ -291,7 +292,22 @@ pub fn similarity_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32
     if heavier <= 0.0 {
         return 100.0;
     }
-    100.0 * (1.0 - mine_cost.max(theirs_cost) / heavier)
+    let bound = 100.0 * (1.0 - mine_cost.max(theirs_cost) / heavier);
+    // Sentences that may differ in placeholders alone score at least 95 whatever their
+    // similarity (see `match_score`): the bound is of the score.
+    let kinds = |tokens: &[&Token]| {
+        let mut kinds: Vec<TokenKind> = tokens.iter().map(|t| t.kind).collect();
+        kinds.sort_by_key(|k| *k as u8);
+        kinds
+    };
+    let placeholders_only = !only_mine.is_empty()
+        && only_mine.iter().all(|t| t.kind.is_placeholder())
+        && kinds(&only_mine) == kinds(&only_theirs);
+    if placeholders_only {
+        bound.max(PLACEHOLDER_BAND.0 as f32)
+    } else {
+        bound
+    }
 }
 
 /// The similarity in percent (0–100, unrounded) of an alignment.
@@ -366,10 +382,19 @@ mod tests {
                 let (ta, tb) = (tokenize(&lang, a), tokenize(&lang, b));
                 let profile = QueryProfile::new(&tb);
                 let exact = similarity(&align_profiled(&ta, &profile));
-                let bound = similarity_upper_bound(&ta, &profile);
+                let bound = score_upper_bound(&ta, &profile);
                 assert!(bound + 1e-3 >= exact, "{bound} < {exact}: {a} / {b}");
             }
         }
+    }
+
+    #[test]
+    fn a_placeholder_only_difference_may_score_95_whatever_its_similarity() {
+        let lang = Lang::parse("en").unwrap();
+        let (stored, query) = (tokenize(&lang, "1992"), tokenize(&lang, "1993"));
+        let profile = QueryProfile::new(&query);
+        assert!(similarity(&align_profiled(&stored, &profile)) < 95.0);
+        assert!(score_upper_bound(&stored, &profile) >= 95.0);
     }
 
     #[test]
