@@ -186,7 +186,8 @@ fn new_numbers_are_put_into_every_translation() {
     );
 
     // A short line that differs in a number only is a 95 even under a strict min_score.
-    let (_d, short) = server_with(json!([{"id": "y", "variants": {"en": "2-1 in 1992", "ru": "2:1 в 1992"}}]));
+    let (_d, short) =
+        server_with(json!([{"id": "y", "variants": {"en": "2-1 in 1992", "ru": "2:1 в 1992"}}]));
     let body = best(&short, "3-0 in 1993", "en", json!({"min_score": 95}));
     assert_eq!(body["matches"][0]["score"], 95, "{body}");
     assert_eq!(body["matches"][0]["targets"]["ru"], "3:0 в 1993");

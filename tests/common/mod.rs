@@ -15,6 +15,8 @@ pub struct TestServer {
     pub data_dir: PathBuf,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Hears when the seed import (if any) has finished.
+    seeded: mpsc::Receiver<()>,
 }
 
 /// Starts the real application on a random port; `tune` adjusts the configuration.
@@ -22,15 +24,20 @@ pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static
     let mut config = Config::for_data_dir(data_dir);
     tune(&mut config);
     let (tx, rx) = mpsc::channel();
+    let (seeded_tx, seeded) = mpsc::channel();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let app = Application::build(config).expect("the application starts");
             let seeding = app.seed_in_background();
             tx.send((app.url(), app.handle())).unwrap();
+            let watcher = std::thread::spawn(move || {
+                if let Some(seeding) = seeding {
+                    seeding.join().unwrap();
+                }
+                let _ = seeded_tx.send(());
+            });
             app.run_until_stopped().await.unwrap();
-            if let Some(seeding) = seeding {
-                seeding.join().unwrap();
-            }
+            watcher.join().unwrap();
         })
     });
     let (url, handle) = rx
@@ -41,6 +48,7 @@ pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static
         data_dir: data_dir.to_path_buf(),
         handle: Some(handle),
         thread: Some(thread),
+        seeded,
     }
 }
 
@@ -113,6 +121,13 @@ impl TestServer {
         let request =
             ureq::request(method, &format!("{}{path}", self.url)).set("Content-Type", content_type);
         call(request, Some(body))
+    }
+
+    /// Waits until the seed import, which runs beside the server, has finished.
+    pub fn wait_for_seeding(&self) {
+        self.seeded
+            .recv_timeout(Duration::from_secs(120))
+            .expect("seeding finishes");
     }
 
     /// Waits until `/health` reports at least `units` units (seeding runs in the background).
