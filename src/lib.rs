@@ -6,6 +6,7 @@
 //! (normalisation, tokens, scoring inputs), `formats` (TMX, TSV) and `lang` beside them.
 
 pub mod config;
+pub mod fault;
 pub mod formats;
 pub mod http;
 pub mod index;

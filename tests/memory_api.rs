@@ -436,3 +436,60 @@ fn an_api_key_guards_v1() {
         "health stays open for probes"
     );
 }
+
+/// Hardening, item 1: a planted long text once made one open `/tmserver` lookup allocate
+/// 80 GB and abort the process. Imports now skip texts over the limit (naming their line),
+/// and a lookup as long as the limit allows, against the longest stored text, is answered.
+#[test]
+fn a_planted_long_text_is_skipped_and_the_longest_lookup_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let longest = "a!".repeat(4999);
+    let tu = |tuid: &str, en: &str| {
+        format!(
+            "<tu{tuid}>\n<tuv xml:lang=\"en\"><seg>{en}</seg></tuv>\n<tuv xml:lang=\"hy\"><seg>Բարև։</seg></tuv>\n</tu>\n"
+        )
+    };
+    let tmx = format!(
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\"/>\n<body>\n{}{}{}{}</body></tmx>\n",
+        tu("", "Hello there."),
+        tu("", &"a!".repeat(1_000_000)),
+        tu(&format!(" tuid=\"{}\"", "x".repeat(300)), "An id too long."),
+        tu("", &longest),
+    );
+    let response = server.send(
+        "POST",
+        "/v1/import",
+        "application/x-tmx+xml",
+        tmx.as_bytes(),
+    );
+    assert_eq!(response.status, 200, "{}", response.text());
+    let report = response.json();
+    // The long variant is left out; its unit keeps its Armenian variant, as for any variant
+    // that cannot be taken.
+    assert_eq!(report["read"], 3, "{report}");
+    let skipped = report["skipped"].as_array().unwrap();
+    let reasons: Vec<&str> = skipped
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("2000000 characters")),
+        "{reasons:?}"
+    );
+    assert!(reasons.iter().any(|r| r.contains("tuid")), "{reasons:?}");
+    assert!(skipped.iter().all(|s| s["line"].as_u64().unwrap() > 3));
+
+    // The longest query the API takes, against the longest stored text, with no cut-off.
+    let query = format!("{longest}b");
+    let path = format!("/tmserver/en/hy/unit/{query}?min_similarity=0");
+    let answer = server.get(&path);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let found = server.post_json(
+        "/v1/match",
+        &json!({"text": query, "source": "en", "targets": ["hy"], "min_score": 0}),
+    );
+    assert_eq!(found.status, 200, "{}", found.text());
+    assert_eq!(found.json()["matches"][0]["score"], 99);
+    assert_eq!(server.get("/health").status, 200, "the server is still up");
+}

@@ -11,7 +11,7 @@ use quick_xml::{Reader, XmlVersion};
 
 use super::{FormatError, Item, LineCounter, Skip};
 use crate::lang::Lang;
-use crate::memory::unit::{Meta, Prop, Unit, Variant};
+use crate::memory::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant};
 use crate::text::nfc;
 
 /// The prop types that carry [`Meta::document`] and [`Meta::outlet`].
@@ -330,6 +330,12 @@ impl<R: BufRead> TmxReader<R> {
                 reason: format!("<tuv xml:lang=\"{tag}\"> has an empty <seg>"),
             }));
         }
+        if let Some(problem) = text_problem(&text) {
+            return Ok(Err(Skip {
+                line,
+                reason: format!("<tuv xml:lang=\"{tag}\">: {problem}"),
+            }));
+        }
         let variant = Variant {
             lang: lang.tag().to_string(),
             text,
@@ -407,6 +413,13 @@ impl<R: BufRead> TmxReader<R> {
             self.pending.push_back(Item::Skipped(Skip {
                 line,
                 reason: "the unit has no usable variant".into(),
+            }));
+            return Ok(());
+        }
+        if let Some(problem) = id.as_deref().and_then(id_problem) {
+            self.pending.push_back(Item::Skipped(Skip {
+                line,
+                reason: format!("tuid: {problem}"),
             }));
             return Ok(());
         }

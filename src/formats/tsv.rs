@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use super::{FormatError, Item, Skip};
 use crate::lang::Lang;
-use crate::memory::unit::{Meta, Unit, Variant};
+use crate::memory::unit::{id_problem, text_problem, Meta, Unit, Variant};
 
 enum Column {
     Lang(Lang),
@@ -83,6 +83,12 @@ impl<R: BufRead> TsvReader<R> {
             }
             match column {
                 Column::Lang(lang) => {
+                    if let Some(problem) = text_problem(cell) {
+                        return Item::Skipped(Skip {
+                            line: self.line,
+                            reason: format!("{}: {problem}", lang.tag()),
+                        });
+                    }
                     variants.insert(lang.key().to_string(), Variant::plain(lang, cell));
                 }
                 Column::Id => id = Some(cell.to_string()),
@@ -96,6 +102,12 @@ impl<R: BufRead> TsvReader<R> {
             return Item::Skipped(Skip {
                 line: self.line,
                 reason: "the line has no text in any language column".into(),
+            });
+        }
+        if let Some(problem) = id.as_deref().and_then(id_problem) {
+            return Item::Skipped(Skip {
+                line: self.line,
+                reason: format!("id: {problem}"),
             });
         }
         let id = id.unwrap_or_else(|| Unit::content_id(&variants));

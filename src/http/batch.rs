@@ -23,7 +23,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dto::{ContextIn, MatchIn, MatchOut, MatchesOut};
-use super::error::{ApiError, ErrorCode};
+use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
 use crate::memory::{Match, MatchQuery, Memory, MemoryError};
 
@@ -112,7 +112,7 @@ async fn run_all(
     let workers = threads.clamp(1, queries.len().max(1));
     let tasks = (0..workers).map(|_| {
         let (memory, queries, next) = (memory.clone(), queries.clone(), next.clone());
-        web::block(move || -> Result<Vec<(usize, Vec<Match>)>, MemoryError> {
+        blocking(move || -> Result<Vec<(usize, Vec<Match>)>, MemoryError> {
             let mut done = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);

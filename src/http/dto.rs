@@ -10,8 +10,7 @@ use super::error::{ApiError, ErrorCode};
 use crate::lang::Lang;
 use crate::memory::unit::{Meta, Prop, Unit, Variant};
 
-/// The most characters a text to match or store may have.
-pub const MAX_TEXT_CHARS: usize = 10_000;
+pub use crate::memory::unit::MAX_TEXT_CHARS;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -126,7 +125,7 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {
-    if id.trim().is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
+    if crate::memory::unit::id_problem(id).is_some() {
         return Err(ApiError::unprocessable(
             ErrorCode::InvalidId,
             "a unit id must be 1–256 bytes without control characters",

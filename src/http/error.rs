@@ -4,7 +4,7 @@
 //! `"line"` when a file's line is at fault).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{web, HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::formats::FormatError;
@@ -174,6 +174,7 @@ impl From<IndexError> for ApiError {
                 ErrorCode::Unavailable,
                 format!("{error}; try again later"),
             ),
+            IndexError::Panicked(_) => ApiError::internal(INTERNAL_MESSAGE),
             IndexError::Tantivy(_) | IndexError::Io(_) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::StorageError,
@@ -222,11 +223,28 @@ impl From<MemoryError> for ApiError {
                 ErrorCode::StorageError,
                 format!("reading or writing failed: {e}; try again"),
             ),
+            MemoryError::Internal(_) => ApiError::internal(INTERNAL_MESSAGE),
             MemoryError::Corrupt(e) => {
                 ApiError::internal(format!("a stored unit could not be read: {e}"))
             }
         }
     }
+}
+
+/// What a request that met a bug is told: not to retry blindly, and that the details are in
+/// the log (never in the body, which must not show the server's internals).
+const INTERNAL_MESSAGE: &str =
+    "an internal error stopped this request; nothing was changed and the details were logged";
+
+/// Runs blocking work (index reads, parsing, scoring) off the async workers, in the
+/// request's tracing span. A panic in it answers 500 `internal` and leaves the server up.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let span = tracing::Span::current();
+    web::block(move || span.in_scope(|| crate::fault::catch("blocking task", f)))
+        .await?
+        .map_err(|_| ApiError::internal(INTERNAL_MESSAGE))
 }
 
 impl From<actix_web::error::BlockingError> for ApiError {

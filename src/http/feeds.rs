@@ -17,7 +17,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::error::{ApiError, ErrorCode};
+use super::error::{blocking, ApiError, ErrorCode};
 use super::transfer::stream_body;
 use super::AppState;
 use crate::formats::tmx::TmxWriter;
@@ -218,7 +218,7 @@ pub async fn tmx(
     // Only an ambiguous pair needs to know which languages are stored.
     let stored = if candidates.len() > 1 {
         let memory = memory.clone();
-        web::block(move || languages(&memory)).await??
+        blocking(move || languages(&memory)).await??
     } else {
         Vec::new()
     };

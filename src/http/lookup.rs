@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
-use super::error::{ApiError, ErrorCode};
+use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
 use crate::lang::Lang;
 use crate::memory::{Match, MatchContext, MatchQuery};
@@ -77,7 +77,7 @@ pub async fn find(
 ) -> Result<HttpResponse, ApiError> {
     let query = body.into_inner().into_query()?;
     let memory = state.memory.clone();
-    let matches = web::block(move || memory.find_matches(&query)).await??;
+    let matches = blocking(move || memory.find_matches(&query)).await??;
     Ok(HttpResponse::Ok().json(MatchesOut {
         matches: matches.into_iter().map(MatchOut::from).collect(),
     }))

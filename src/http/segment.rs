@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dto::check_text;
-use super::error::ApiError;
+use super::error::{blocking, ApiError};
 use crate::lang::Lang;
 use crate::text::segment::{segment, Segment};
 
@@ -49,7 +49,7 @@ pub async fn split(body: web::Json<SegmentIn>) -> Result<HttpResponse, ApiError>
     let segments = if text.len() <= INLINE_BYTES {
         segment(&lang, &text)
     } else {
-        web::block(move || segment(&lang, &text)).await?
+        blocking(move || segment(&lang, &text)).await?
     };
     Ok(HttpResponse::Ok().json(SegmentsOut {
         segments: segments.into_iter().map(SegmentOut::from).collect(),

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::dto::MAX_TEXT_CHARS;
-use super::error::{ApiError, ErrorCode};
+use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
 use crate::lang::Lang;
 use crate::memory::{Match, MatchQuery};
@@ -134,7 +134,7 @@ fn client_code(key: &str) -> String {
 
 async fn languages(state: &AppState) -> Result<HttpResponse, ApiError> {
     let memory = state.memory.clone();
-    let stored = web::block(move || memory.languages()).await??;
+    let stored = blocking(move || memory.languages()).await??;
     let codes: Vec<String> = stored.iter().map(|(key, _)| client_code(key)).collect();
     Ok(HttpResponse::Ok().json(json!({
         "sourceLanguages": codes,
@@ -187,7 +187,7 @@ async fn unit(
         context: None,
     };
     let memory = state.memory.clone();
-    let matches = web::block(move || memory.find_matches(&query)).await??;
+    let matches = blocking(move || memory.find_matches(&query)).await??;
     let mut found: Vec<(f64, Match)> = matches
         .into_iter()
         .map(|m| (quality(&m), m))

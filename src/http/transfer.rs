@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use super::error::{format_error, ApiError, ErrorCode};
+use super::error::{blocking, format_error, ApiError, ErrorCode};
 use super::AppState;
 use crate::formats::FileKind;
 use crate::lang::Lang;
@@ -90,7 +90,7 @@ pub async fn import(
     };
     let memory = state.memory.clone();
     let spooled = path.to_path_buf();
-    let pending = web::block(move || memory.import_file(&spooled, kind, None))
+    let pending = blocking(move || memory.import_file(&spooled, kind, None))
         .await?
         .map_err(|e| match e {
             MemoryError::Format(e) => format_error(e, malformed),
@@ -164,12 +164,19 @@ pub fn stream_body(
     produce: impl FnOnce(&mut ChunkSender) -> Result<(), MemoryError> + Send + 'static,
 ) -> HttpResponse {
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
         let mut sink = ChunkSender {
             buf: Vec::with_capacity(64 * 1024),
             tx: tx.clone(),
         };
-        let result = produce(&mut sink).and_then(|()| sink.flush().map_err(MemoryError::from));
+        // A panic half-way cuts the body short (the client sees a broken transfer, not a
+        // complete-looking file); the server goes on.
+        let result = crate::fault::catch("export", || {
+            produce(&mut sink).and_then(|()| sink.flush().map_err(MemoryError::from))
+        })
+        .unwrap_or_else(|message| Err(MemoryError::Internal(message)));
         if let Err(error) = result {
             tracing::warn!(%error, "export stopped");
             let _ = tx.blocking_send(Err(std::io::Error::other(error.to_string())));

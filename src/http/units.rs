@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::dto::{now_utc, UnitIn, UnitOut, UnitsIn};
-use super::error::{ApiError, ErrorCode};
+use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
 
 /// The most units one `POST /v1/units` may carry.
@@ -50,7 +50,7 @@ pub async fn get(
     let memory = state.memory.clone();
     let id = id.into_inner();
     let lookup_id = id.clone();
-    match web::block(move || memory.get(&lookup_id)).await?? {
+    match blocking(move || memory.get(&lookup_id)).await?? {
         Some(unit) => Ok(HttpResponse::Ok().json(UnitOut::from(unit))),
         None => Err(ApiError::not_found(
             ErrorCode::UnitNotFound,

@@ -51,6 +51,9 @@ pub enum IndexError {
     ReadOnly,
     #[error("the index writer has stopped")]
     WriterGone,
+    /// A write job panicked: its group was rolled back and the writer went on.
+    #[error("a write failed inside the server: {0}")]
+    Panicked(String),
 }
 
 /// One way a term may be found: exactly, or as any term the regular expression matches.

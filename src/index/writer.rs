@@ -201,6 +201,16 @@ impl Writer {
     }
 }
 
+/// Runs one job; a job that panics fails its group (nothing of the group is committed) and
+/// the writer goes on with the next one. The panicking job's caller hears of it when its
+/// reply channel is dropped.
+fn run_job(session: &mut WriteSession<'_>, job: Job, finishes: &mut Vec<Finish>) {
+    match crate::fault::catch("write job", || job(session)) {
+        Ok(finish) => finishes.push(finish),
+        Err(message) => session.fail(IndexError::Panicked(message)),
+    }
+}
+
 fn run(
     mut writer: IndexWriter,
     fields: Fields,
@@ -224,10 +234,11 @@ fn run(
             ops: Vec::with_capacity(OPS_BATCH),
             failed: None,
         };
-        let mut finishes = vec![first(&mut session)];
+        let mut finishes = Vec::new();
+        run_job(&mut session, first, &mut finishes);
         while !exclusive && finishes.len() < MAX_GROUP {
             match queue.try_recv() {
-                Ok((false, job)) => finishes.push(job(&mut session)),
+                Ok((false, job)) => run_job(&mut session, job, &mut finishes),
                 Ok(queued) => {
                     next = Some(queued);
                     break;
@@ -245,10 +256,13 @@ fn run(
                 let _ = writer.rollback();
                 Err(error)
             }
-            None => writer
-                .commit()
-                .map_err(IndexError::from)
-                .and_then(|_| reader.reload().map_err(IndexError::from)),
+            None => crate::fault::catch("commit", || {
+                writer
+                    .commit()
+                    .map_err(IndexError::from)
+                    .and_then(|_| reader.reload().map_err(IndexError::from))
+            })
+            .unwrap_or_else(|message| Err(IndexError::Panicked(message))),
         };
         if outcome.is_err() {
             let _ = writer.rollback();
@@ -259,5 +273,69 @@ fn run(
     }
     if let Err(error) = writer.wait_merging_threads() {
         tracing::warn!(%error, "merging threads did not finish cleanly");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::super::{IndexDoc, IndexError, Mode, TmIndex};
+
+    fn doc(id: &str) -> IndexDoc {
+        IndexDoc {
+            id: id.into(),
+            payload: id.as_bytes().to_vec(),
+            terms: "en:word".into(),
+            langs: vec!["en".into()],
+            document: None,
+        }
+    }
+
+    /// Queues `job` and waits for its commit's outcome (`None`: its reply was dropped).
+    fn run(
+        index: &TmIndex,
+        job: impl FnOnce(&mut super::WriteSession<'_>) + Send + 'static,
+    ) -> Option<Result<(), String>> {
+        let (tx, rx) = mpsc::channel();
+        index
+            .submit(false, move |session| {
+                job(session);
+                Box::new(move |outcome: Result<(), &IndexError>| {
+                    let _ = tx.send(outcome.map_err(|e| e.to_string()));
+                })
+            })
+            .unwrap();
+        rx.recv().ok()
+    }
+
+    #[test]
+    fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = TmIndex::open(
+            dir.path(),
+            Mode::ReadWrite {
+                heap_bytes: 50_000_000,
+            },
+        )
+        .unwrap();
+        let panicked = run(&index, |session| {
+            session.put(doc("half-written")).unwrap();
+            panic!("a bug in a write job");
+        });
+        assert_eq!(
+            panicked, None,
+            "the panicking job's reply is dropped, not sent"
+        );
+        assert_eq!(run(&index, |s| s.put(doc("after")).unwrap()), Some(Ok(())));
+        assert!(
+            index.get("after").unwrap().is_some(),
+            "the writer still commits"
+        );
+        assert!(
+            index.get("half-written").unwrap().is_none(),
+            "nothing of the panicking job's group was committed"
+        );
+        index.close();
     }
 }

@@ -167,6 +167,9 @@ fn diff(
 impl Memory {
     /// The best stored units for `query`, best first.
     pub fn find_matches(&self, query: &MatchQuery) -> Result<Vec<Match>, MemoryError> {
+        if query.limit == 0 {
+            return Ok(Vec::new());
+        }
         let text = nfc(&query.text).into_owned();
         let terms = query_terms(&query.source, &text);
         let query_tokens = tokenize(&query.source, &text);

@@ -44,6 +44,15 @@ pub enum MemoryError {
     Io(#[from] std::io::Error),
     #[error("the write was not committed: {0}")]
     NotCommitted(String),
+    /// A bug met while serving the request (a panic, caught); logged with its details.
+    #[error("an internal error stopped the request: {0}")]
+    Internal(String),
+}
+
+/// What a caller hears when its write job's reply went missing: the job panicked on the
+/// writer thread (which went on), or the writer stopped before running it.
+fn reply_lost() -> MemoryError {
+    MemoryError::Internal("the write job ended without an answer".into())
 }
 
 /// A write queued on the writer thread; resolves once it is committed.
@@ -52,9 +61,7 @@ pub struct Pending<T>(oneshot::Receiver<Result<T, MemoryError>>);
 impl<T> Pending<T> {
     /// Blocks until the write is committed (for the CLI and tests).
     pub fn wait(self) -> Result<T, MemoryError> {
-        self.0
-            .blocking_recv()
-            .unwrap_or(Err(MemoryError::Index(IndexError::WriterGone)))
+        self.0.blocking_recv().unwrap_or_else(|_| Err(reply_lost()))
     }
 }
 
@@ -63,11 +70,7 @@ impl<T: Send + 'static> IntoFuture for Pending<T> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            self.0
-                .await
-                .unwrap_or(Err(MemoryError::Index(IndexError::WriterGone)))
-        })
+        Box::pin(async move { self.0.await.unwrap_or_else(|_| Err(reply_lost())) })
     }
 }
 
@@ -242,7 +245,8 @@ impl Memory {
         let submitted = self
             .index
             .submit(exclusive, move |session| {
-                let result = job(session);
+                let result = crate::fault::catch("write job", || job(session))
+                    .unwrap_or_else(|message| Err(MemoryError::Internal(message)));
                 // A job that failed may have written part of its work: nothing of its group
                 // is committed. Refusals made before writing do not count.
                 if let Err(error) = &result {

@@ -129,7 +129,8 @@ impl<'a> QueryProfile<'a> {
 }
 
 /// The cost of replacing stored token `a` by query token `j`.
-fn replace_cost(a: &Token, query: &QueryProfile<'_>, j: usize) -> f32 {
+/// `a_chars` is the length of `a.norm` in chars, counted once per alignment.
+fn replace_cost(a: &Token, a_chars: usize, query: &QueryProfile<'_>, j: usize) -> f32 {
     let b = &query.tokens[j];
     if a.norm == b.norm {
         return 0.0;
@@ -147,7 +148,7 @@ fn replace_cost(a: &Token, query: &QueryProfile<'_>, j: usize) -> f32 {
                 .zip(&profile.chars)
                 .take_while(|(x, y)| x == *y)
                 .count();
-            let longest = a.norm.chars().count().max(profile.chars.len());
+            let longest = a_chars.max(profile.chars.len());
             let ratio = distance as f32 / longest.max(1) as f32;
             if prefix >= 3 && 2 * prefix >= longest {
                 0.15 + 0.35 * ratio
@@ -172,6 +173,64 @@ pub struct Alignment {
     pub cost: f32,
     pub weight: f32,
     pub steps: Vec<Step>,
+    /// How many cells of the alignment table were filled (at most about
+    /// [`MAX_ALIGNMENT_CELLS`], or three per stored token for very unequal lengths).
+    pub cells: usize,
+}
+
+/// The most cells one alignment fills before it narrows to a band around the diagonal.
+/// Sentences and paragraphs (up to ~1,000 tokens each) align exactly; beyond that one
+/// comparison must not cost more than a few megabytes and milliseconds, whatever was stored
+/// or asked (a table of 10,000 × 10,000 tokens would take 400 MB and seconds). Outside the
+/// band a cell costs infinity, so a banded cost is never below the exact one: a long text
+/// scores at worst a little lower, never higher.
+pub const MAX_ALIGNMENT_CELLS: usize = 1 << 20;
+
+/// The cells of the alignment table that are filled: row `i` (stored tokens `0..i`) covers
+/// query positions `lo[i]..=hi[i]`, stored from `start[i]` in one flat vector.
+struct Band {
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    start: Vec<usize>,
+    cells: usize,
+}
+
+impl Band {
+    fn new(n: usize, m: usize) -> Band {
+        let full = (n + 1).saturating_mul(m + 1) <= MAX_ALIGNMENT_CELLS;
+        // Half-width: as wide as the budget allows, and never so narrow that consecutive
+        // rows stop overlapping (which would leave the last cell unreachable).
+        let half = if full || n == 0 {
+            m
+        } else {
+            (MAX_ALIGNMENT_CELLS / (2 * (n + 1))).max(m.div_ceil(n))
+        };
+        let (mut lo, mut hi, mut start) = (
+            Vec::with_capacity(n + 1),
+            Vec::with_capacity(n + 1),
+            Vec::with_capacity(n + 1),
+        );
+        let mut cells = 0;
+        for i in 0..=n {
+            let centre = (i * m + n / 2).checked_div(n).unwrap_or(0);
+            let (l, h) = (centre.saturating_sub(half), (centre + half).min(m));
+            lo.push(l);
+            hi.push(h);
+            start.push(cells);
+            cells += h - l + 1;
+        }
+        Band {
+            lo,
+            hi,
+            start,
+            cells,
+        }
+    }
+
+    /// Where cell (`i`, `j`) sits in the flat table, if it is in the band.
+    fn at(&self, i: usize, j: usize) -> Option<usize> {
+        (self.lo[i] <= j && j <= self.hi[i]).then(|| self.start[i] + j - self.lo[i])
+    }
 }
 
 /// Aligns `stored` to `query` at the least cost (weighted Levenshtein over tokens).
@@ -181,72 +240,134 @@ pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
 
 /// [`align`] with the query prepared once for many stored sentences.
 pub fn align_profiled(stored: &[Token], query: &QueryProfile<'_>) -> Alignment {
+    let lens: Vec<usize> = stored.iter().map(|t| t.norm.chars().count()).collect();
     let (n, m) = (stored.len(), query.tokens.len());
-    let width = m + 1;
-    let mut cost = vec![0f32; (n + 1) * width];
-    for j in 1..=m {
+    let band = Band::new(n, m);
+    let mut cost = vec![f32::INFINITY; band.cells];
+    let get = |cost: &[f32], i: usize, j: usize| band.at(i, j).map_or(f32::INFINITY, |k| cost[k]);
+    let replace_step = |i: usize, j: usize| replace_cost(&stored[i - 1], lens[i - 1], query, j - 1);
+    cost[0] = 0.0;
+    for j in 1..=band.hi[0] {
         cost[j] = cost[j - 1] + weight(&query.tokens[j - 1]);
     }
     for i in 1..=n {
-        cost[i * width] = cost[(i - 1) * width] + weight(&stored[i - 1]);
-        for j in 1..=m {
-            let replace =
-                cost[(i - 1) * width + j - 1] + replace_cost(&stored[i - 1], query, j - 1);
-            let delete = cost[(i - 1) * width + j] + weight(&stored[i - 1]);
-            let insert = cost[i * width + j - 1] + weight(&query.tokens[j - 1]);
-            cost[i * width + j] = replace.min(delete).min(insert);
+        let deleted = weight(&stored[i - 1]);
+        for j in band.lo[i]..=band.hi[i] {
+            let diagonal = if j > 0 {
+                get(&cost, i - 1, j - 1)
+            } else {
+                f32::INFINITY
+            };
+            let replace = if diagonal.is_finite() {
+                diagonal + replace_step(i, j)
+            } else {
+                f32::INFINITY
+            };
+            let delete = get(&cost, i - 1, j) + deleted;
+            let insert = if j > band.lo[i] {
+                get(&cost, i, j - 1) + weight(&query.tokens[j - 1])
+            } else {
+                f32::INFINITY
+            };
+            let k = band.start[i] + j - band.lo[i];
+            cost[k] = replace.min(delete).min(insert);
         }
     }
+    // Back from the last cell, each time to the predecessor that gave the cell its cost
+    // (the cheapest one; ties prefer replace, then delete, as the table was filled).
     let mut steps = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        let here = cost[i * width + j];
+        let mut best = (f32::INFINITY, Step::Insert(0));
         if i > 0 && j > 0 {
-            let step = replace_cost(&stored[i - 1], query, j - 1);
-            if (cost[(i - 1) * width + j - 1] + step - here).abs() < 1e-4 {
-                steps.push(if step == 0.0 {
+            let diagonal = get(&cost, i - 1, j - 1);
+            if diagonal.is_finite() {
+                let step = replace_step(i, j);
+                let kind = if step == 0.0 {
                     Step::Equal(i - 1, j - 1)
                 } else {
                     Step::Replace(i - 1, j - 1)
-                });
-                i -= 1;
-                j -= 1;
-                continue;
+                };
+                best = (diagonal + step, kind);
             }
         }
-        if i > 0 && (cost[(i - 1) * width + j] + weight(&stored[i - 1]) - here).abs() < 1e-4 {
-            steps.push(Step::Delete(i - 1));
-            i -= 1;
-        } else {
-            steps.push(Step::Insert(j - 1));
-            j -= 1;
+        if i > 0 {
+            let delete = get(&cost, i - 1, j) + weight(&stored[i - 1]);
+            if delete < best.0 - 1e-4 {
+                best = (delete, Step::Delete(i - 1));
+            }
         }
+        if j > 0 {
+            let insert = get(&cost, i, j - 1) + weight(&query.tokens[j - 1]);
+            if insert < best.0 - 1e-4 {
+                best = (insert, Step::Insert(j - 1));
+            }
+        }
+        match best.1 {
+            Step::Equal(..) | Step::Replace(..) => {
+                i -= 1;
+                j -= 1;
+            }
+            Step::Delete(_) => i -= 1,
+            Step::Insert(_) => j -= 1,
+        }
+        steps.push(best.1);
     }
     steps.reverse();
     let stored_weight: f32 = stored.iter().map(weight).sum();
     Alignment {
-        cost: cost[n * width + m],
+        cost: get(&cost, n, m),
         weight: stored_weight.max(query.weight),
         steps,
+        cells: band.cells,
     }
+}
+
+/// What [`least_cost`] needs to know of the other sentence's unmatched tokens, gathered once
+/// (asking each token against each other token is quadratic in long texts).
+struct Unmatched {
+    placeholder_kinds: Vec<TokenKind>,
+    stems: std::collections::HashSet<[char; 3]>,
+}
+
+impl Unmatched {
+    fn new(tokens: &[&Token]) -> Unmatched {
+        let mut placeholder_kinds = Vec::new();
+        let mut stems = std::collections::HashSet::new();
+        for token in tokens {
+            if token.kind.is_placeholder() && !placeholder_kinds.contains(&token.kind) {
+                placeholder_kinds.push(token.kind);
+            }
+            if token.kind != TokenKind::Punct {
+                if let Some(stem) = stem3(&token.norm) {
+                    stems.insert(stem);
+                }
+            }
+        }
+        Unmatched {
+            placeholder_kinds,
+            stems,
+        }
+    }
+}
+
+/// The first three chars of a word, when it has three.
+fn stem3(word: &str) -> Option<[char; 3]> {
+    let mut chars = word.chars();
+    Some([chars.next()?, chars.next()?, chars.next()?])
 }
 
 /// The least an unmatched token can cost: punctuation 0.1; a word that shares its first three
 /// chars with some unmatched word of the other sentence 0.15 (a changed ending); any other
 /// word 0.5.
-fn least_cost(token: &Token, others: &[&Token]) -> f32 {
+fn least_cost(token: &Token, others: &Unmatched) -> f32 {
     if token.kind == TokenKind::Punct {
         return PUNCT_WEIGHT;
     }
-    if token.kind.is_placeholder() && others.iter().any(|o| o.kind == token.kind) {
+    if token.kind.is_placeholder() && others.placeholder_kinds.contains(&token.kind) {
         return PLACEHOLDER_CHANGE;
     }
-    let stem: Vec<char> = token.norm.chars().take(3).collect();
-    let shares_stem = stem.len() == 3
-        && others
-            .iter()
-            .any(|o| o.kind != TokenKind::Punct && o.norm.chars().take(3).eq(stem.iter().copied()));
-    if shares_stem {
+    if stem3(&token.norm).is_some_and(|stem| others.stems.contains(&stem)) {
         0.15
     } else {
         0.5
@@ -285,8 +406,9 @@ pub fn score_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
             (None, None) => break,
         }
     }
-    let mine_cost: f32 = only_mine.iter().map(|t| least_cost(t, &only_theirs)).sum();
-    let theirs_cost: f32 = only_theirs.iter().map(|t| least_cost(t, &only_mine)).sum();
+    let (mine_left, theirs_left) = (Unmatched::new(&only_mine), Unmatched::new(&only_theirs));
+    let mine_cost: f32 = only_mine.iter().map(|t| least_cost(t, &theirs_left)).sum();
+    let theirs_cost: f32 = only_theirs.iter().map(|t| least_cost(t, &mine_left)).sum();
     let stored_weight: f32 = stored.iter().map(weight).sum();
     let heavier = stored_weight.max(query.weight);
     if heavier <= 0.0 {
@@ -502,5 +624,92 @@ mod tests {
         let ending = score("hy", hy, &hy.replace("Ալիևը", "Ալիևի"));
         let other = score("hy", hy, &hy.replace("Ալիևը", "Փաշինյանը"));
         assert!(ending > other, "{ending} vs {other}");
+    }
+
+    /// The cost of the best path through a full table, the straightforward way (the
+    /// reference the banded table is checked against).
+    fn full_table_cost(stored: &[Token], query: &[Token]) -> f32 {
+        let profile = QueryProfile::new(query);
+        let lens: Vec<usize> = stored.iter().map(|t| t.norm.chars().count()).collect();
+        let mut row: Vec<f32> = std::iter::once(0.0)
+            .chain(query.iter().scan(0.0, |sum, t| {
+                *sum += weight(t);
+                Some(*sum)
+            }))
+            .collect();
+        for (i, a) in stored.iter().enumerate() {
+            let mut next = vec![row[0] + weight(a)];
+            for j in 1..=query.len() {
+                let replace = row[j - 1] + replace_cost(a, lens[i], &profile, j - 1);
+                let delete = row[j] + weight(a);
+                let insert = next[j - 1] + weight(&query[j - 1]);
+                next.push(replace.min(delete).min(insert));
+            }
+            row = next;
+        }
+        row[query.len()]
+    }
+
+    #[test]
+    fn sentences_align_exactly_and_long_texts_within_the_cell_budget() {
+        let lang = Lang::parse("en").unwrap();
+        let sentence = tokenize(&lang, TWENTY);
+        let edited = tokenize(&lang, &TWENTY.replace("railway", "road"));
+        let alignment = align(&sentence, &edited);
+        assert_eq!(alignment.cells, (sentence.len() + 1) * (edited.len() + 1));
+        assert!((alignment.cost - full_table_cost(&sentence, &edited)).abs() < 1e-4);
+
+        // Two texts of ~10,000 tokens: the full table would hold 10^8 cells.
+        let long = "a! ".repeat(4999) + "b";
+        let (stored, query) = (
+            tokenize(&lang, &long),
+            tokenize(&lang, &long.replace('b', "c")),
+        );
+        assert!(stored.len() * query.len() > 50 * MAX_ALIGNMENT_CELLS);
+        let alignment = align(&stored, &query);
+        assert!(
+            alignment.cells <= MAX_ALIGNMENT_CELLS + stored.len() * 3,
+            "{}",
+            alignment.cells
+        );
+        assert!(similarity(&alignment) > 99.0);
+        let covered = alignment
+            .steps
+            .iter()
+            .filter(|s| !matches!(s, Step::Insert(_)))
+            .count();
+        assert_eq!(covered, stored.len(), "every stored token is on the path");
+    }
+
+    #[test]
+    fn a_huge_stored_text_against_a_long_query_stays_linear() {
+        // The reproduction of the abort: a million stored tokens against ten thousand asked
+        // would have needed 4 * 10^10 bytes.
+        let lang = Lang::parse("en").unwrap();
+        let stored = tokenize(&lang, &"a!".repeat(500_000));
+        let query = tokenize(&lang, &("a!".repeat(4999) + "b"));
+        let alignment = align(&stored, &query);
+        assert!(
+            alignment.cells <= 3 * (stored.len() + 1),
+            "{}",
+            alignment.cells
+        );
+        assert!(similarity(&alignment) < 5.0);
+        let bound = score_upper_bound(&stored, &QueryProfile::new(&query));
+        assert!(bound + 1e-3 >= similarity(&alignment));
+    }
+
+    #[test]
+    fn the_band_never_prices_below_the_full_table() {
+        let lang = Lang::parse("en").unwrap();
+        // Unequal lengths and a shifted copy: the band must still reach the last cell, and
+        // its cost can only be at or above the exact one.
+        let words: Vec<String> = (0..1500).map(|i| format!("w{}", i % 37)).collect();
+        let stored = tokenize(&lang, &words.join(" "));
+        let query = tokenize(&lang, &words[300..].join(" "));
+        let banded = align(&stored, &query);
+        assert!(banded.cells <= MAX_ALIGNMENT_CELLS + 3 * stored.len());
+        assert!(banded.cost.is_finite());
+        assert!(banded.cost + 1e-3 >= full_table_cost(&stored, &query));
     }
 }

@@ -7,6 +7,39 @@ use serde::{Deserialize, Serialize};
 use crate::lang::Lang;
 use crate::text::nfc;
 
+/// The most characters a stored or asked text may have: one sentence or paragraph. Longer
+/// texts are refused by the API and skipped by imports, so no lookup ever meets one (a
+/// planted 20 MB text would be re-tokenised by every lookup that retrieves it).
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// The longest unit id in bytes. Ids are index terms (tantivy drops terms over 65,530
+/// bytes, which made such a unit unreadable and undeletable) and URL path segments.
+pub const MAX_ID_BYTES: usize = 256;
+
+/// Why `id` cannot be a unit id, if it cannot: the one rule for the API and for imports.
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.trim().is_empty() {
+        Some("a unit id must not be empty".into())
+    } else if id.len() > MAX_ID_BYTES {
+        Some(format!(
+            "a unit id must be at most {MAX_ID_BYTES} bytes; this one has {}",
+            id.len()
+        ))
+    } else if id.chars().any(char::is_control) {
+        Some("a unit id must not contain control characters".into())
+    } else {
+        None
+    }
+}
+
+/// Why `text` cannot be stored, if it cannot (too long).
+pub fn text_problem(text: &str) -> Option<String> {
+    let chars = text.chars().count();
+    (chars > MAX_TEXT_CHARS).then(|| {
+        format!("the text has {chars} characters; the limit is {MAX_TEXT_CHARS} (one sentence or paragraph)")
+    })
+}
+
 /// A TMX `<prop>`: a typed value (TMX allows several of one type).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prop {
