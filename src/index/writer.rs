@@ -236,7 +236,9 @@ fn run(
         };
         let mut finishes = Vec::new();
         run_job(&mut session, first, &mut finishes);
-        while !exclusive && finishes.len() < MAX_GROUP {
+        // Once a job failed (or panicked) the group is closed: jobs queued behind it go to
+        // the next commit instead of sharing the rollback.
+        while session.failed.is_none() && !exclusive && finishes.len() < MAX_GROUP {
             match queue.try_recv() {
                 Ok((false, job)) => run_job(&mut session, job, &mut finishes),
                 Ok(queued) => {

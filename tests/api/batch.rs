@@ -1,14 +1,10 @@
 //! `POST /v1/match/batch`: many lookups in one request, each answered as `/v1/match` would.
 
-mod common;
-
-use common::{seed_dir, spawn_in, TestServer};
+use crate::common::{seeded_in, spawn_in, TestServer};
 use serde_json::{json, Value};
 
 fn seeded(dir: &std::path::Path) -> TestServer {
-    let server = spawn_in(dir, |config| config.seed_dir = Some(seed_dir()));
-    server.wait_for_units(87);
-    server
+    seeded_in(dir, |_| {})
 }
 
 const SEGMENTS: [&str; 6] = [

@@ -1,8 +1,6 @@
 //! Whatever was answered 2xx survives `kill -9`: the real binary is killed while writing and
 //! started again on the same data directory.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -60,7 +58,15 @@ fn acknowledged_writes_survive_kill_9() {
             })
         })
         .collect();
+    // Bounded: writers that all stopped (the server refused them) must fail the test, not
+    // hang it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while acknowledged.lock().unwrap().len() < 150 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} writes were acknowledged in 120 s",
+            acknowledged.lock().unwrap().len()
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     child.kill().unwrap(); // SIGKILL

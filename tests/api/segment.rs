@@ -4,9 +4,7 @@
 //! splitting into as many sentences as their English originals. `SEGMENT_SHOW=hy` (or az,
 //! ru) with `--nocapture` prints the lines whose count differs from the English one.
 
-mod common;
-
-use common::{shared_data, spawn_in, TestServer};
+use crate::common::{shared_data, spawn_in, TestServer};
 use serde_json::{json, Value};
 
 /// Segments `text`, checks that the answer rebuilds it exactly, and returns the pieces.

@@ -2,11 +2,9 @@
 //! skipped, exports back identical, and a one-word change finds its original in every
 //! direction. Skips, saying why, where the shared data is absent.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{read_tmx, shared_data, spawn_in};
+use crate::common::{read_tmx, shared_data, spawn_in};
 use serde_json::json;
 use tetraglot::memory::unit::Unit;
 

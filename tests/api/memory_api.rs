@@ -1,11 +1,9 @@
 //! The translation-memory core over HTTP: import, match in every direction, export,
 //! restart, and the errors of bad input.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{read_tmx, seed_dir, seed_files, spawn_in, TestServer};
+use crate::common::{read_tmx, seed_dir, seed_files, spawn_in, TestServer};
 use serde_json::{json, Value};
 use tetraglot::memory::unit::Unit;
 

@@ -1,9 +1,7 @@
 //! `GET /v1/feeds/{src}-{tgt}.tmx`: bilingual TMX for CAT-tool projects, with a strong ETag
 //! and `304` on `If-None-Match`. (That OmegaT applies it is `tests/omegat.rs`.)
 
-mod common;
-
-use common::{read_tmx, seed_dir, spawn_in, Response, TestServer};
+use crate::common::{read_tmx, seed_unit_count, seeded_in, spawn_in, Response, TestServer};
 use serde_json::json;
 
 fn get_with(server: &TestServer, path: &str, if_none_match: &str) -> Response {
@@ -20,9 +18,7 @@ fn etag(response: &Response) -> String {
 }
 
 fn seeded(dir: &std::path::Path) -> TestServer {
-    let server = spawn_in(dir, |config| config.seed_dir = Some(seed_dir()));
-    server.wait_for_units(87);
-    server
+    seeded_in(dir, |_| {})
 }
 
 #[test]
@@ -37,7 +33,7 @@ fn a_feed_holds_the_pair_only_with_the_header_omegat_needs() {
     let text = feed.text();
     assert!(text.contains(r#"srclang="en""#), "{}", &text[..300]);
     let units = read_tmx(&feed.body);
-    assert_eq!(units.len(), 87);
+    assert_eq!(units.len(), seed_unit_count());
     for unit in &units {
         let keys: Vec<&str> = unit.variants.keys().map(String::as_str).collect();
         assert_eq!(keys, ["en", "hy"], "{}", unit.id);
@@ -48,8 +44,14 @@ fn a_feed_holds_the_pair_only_with_the_header_omegat_needs() {
     assert_eq!(feed.status, 200, "{}", feed.text());
     let text = feed.text();
     assert!(text.contains(r#"srclang="en-US""#));
-    assert_eq!(text.matches(r#"<tuv xml:lang="en-US">"#).count(), 87);
-    assert_eq!(text.matches(r#"<tuv xml:lang="hy-AM">"#).count(), 87);
+    assert_eq!(
+        text.matches(r#"<tuv xml:lang="en-US">"#).count(),
+        seed_unit_count()
+    );
+    assert_eq!(
+        text.matches(r#"<tuv xml:lang="hy-AM">"#).count(),
+        seed_unit_count()
+    );
     assert!(feed
         .header("content-disposition")
         .is_some_and(|d| d.contains("en-US-hy-AM.tmx")));
@@ -63,7 +65,7 @@ fn a_feed_holds_the_pair_only_with_the_header_omegat_needs() {
         let feed = server.get(path);
         assert_eq!(feed.status, 200, "{path}: {}", feed.text());
         let units = read_tmx(&feed.body);
-        assert_eq!(units.len(), 87, "{path}");
+        assert_eq!(units.len(), seed_unit_count(), "{path}");
         assert!(units.iter().all(|u| u.variants.len() == 2
             && u.variants.contains_key(source)
             && u.variants.contains_key(target)));
@@ -187,7 +189,10 @@ fn filters_by_document_outlet_and_date() {
     assert!(railway
         .iter()
         .all(|u| u.meta.document.as_deref() == Some("railway-2026")));
-    assert_eq!(count("/v1/feeds/en-hy.tmx?outlet=tetraglot-news").len(), 87);
+    assert_eq!(
+        count("/v1/feeds/en-hy.tmx?outlet=tetraglot-news").len(),
+        seed_unit_count()
+    );
     assert_eq!(count("/v1/feeds/en-hy.tmx?outlet=elsewhere").len(), 0);
     // The seeds were written in March–May 2026.
     assert_eq!(
@@ -195,7 +200,11 @@ fn filters_by_document_outlet_and_date() {
         0
     );
     let recent = count("/v1/feeds/en-hy.tmx?since=2026-05-01T00:00:00%2B04:00");
-    assert!(!recent.is_empty() && recent.len() < 87, "{}", recent.len());
+    assert!(
+        !recent.is_empty() && recent.len() < seed_unit_count(),
+        "{}",
+        recent.len()
+    );
     assert!(recent
         .iter()
         .all(|u| u.meta.created.as_deref().unwrap() >= "2026-04-30T20:00:00Z"));

@@ -2,8 +2,6 @@
 //! locale, negotiation, fallbacks, broken files, and the /v1/l10n API with localised errors
 //! over the real server.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -447,9 +445,9 @@ fn the_server_refuses_to_start_on_a_broken_file() {
 
 // ---- over HTTP ----------------------------------------------------------------------------
 
-fn server() -> (common::TestServer, tempfile::TempDir) {
+fn server() -> (crate::common::TestServer, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
-    let server = common::spawn_in(data.path(), |config| {
+    let server = crate::common::spawn_in(data.path(), |config| {
         config.locales_dir = PathBuf::from(LOCALES);
     });
     (server, data)
@@ -457,21 +455,21 @@ fn server() -> (common::TestServer, tempfile::TempDir) {
 
 /// A request with headers of our choosing.
 fn call(
-    server: &common::TestServer,
+    server: &crate::common::TestServer,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: Option<&Value>,
-) -> common::Response {
+) -> crate::common::Response {
     server.request(method, path, headers, body)
 }
 
 fn format_one(
-    server: &common::TestServer,
+    server: &crate::common::TestServer,
     headers: &[(&str, &str)],
     query: &str,
     body: Value,
-) -> common::Response {
+) -> crate::common::Response {
     call(
         server,
         "POST",
@@ -630,7 +628,7 @@ fn http_format_reports_the_locale_each_string_came_from() {
         .expect("array arguments are reported");
 }
 
-fn negotiated(server: &common::TestServer, headers: &[(&str, &str)], query: &str) -> Value {
+fn negotiated(server: &crate::common::TestServer, headers: &[(&str, &str)], query: &str) -> Value {
     let r = format_one(
         server,
         headers,
@@ -785,7 +783,7 @@ fn http_errors_come_in_the_callers_language() {
 #[test]
 fn http_errors_from_the_api_key_check_are_localised_too() {
     let data = tempfile::tempdir().unwrap();
-    let server = common::spawn_in(data.path(), |config| {
+    let server = crate::common::spawn_in(data.path(), |config| {
         config.locales_dir = PathBuf::from(LOCALES);
         config.api_key = Some("secret".into());
     });
@@ -813,11 +811,14 @@ fn http_errors_from_the_api_key_check_are_localised_too() {
 }
 
 /// Real-world Fluent: Firefox language packs, when unpacked at `$TETRAGLOT_FIREFOX_L10N`
-/// (see examples/l10n_firefox.rs for how); skipped otherwise.
+/// (`.ci/run` unpacks them from Debian's packages); skipped outside CI otherwise.
 #[test]
 fn firefox_language_packs_parse_without_syntax_errors() {
     let Some(root) = std::env::var_os("TETRAGLOT_FIREFOX_L10N").map(PathBuf::from) else {
-        eprintln!("skipped: set TETRAGLOT_FIREFOX_L10N to unpacked Firefox language packs");
+        crate::common::missing(
+            "firefox_language_packs_parse_without_syntax_errors",
+            "TETRAGLOT_FIREFOX_L10N is not set to unpacked Firefox language packs",
+        );
         return;
     };
     let mut found = Vec::new();

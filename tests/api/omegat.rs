@@ -9,13 +9,11 @@
 //!
 //! Both skip, saying why, where OmegaT or a JDK is missing (`.ci/run` installs them).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use common::{seed_dir, spawn_in};
+use crate::common::{seed_dir, spawn_in};
 
 const OMEGAT_JAR: &str = "/usr/share/omegat/OmegaT.jar";
 
@@ -24,7 +22,7 @@ fn plugin_dir() -> PathBuf {
 }
 
 /// Why the OmegaT tests cannot run here, if they cannot.
-fn missing() -> Option<String> {
+fn missing_tools() -> Option<String> {
     if !Path::new(OMEGAT_JAR).exists() {
         return Some(format!(
             "{OMEGAT_JAR} is missing (apt-get install omegat; .ci/run does)"
@@ -47,9 +45,9 @@ fn missing() -> Option<String> {
 }
 
 fn skip(test: &str) -> bool {
-    match missing() {
+    match missing_tools() {
         Some(why) => {
-            eprintln!("skipped {test}: {why}");
+            crate::common::missing(test, &why);
             true
         }
         None => false,
@@ -112,7 +110,7 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
     });
     let build = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     build_plugin(build.path());
-    server.wait_for_units(87);
+    server.wait_for_units(crate::common::seed_unit_count() as u64);
     let started = Instant::now();
 
     // An exact match, with its score and origin.
@@ -204,7 +202,7 @@ fn omegat_console_translate_applies_a_feed_exported_by_tetraglot() {
     let server = spawn_in(&dir.path().join("data"), |config| {
         config.seed_dir = Some(seed_dir());
     });
-    server.wait_for_units(87);
+    server.wait_for_units(crate::common::seed_unit_count() as u64);
 
     // The Armenian of each sentence, as the server has it.
     let armenian: Vec<String> = SENTENCES

@@ -1,5 +1,4 @@
 //! Test support: the real server on port 0 over a temp data dir, and a small HTTP client.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -12,7 +11,6 @@ use tetraglot::startup::Application;
 /// A running server; stops when dropped.
 pub struct TestServer {
     pub url: String,
-    pub data_dir: PathBuf,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Hears when the seed import (if any) has finished.
@@ -45,7 +43,6 @@ pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static
         .expect("server started");
     TestServer {
         url,
-        data_dir: data_dir.to_path_buf(),
         handle: Some(handle),
         thread: Some(thread),
         seeded,
@@ -263,7 +260,22 @@ pub fn read_tmx(bytes: &[u8]) -> Vec<tetraglot::memory::unit::Unit> {
         .collect()
 }
 
-/// `../shared/data/NAME` when present; otherwise prints why the caller skips.
+/// Whether the tests run in CI (`CI=true`, as `.ci/run` is run there).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A test whose dependency is missing: outside CI it prints why and the caller returns
+/// (a user's clone may lack the tool or the shared data); under `CI=true` it fails, so CI
+/// can never pass by skipping.
+pub fn missing(test: &str, why: &str) {
+    if in_ci() {
+        panic!("{test}: {why}; CI must provide it (.ci/run installs the tools)");
+    }
+    eprintln!("skipped {test}: {why}");
+}
+
+/// `../shared/data/NAME` when present; otherwise says why the caller skips (fails in CI).
 pub fn shared_data(name: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
@@ -271,10 +283,32 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!(
-            "skipped: {} is absent (it is the founders' shared data, not part of a clone)",
-            path.display()
+        missing(
+            name,
+            &format!(
+                "{} is absent (it is the founders' shared data, not part of a clone)",
+                path.display()
+            ),
         );
         None
     }
+}
+
+/// How many units the seed memories hold (read from the files, so adding a seed sentence
+/// changes no test).
+pub fn seed_unit_count() -> usize {
+    seed_files()
+        .iter()
+        .map(|p| read_tmx(&std::fs::read(p).unwrap()).len())
+        .sum()
+}
+
+/// A server on `dir` seeded from the project's memories, once the seeds are all in.
+pub fn seeded_in(dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static) -> TestServer {
+    let server = spawn_in(dir, |config| {
+        config.seed_dir = Some(seed_dir());
+        tune(config);
+    });
+    server.wait_for_units(seed_unit_count() as u64);
+    server
 }

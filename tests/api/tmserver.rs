@@ -3,9 +3,7 @@
 //! percent-encoded with `urllib.parse.quote(part, b"")` (nothing left safe), the text cut at
 //! 500 characters with `\r` made a space, language codes lower-cased with `_`.
 
-mod common;
-
-use common::{seed_dir, spawn_in, TestServer};
+use crate::common::{seeded_in, TestServer};
 use serde_json::{json, Value};
 
 /// Python's `urllib.parse.quote(s, safe=b"")`: everything but `A-Za-z0-9_.-~` is escaped,
@@ -137,12 +135,8 @@ fn check_contract(answer: &Value) -> Vec<Value> {
 
 fn seeded() -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().unwrap();
-    let server = spawn_in(dir.path(), |config| {
-        config.seed_dir = Some(seed_dir());
-        // tmserver clients send no key; the API key guards /v1 only.
-        config.api_key = Some("k".into());
-    });
-    server.wait_for_units(87);
+    // tmserver clients send no key; the API key guards /v1 only.
+    let server = seeded_in(dir.path(), |config| config.api_key = Some("k".into()));
     (dir, server)
 }
 

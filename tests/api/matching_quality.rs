@@ -2,9 +2,7 @@
 //! queries that find their sentence, new numbers carried into every translation, the word
 //! diff, context (101%) matches and concordance — over HTTP, on sentences in hy, az, ru, en.
 
-mod common;
-
-use common::{spawn_in, TestServer};
+use crate::common::{spawn_in, TestServer};
 use serde_json::{json, Value};
 
 fn server_with(units: Value) -> (tempfile::TempDir, TestServer) {

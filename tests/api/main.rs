@@ -1,0 +1,16 @@
+//! Every integration test in one binary (one link of the whole stack instead of one per
+//! file): the real server on port 0 over HTTP, real tantivy indexes in temp dirs, real files
+//! and, where a test names one, real tools (OmegaT, a JDK).
+
+mod common;
+
+mod batch;
+mod durability;
+mod feeds;
+mod l10n;
+mod matching_quality;
+mod memory_api;
+mod ntrex;
+mod omegat;
+mod segment;
+mod tmserver;
