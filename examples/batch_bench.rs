@@ -21,9 +21,9 @@ use serde_json::{json, Value};
 use tetraglot::config::Config;
 use tetraglot::formats::{tmx::TmxReader, FileKind, Item};
 use tetraglot::index::Mode;
-use tetraglot::lang::Lang;
-use tetraglot::memory::unit::Unit;
 use tetraglot::memory::{MatchQuery, Memory};
+use tetraglot::model::lang::Lang;
+use tetraglot::model::unit::Unit;
 use tetraglot::startup::Application;
 
 struct Args {
@@ -220,11 +220,7 @@ fn main() {
         )
         .unwrap();
         for file in &files {
-            memory
-                .import_file(file, FileKind::Tmx, None)
-                .unwrap()
-                .wait()
-                .unwrap();
+            tetraglot::engine::import_file(&memory, file, FileKind::Tmx, None).unwrap();
         }
         memory.close();
         println!(

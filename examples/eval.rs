@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 use tetraglot::formats::FileKind;
 use tetraglot::index::Mode;
-use tetraglot::lang::Lang;
 use tetraglot::memory::{MatchQuery, Memory};
+use tetraglot::model::lang::Lang;
 use tetraglot::text::{tokenize, TokenKind};
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
@@ -178,11 +178,9 @@ fn main() {
         },
     )
     .unwrap();
-    let report = memory
-        .import_file(&tsv, FileKind::Tsv, None)
+    let report = tetraglot::engine::import_file(&memory, &tsv, FileKind::Tsv, None)
         .unwrap()
-        .wait()
-        .unwrap();
+        .report;
     println!("memory: {} units from {}", report.read, tsv.display());
 
     let mut rows: Vec<BTreeMap<String, String>> = Vec::new();

@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use tetraglot::config::Config;
 use tetraglot::formats::{tmx::TmxReader, FileKind, Item};
 use tetraglot::index::Mode;
-use tetraglot::lang::Lang;
-use tetraglot::memory::unit::Unit;
 use tetraglot::memory::{MatchQuery, Memory};
+use tetraglot::model::lang::Lang;
+use tetraglot::model::unit::Unit;
 use tetraglot::startup::Application;
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
@@ -250,11 +250,9 @@ fn main() {
         )
         .unwrap();
         let started = Instant::now();
-        let report = memory
-            .import_file(&args.scale, FileKind::Tmx, None)
+        let report = tetraglot::engine::import_file(&memory, &args.scale, FileKind::Tmx, None)
             .unwrap()
-            .wait()
-            .unwrap();
+            .report;
         let seconds = started.elapsed().as_secs_f64();
         println!(
             "import: {} units in {seconds:.1} s = {:.0} units/s (committed); peak RSS so far {:.0} MiB",
@@ -262,11 +260,7 @@ fn main() {
             report.read as f64 / seconds,
             peak_rss_mib()
         );
-        memory
-            .import_file(&args.real, FileKind::Tmx, None)
-            .unwrap()
-            .wait()
-            .unwrap();
+        tetraglot::engine::import_file(&memory, &args.real, FileKind::Tmx, None).unwrap();
         sampler.report("import");
         let started = Instant::now();
         let segments = memory.optimize().wait().unwrap();

@@ -6,12 +6,13 @@
 //! (normalisation, tokens, scoring inputs), `formats` (TMX, TSV) and `lang` beside them.
 
 pub mod config;
+pub mod engine;
 pub mod fault;
 pub mod formats;
 pub mod http;
 pub mod index;
 pub mod l10n;
-pub mod lang;
 pub mod memory;
+pub mod model;
 pub mod startup;
 pub mod text;

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use tetraglot::config::Config;
+use tetraglot::engine::ExportFormat;
 use tetraglot::formats::FileKind;
 use tetraglot::index::Mode;
-use tetraglot::lang::Lang;
 use tetraglot::memory::{ExportFilter, MatchQuery, Memory};
+use tetraglot::model::lang::Lang;
 use tetraglot::startup::Application;
 
 #[derive(Parser)]
@@ -259,13 +260,14 @@ fn import(
         .clone()
         .map(|bar| Box::new(move |n: u64| bar.inc(n)) as Box<dyn Fn(u64) + Send>);
     let started = std::time::Instant::now();
-    let report = memory.import_file(file, kind, progress)?.wait()?;
+    let imported = tetraglot::engine::import_file(&memory, file, kind, progress)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let seconds = started.elapsed().as_secs_f64();
-    if report.added >= Memory::OPTIMIZE_AFTER_UNITS {
-        memory.optimize().wait()?;
+    let report = imported.report;
+    if let Some(optimize) = imported.optimize {
+        optimize.wait()?;
     }
     println!(
         "read {} units: {} added, {} merged, {} skipped in {:.1} s ({:.0} units/s)",
@@ -304,8 +306,18 @@ fn export(
     };
     let out = std::io::BufWriter::new(out);
     match format {
-        "tmx" => drop(memory.export_tmx(out, &filter)?),
-        "tsv" => drop(memory.export_tsv(out, &filter)?),
+        "tmx" => drop(tetraglot::engine::export(
+            &memory,
+            out,
+            ExportFormat::Tmx,
+            &filter,
+        )?),
+        "tsv" => drop(tetraglot::engine::export(
+            &memory,
+            out,
+            ExportFormat::Tsv,
+            &filter,
+        )?),
         other => bail!("unknown format '{other}': use tmx or tsv"),
     }
     Ok(())

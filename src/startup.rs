@@ -126,7 +126,7 @@ impl Application {
         let data_dir = self.config.data_dir.clone();
         let memory = self.memory.clone();
         Some(std::thread::spawn(
-            move || match crate::memory::seed::seed_from_dir(&memory, &seed_dir, &data_dir) {
+            move || match crate::engine::seed::seed_from_dir(&memory, &seed_dir, &data_dir) {
                 Ok(reports) => {
                     for (path, report) in reports {
                         tracing::info!(

@@ -1,42 +1,9 @@
-//! Exchange formats: TMX 1.4b (streaming read and write) and TSV.
+//! Exchange formats: TMX 1.4b (streaming read and write) and TSV, to and from model types.
 
 pub mod tmx;
 pub mod tsv;
 
-/// What a reader yields for each unit of a file.
-#[derive(Debug)]
-pub enum Item {
-    Unit(Box<crate::memory::unit::Unit>),
-    /// A unit (or one variant of it) that could not be taken, and why.
-    Skipped(Skip),
-}
-
-/// A part of a file left out of an import, with the line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Skip {
-    pub line: u64,
-    pub reason: String,
-}
-
-/// A file that cannot be read on: the import stops and nothing of it is kept.
-#[derive(Debug, thiserror::Error)]
-pub enum FormatError {
-    #[error("line {line}: {message}")]
-    Malformed { line: u64, message: String },
-    #[error("reading the input failed: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("the input is larger than the limit of {limit} bytes")]
-    TooLarge { limit: u64 },
-}
-
-impl FormatError {
-    pub fn malformed(line: u64, message: impl Into<String>) -> FormatError {
-        FormatError::Malformed {
-            line,
-            message: message.into(),
-        }
-    }
-}
+pub use crate::model::stream::{FormatError, Item, Skip};
 
 /// A `BufRead` that counts the lines its reader has consumed, so parse errors can name them.
 pub struct LineCounter<R> {

@@ -10,9 +10,9 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
 use super::{FormatError, Item, LineCounter, Skip};
-use crate::lang::Lang;
-use crate::memory::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant};
-use crate::text::nfc;
+use crate::model::lang::Lang;
+use crate::model::text::nfc;
+use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant};
 
 /// The prop types that carry [`Meta::document`] and [`Meta::outlet`].
 pub const PROP_DOCUMENT: &str = "x-document";

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use super::{FormatError, Item, Skip};
-use crate::lang::Lang;
-use crate::memory::unit::{id_problem, text_problem, Meta, Unit, Variant};
+use crate::model::lang::Lang;
+use crate::model::unit::{id_problem, text_problem, Meta, Unit, Variant};
 
 enum Column {
     Lang(Lang),
@@ -139,6 +139,51 @@ impl<R: BufRead> Iterator for TsvReader<R> {
             }
             return Some(Ok(self.parse_line(line)));
         }
+    }
+}
+
+/// Writes units as TSV: `id`, `document`, then one column per language key. Tabs and line
+/// breaks inside a text become spaces; inline markup is not kept.
+pub struct TsvWriter<W: std::io::Write> {
+    out: W,
+    columns: Vec<String>,
+}
+
+/// A cell's text with the characters that would break the table made spaces.
+fn cell(text: &str) -> String {
+    text.replace(['\t', '\n', '\r'], " ")
+}
+
+impl<W: std::io::Write> TsvWriter<W> {
+    /// Writes the header line.
+    pub fn start(mut out: W, columns: Vec<String>) -> std::io::Result<Self> {
+        write!(out, "id\tdocument")?;
+        for column in &columns {
+            write!(out, "\t{column}")?;
+        }
+        writeln!(out)?;
+        Ok(TsvWriter { out, columns })
+    }
+
+    pub fn unit(&mut self, unit: &Unit) -> std::io::Result<()> {
+        let mut line = format!(
+            "{}\t{}",
+            cell(&unit.id),
+            cell(unit.meta.document.as_deref().unwrap_or(""))
+        );
+        for column in &self.columns {
+            line.push('\t');
+            if let Some(v) = unit.variants.get(column) {
+                line.push_str(&cell(&v.text));
+            }
+        }
+        line.push('\n');
+        self.out.write_all(line.as_bytes())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 

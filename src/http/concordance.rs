@@ -7,9 +7,9 @@ use super::dto::check_text;
 use super::error::{blocking, ApiError, ErrorCode};
 use super::transfer::parse_langs;
 use super::AppState;
-use crate::lang::Lang;
-use crate::memory::unit::Meta;
 use crate::memory::{ConcordanceHit, ConcordanceQuery, Span};
+use crate::model::lang::Lang;
+use crate::model::unit::Meta;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,10 +7,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::{ApiError, ErrorCode};
-use crate::lang::Lang;
-use crate::memory::unit::{Meta, Prop, Unit, Variant};
+use crate::model::lang::Lang;
+use crate::model::unit::{Meta, Prop, Unit, Variant};
 
-pub use crate::memory::unit::MAX_TEXT_CHARS;
+pub use crate::model::unit::MAX_TEXT_CHARS;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -125,7 +125,7 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {
-    if crate::memory::unit::id_problem(id).is_some() {
+    if crate::model::unit::id_problem(id).is_some() {
         return Err(ApiError::unprocessable(
             ErrorCode::InvalidId,
             "a unit id must be 1–256 bytes without control characters",

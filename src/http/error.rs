@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::formats::FormatError;
 use crate::index::IndexError;
-use crate::lang::LangError;
 use crate::memory::MemoryError;
+use crate::model::lang::LangError;
 
 macro_rules! error_codes {
     ($($variant:ident => $code:literal,)*) => {

@@ -21,9 +21,9 @@ use super::error::{blocking, ApiError, ErrorCode};
 use super::transfer::stream_body;
 use super::AppState;
 use crate::formats::tmx::TmxWriter;
-use crate::lang::Lang;
-use crate::memory::unit::Unit;
 use crate::memory::{ExportFilter, Memory, MemoryError, Snapshot};
+use crate::model::lang::Lang;
+use crate::model::unit::Unit;
 
 /// Prop types that OmegaT reads as the context of an entry: an entry that has one becomes an
 /// "alternative translation" bound to that file or segment instead of a plain match.

@@ -5,8 +5,8 @@ use actix_web::{web, HttpResponse};
 use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
 use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
-use crate::lang::Lang;
 use crate::memory::{Match, MatchContext, MatchQuery};
+use crate::model::lang::Lang;
 
 impl MatchIn {
     /// Validates a lookup into a query.

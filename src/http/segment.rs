@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dto::check_text;
 use super::error::{blocking, ApiError};
-use crate::lang::Lang;
+use crate::model::lang::Lang;
 use crate::text::segment::{segment, Segment};
 
 /// Texts longer than this (in bytes) are segmented on the blocking pool.

@@ -31,8 +31,8 @@ use serde_json::json;
 use super::dto::MAX_TEXT_CHARS;
 use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
-use crate::lang::Lang;
 use crate::memory::{Match, MatchQuery};
+use crate::model::lang::Lang;
 
 /// The scope the routes live under; clients append `/{src}/{tgt}/unit/{text}` to it.
 pub const PREFIX: &str = "/tmserver";

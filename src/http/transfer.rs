@@ -12,9 +12,10 @@ use tokio::sync::mpsc;
 
 use super::error::{blocking, format_error, ApiError, ErrorCode};
 use super::AppState;
+use crate::engine::{self, ExportFormat};
 use crate::formats::FileKind;
-use crate::lang::Lang;
-use crate::memory::{ExportFilter, Memory, MemoryError};
+use crate::memory::{ExportFilter, MemoryError};
+use crate::model::lang::Lang;
 
 fn media_type(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
@@ -90,22 +91,15 @@ pub async fn import(
     };
     let memory = state.memory.clone();
     let spooled = path.to_path_buf();
-    let pending = blocking(move || memory.import_file(&spooled, kind, None))
+    // The answer waits for the import's commit, not for the merge a large import queues.
+    let imported = blocking(move || engine::import_file(&memory, &spooled, kind, None))
         .await?
         .map_err(|e| match e {
             MemoryError::Format(e) => format_error(e, malformed),
             other => other.into(),
         })?;
-    let report = pending.await.map_err(|e| match e {
-        MemoryError::Format(e) => format_error(e, malformed),
-        other => ApiError::from(other),
-    })?;
     drop(path);
-    if report.added >= Memory::OPTIMIZE_AFTER_UNITS {
-        // Queued behind the import; the answer does not wait for it.
-        drop(state.memory.optimize());
-    }
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(imported.report))
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,12 +206,12 @@ pub async fn export(
         "tmx" => Ok(stream_body(
             "application/x-tmx+xml; charset=utf-8",
             Some("tetraglot.tmx"),
-            move |out| memory.export_tmx(out, &filter).map(drop),
+            move |out| engine::export(&memory, out, ExportFormat::Tmx, &filter).map(drop),
         )),
         "tsv" => Ok(stream_body(
             "text/tab-separated-values; charset=utf-8",
             Some("tetraglot.tsv"),
-            move |out| memory.export_tsv(out, &filter).map(drop),
+            move |out| engine::export(&memory, out, ExportFormat::Tsv, &filter).map(drop),
         )),
         other => Err(ApiError::bad_request(
             ErrorCode::InvalidParameter,

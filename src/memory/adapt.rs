@@ -1,7 +1,7 @@
 //! Placeholder adaptation: when a stored sentence differs from the query only in numbers and
 //! codes, its translations get the query's values, written the target language's way.
 
-use crate::lang::Lang;
+use crate::model::lang::Lang;
 use crate::text::numbers::{format_like, readings, same_value, style};
 use crate::text::{tokenize, Token, TokenKind};
 

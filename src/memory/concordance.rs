@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::unit::Unit;
 use super::{target_texts, Memory, MemoryError, PREFIX_CHARS};
 use crate::index::Pattern;
-use crate::lang::Lang;
+use crate::model::lang::Lang;
+use crate::model::unit::Unit;
 use crate::text::stem::{same_stem, stem};
 use crate::text::{nfc, tokenize, Token, TokenKind};
 

@@ -1,11 +1,9 @@
-//! Export: every unit (or a filtered part) written as TMX or TSV, streamed.
+//! Export: every unit of the last commit that a filter keeps, visited in turn (the file
+//! formats that write them are the engine's).
 
-use std::io::Write;
-
-use super::unit::Unit;
 use super::{Memory, MemoryError};
-use crate::formats::tmx::TmxWriter;
-use crate::lang::Lang;
+use crate::model::lang::Lang;
+use crate::model::unit::Unit;
 
 /// Which units and variants an export keeps.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +18,8 @@ pub struct ExportFilter {
 }
 
 impl ExportFilter {
-    fn keeps_variant(&self, key: &str) -> bool {
+    /// Whether a variant with the matching key `key` is written.
+    pub fn keeps_variant(&self, key: &str) -> bool {
         self.langs.is_empty() || self.langs.iter().any(|l| l.key() == key)
     }
 
@@ -49,7 +48,7 @@ impl ExportFilter {
 
 impl Memory {
     /// Hands each unit the filter keeps to `write`, stopping at the first write error.
-    fn write_each(
+    pub fn export_each(
         &self,
         filter: &ExportFilter,
         mut write: impl FnMut(&Unit) -> std::io::Result<()>,
@@ -71,54 +70,5 @@ impl Memory {
             Some(e) => Err(e.into()),
             None => Ok(()),
         }
-    }
-
-    /// Writes the memory as TMX 1.4b; `srclang` in the header is the first language asked
-    /// for, or `*all*`.
-    pub fn export_tmx<W: Write>(&self, out: W, filter: &ExportFilter) -> Result<W, MemoryError> {
-        let srclang = filter.langs.first().map_or("*all*", |l| l.tag());
-        let mut writer = TmxWriter::start(out, srclang)?;
-        self.write_each(filter, |unit| {
-            writer.unit(unit, |key| filter.keeps_variant(key))
-        })?;
-        Ok(writer.finish()?)
-    }
-
-    /// Writes the memory as TSV: `id`, `document`, then one column per language. Tabs and
-    /// line breaks inside a text become spaces, and inline markup is not kept: TMX is the
-    /// lossless format.
-    pub fn export_tsv<W: Write>(
-        &self,
-        mut out: W,
-        filter: &ExportFilter,
-    ) -> Result<W, MemoryError> {
-        let columns: Vec<String> = if filter.langs.is_empty() {
-            self.languages()?.into_iter().map(|(key, _)| key).collect()
-        } else {
-            filter.langs.iter().map(|l| l.key().to_string()).collect()
-        };
-        write!(out, "id\tdocument")?;
-        for column in &columns {
-            write!(out, "\t{column}")?;
-        }
-        writeln!(out)?;
-        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-        self.write_each(filter, |unit| {
-            let mut line = format!(
-                "{}\t{}",
-                clean(&unit.id),
-                clean(unit.meta.document.as_deref().unwrap_or(""))
-            );
-            for column in &columns {
-                line.push('\t');
-                if let Some(v) = unit.variants.get(column) {
-                    line.push_str(&clean(&v.text));
-                }
-            }
-            line.push('\n');
-            out.write_all(line.as_bytes())
-        })?;
-        out.flush()?;
-        Ok(out)
     }
 }

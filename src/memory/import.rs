@@ -6,11 +6,12 @@ use serde::Serialize;
 
 use std::sync::mpsc;
 
-use super::unit::{link_neighbours, Unit};
 use super::{index_doc, merge_into_session, MemoryError};
-use crate::formats::{FormatError, Item, Skip};
 use crate::index::IndexDoc;
 use crate::index::WriteSession;
+use crate::model::stream::FormatError;
+use crate::model::stream::{Item, Skip};
+use crate::model::unit::{link_neighbours, Unit};
 
 /// At most this many skipped entries are listed; the rest are counted.
 const SKIP_LIST_LIMIT: usize = 10_000;
@@ -157,38 +158,4 @@ pub(super) fn run(
         }
     }
     Ok(report)
-}
-
-impl super::Memory {
-    /// Imports a TMX or TSV file from disk as one commit. `progress` hears the bytes read.
-    pub fn import_file(
-        &self,
-        path: &std::path::Path,
-        kind: crate::formats::FileKind,
-        progress: Option<Box<dyn Fn(u64) + Send>>,
-    ) -> Result<super::Pending<ImportReport>, MemoryError> {
-        let file = std::fs::File::open(path).map_err(FormatError::Io)?;
-        let input = ProgressReader {
-            inner: file,
-            progress,
-        };
-        let items = kind.read(input)?;
-        Ok(self.import(items))
-    }
-}
-
-/// Reports how far a reader has come.
-struct ProgressReader<R> {
-    inner: R,
-    progress: Option<Box<dyn Fn(u64) + Send>>,
-}
-
-impl<R: std::io::Read> std::io::Read for ProgressReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(progress) = &self.progress {
-            progress(n as u64);
-        }
-        Ok(n)
-    }
 }

@@ -9,9 +9,9 @@ use super::adapt::{adapt, slice, Change};
 use super::score::{
     align_profiled, match_score, score_upper_bound, similarity, Alignment, QueryProfile, Step,
 };
-use super::unit::Unit;
 use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
-use crate::lang::Lang;
+use crate::model::lang::Lang;
+use crate::model::unit::Unit;
 use crate::text::{nfc, same_text, tokenize, Token};
 
 /// The running text around the sentence looked up, for context (101%) matches.

@@ -7,8 +7,6 @@ pub mod export;
 pub mod import;
 pub mod matching;
 pub mod score;
-pub mod seed;
-pub mod unit;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,11 +16,11 @@ use std::pin::Pin;
 
 use tokio::sync::oneshot;
 
-use crate::formats::FormatError;
 use crate::index::{IndexDoc, IndexError, Mode, TmIndex, WriteSession};
-use crate::lang::Lang;
+use crate::model::lang::Lang;
+use crate::model::stream::{FormatError, Item};
+use crate::model::unit::{self as unit, Unit};
 use crate::text::{tokenize, TokenKind};
-use unit::Unit;
 
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::ExportFilter;
@@ -310,14 +308,11 @@ impl Memory {
     /// Imports a stream of items as one all-or-nothing commit (see [`import`]).
     pub fn import<I>(&self, items: I) -> Pending<ImportReport>
     where
-        I: Iterator<Item = Result<crate::formats::Item, FormatError>> + Send + 'static,
+        I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
     {
         let prepared = import::prepare_in_background(items);
         self.write(true, move |session| import::run(session, prepared))
     }
-
-    /// Imports at least this large are followed by [`Memory::optimize`].
-    pub const OPTIMIZE_AFTER_UNITS: u64 = 100_000;
 
     /// Merges the index into one segment (after a large import); returns how many segments
     /// there were. A million units merge in seconds; lookups then search one segment.

@@ -544,7 +544,7 @@ mod tests {
         let long = "x".repeat(70);
         assert_eq!(WordProfile::new(&long).distance("xx"), 68);
     }
-    use crate::lang::Lang;
+    use crate::model::lang::Lang;
     use crate::text::tokenize;
 
     fn score(tag: &str, stored: &str, query: &str) -> u32 {

@@ -2,7 +2,7 @@
 //! Reads a number token into its parts by the conventions of its language and writes parts
 //! back in another's, so an adapted translation keeps the target language's separators.
 
-use crate::lang::Lang;
+use crate::model::lang::Lang;
 
 /// How a language separates decimals and groups thousands (CLDR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

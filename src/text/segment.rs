@@ -32,7 +32,7 @@ use std::collections::BTreeSet;
 use icu_segmenter::SentenceSegmenter;
 
 use super::normalize::is_space;
-use crate::lang::Lang;
+use crate::model::lang::Lang;
 
 /// One sentence: its text and its place in the input, in chars (`end` exclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]

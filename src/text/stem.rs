@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use frostem::{Algorithm, Stemmer};
 
-use crate::lang::Lang;
+use crate::model::lang::Lang;
 
 fn stemmer(lang: &Lang) -> Option<Stemmer> {
     let algorithm = match lang.language() {

@@ -4,7 +4,7 @@
 use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use icu_properties::CodePointMapData;
 
-use crate::lang::Lang;
+use crate::model::lang::Lang;
 use crate::text::normalize::{fold_punct, fold_word, is_armenian_word_mark, is_space};
 
 /// What a token is; scoring weighs them differently.

@@ -250,7 +250,7 @@ pub fn seed_files() -> Vec<PathBuf> {
 }
 
 /// The units of a TMX document, which must have no skipped part.
-pub fn read_tmx(bytes: &[u8]) -> Vec<tetraglot::memory::unit::Unit> {
+pub fn read_tmx(bytes: &[u8]) -> Vec<tetraglot::model::unit::Unit> {
     use tetraglot::formats::{tmx::TmxReader, Item};
     TmxReader::new(bytes)
         .map(|item| match item.expect("well-formed TMX") {

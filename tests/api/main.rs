@@ -8,6 +8,7 @@ mod batch;
 mod durability;
 mod feeds;
 mod l10n;
+mod layers;
 mod matching_quality;
 mod memory_api;
 mod ntrex;

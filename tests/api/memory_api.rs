@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::common::{read_tmx, seed_dir, seed_files, spawn_in, TestServer};
 use serde_json::{json, Value};
-use tetraglot::memory::unit::Unit;
+use tetraglot::model::unit::Unit;
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::common::{read_tmx, shared_data, spawn_in};
 use serde_json::json;
-use tetraglot::memory::unit::Unit;
+use tetraglot::model::unit::Unit;
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
 

@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{ImportReport, Memory, MemoryError};
 use crate::formats::FileKind;
+use crate::memory::{ImportReport, Memory, MemoryError};
+use crate::model::stream::FormatError;
 
 /// The file, in the data directory, that lists the fingerprints of seed files imported.
 const SEEDED_FILE: &str = "seeded.txt";
@@ -44,21 +45,19 @@ pub fn seed_from_dir(
             continue;
         }
         let kind = FileKind::from_path(&path).expect("filtered above");
-        let report = memory
-            .import_file(&path, kind, None)?
-            .wait()
+        // A large seed file is optimised like any large import; the merge runs on its own.
+        let report = super::import_file(memory, &path, kind, None)
             .map_err(|e| match e {
-                MemoryError::Format(f) => {
-                    MemoryError::Format(crate::formats::FormatError::malformed(
-                        match &f {
-                            crate::formats::FormatError::Malformed { line, .. } => *line,
-                            _ => 0,
-                        },
-                        format!("{}: {f}", path.display()),
-                    ))
-                }
+                MemoryError::Format(f) => MemoryError::Format(FormatError::malformed(
+                    match &f {
+                        FormatError::Malformed { line, .. } => *line,
+                        _ => 0,
+                    },
+                    format!("{}: {f}", path.display()),
+                )),
                 other => other,
-            })?;
+            })?
+            .report;
         let mut line = format!("{print} {}\n", path.display());
         use std::io::Write;
         let mut out = std::fs::OpenOptions::new()

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lang::Lang;
-use crate::text::nfc;
+use super::lang::Lang;
+use super::text::nfc;
 
 /// The most characters a stored or asked text may have: one sentence or paragraph. Longer
 /// texts are refused by the API and skipped by imports, so no lookup ever meets one (a
@@ -186,7 +186,7 @@ impl Unit {
         for (key, variant) in variants {
             hasher.update(key.as_bytes());
             hasher.update(&[0]);
-            hasher.update(crate::text::fold_whitespace(&variant.text).as_bytes());
+            hasher.update(super::text::fold_whitespace(&variant.text).as_bytes());
             hasher.update(&[0]);
         }
         format!("h{:032x}", hasher.digest128())

@@ -1,0 +1,61 @@
+//! The engine as a library: a memory together with the file formats, usable without HTTP.
+//! What picks a parser for a file (imports, seeding) and what writes a memory out as a file
+//! (exports, feeds) lives here, above both `memory` and `formats`, which do not know each
+//! other. The HTTP layer and the command line call these functions and add nothing to them.
+
+pub mod export;
+pub mod seed;
+
+use std::path::Path;
+
+use crate::formats::FileKind;
+use crate::memory::{ImportReport, Memory, MemoryError, Pending};
+use crate::model::stream::FormatError;
+
+pub use export::{export, ExportFormat};
+
+/// Imports of at least this many new units are followed by [`Memory::optimize`]: lookups then
+/// search one segment instead of the dozens a large import leaves.
+pub const OPTIMIZE_AFTER_UNITS: u64 = 100_000;
+
+/// A committed import, and the merge queued behind it when it was large.
+pub struct Imported {
+    pub report: ImportReport,
+    /// `Some` when the import added [`OPTIMIZE_AFTER_UNITS`] or more: wait for it, or drop it
+    /// to let it run on its own.
+    pub optimize: Option<Pending<usize>>,
+}
+
+/// Imports a TMX or TSV file from disk as one all-or-nothing commit and waits for it;
+/// `progress` hears the bytes read. Blocks: call it off the async workers.
+pub fn import_file(
+    memory: &Memory,
+    path: &Path,
+    kind: FileKind,
+    progress: Option<Box<dyn Fn(u64) + Send>>,
+) -> Result<Imported, MemoryError> {
+    let file = std::fs::File::open(path).map_err(FormatError::Io)?;
+    let input = ProgressReader {
+        inner: file,
+        progress,
+    };
+    let report = memory.import(kind.read(input)?).wait()?;
+    let optimize = (report.added >= OPTIMIZE_AFTER_UNITS).then(|| memory.optimize());
+    Ok(Imported { report, optimize })
+}
+
+/// Reports how far a reader has come.
+struct ProgressReader<R> {
+    inner: R,
+    progress: Option<Box<dyn Fn(u64) + Send>>,
+}
+
+impl<R: std::io::Read> std::io::Read for ProgressReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(progress) = &self.progress {
+            progress(n as u64);
+        }
+        Ok(n)
+    }
+}
