@@ -32,3 +32,6 @@ error-unit-not-found = Bu identifikatorla tərcümə vahidi yoxdur; identifikato
 error-unknown-language = Dil teqi düzgün qurulub, lakin burada məlum və ya dəstəklənən heç bir dili göstərmir; məsələn, en, hy, az və ya ru istifadə edin.
 error-unreadable-body = Sorğunun gövdəsini oxumaq mümkün olmadı; onu yenidən göndərin.
 error-unsupported-media-type = Bu məzmun növü qəbul edilmir; JSON-u application/json, TMX-i application/x-tmx+xml, TSV-ni isə text/tab-separated-values kimi göndərin.
+error-feed-not-found = { $path } ünvanında axın yoxdur; onu iki dil teqi ilə MƏNBƏ-HƏDƏF.tmx adlandırın, məsələn, /v1/feeds/en-hy.tmx.
+error-locale-not-found = { $path } ünvanındakı dilə uyğun lokal burada təqdim olunmur; siyahı üçün GET /v1/l10n/locales.
+error-too-many-messages = Bir sorğuda həddən artıq mesaj var; ən çoxu { $max } göndərin, qalanını isə növbəti sorğularla.

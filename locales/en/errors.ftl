@@ -41,3 +41,6 @@ error-unit-not-found = No unit has this id; check the id.
 error-unknown-language = The language tag is well-formed, but it names no language known or served here; use e.g. en, hy, az or ru.
 error-unreadable-body = The request body could not be read; send it again.
 error-unsupported-media-type = This content type is not accepted; send JSON as application/json, TMX as application/x-tmx+xml and TSV as text/tab-separated-values.
+error-feed-not-found = There is no feed at { $path }; name it SOURCE-TARGET.tmx with two language tags, e.g. /v1/feeds/en-hy.tmx.
+error-locale-not-found = No locale served here matches the one in { $path }; GET /v1/l10n/locales lists them.
+error-too-many-messages = There are too many messages in one request; send at most { $max } and the rest in further requests.

@@ -32,3 +32,6 @@ error-unit-not-found = Այս նույնացուցիչով թարգմանակա�
 error-unknown-language = Լեզվի պիտակը ճիշտ է կազմված, բայց այստեղ հայտնի կամ սպասարկվող ոչ մի լեզու չի նշում։ Օգտագործեք, օրինակ, en, hy, az կամ ru։
 error-unreadable-body = Հարցման մարմինը հնարավոր չեղավ կարդալ։ Ուղարկեք այն նորից։
 error-unsupported-media-type = Բովանդակության այս տեսակը չի ընդունվում։ JSON-ն ուղարկեք որպես application/json, TMX-ը՝ application/x-tmx+xml, իսկ TSV-ն՝ text/tab-separated-values։
+error-feed-not-found = { $path } հասցեում հոսք չկա։ Անվանեք այն ԱՂԲՅՈՒՐ-ԹԻՐԱԽ.tmx՝ երկու լեզվի պիտակով, օրինակ՝ /v1/feeds/en-hy.tmx։
+error-locale-not-found = { $path } հասցեի լեզվին համապատասխանող տեղայնացում այստեղ չի սպասարկվում։ Ցանկը՝ GET /v1/l10n/locales։
+error-too-many-messages = Մեկ հարցման մեջ չափազանց շատ հաղորդագրություններ կան։ Ուղարկեք առավելագույնը { $max }, իսկ մնացածը՝ հաջորդ հարցումներով։

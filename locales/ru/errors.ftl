@@ -42,3 +42,6 @@ error-unit-not-found = Единицы перевода с таким идент�
 error-unknown-language = Языковой тег составлен правильно, но не обозначает ни один известный или поддерживаемый здесь язык; используйте, например, en, hy, az или ru.
 error-unreadable-body = Не удалось прочитать тело запроса; отправьте его ещё раз.
 error-unsupported-media-type = Этот тип содержимого не принимается; отправляйте JSON как application/json, TMX как application/x-tmx+xml, а TSV как text/tab-separated-values.
+error-feed-not-found = По адресу { $path } нет ленты; назовите её ИСТОЧНИК-ЦЕЛЬ.tmx с двумя языковыми тегами, например /v1/feeds/en-hy.tmx.
+error-locale-not-found = Локаль из адреса { $path } здесь не обслуживается; список: GET /v1/l10n/locales.
+error-too-many-messages = Слишком много сообщений в одном запросе; отправьте не более { $max }, а остальные — следующими запросами.

@@ -60,7 +60,7 @@ impl BatchIn {
     /// Validates the batch into one query per segment.
     fn into_queries(self) -> Result<Vec<MatchQuery>, ApiError> {
         if self.segments.len() > MAX_SEGMENTS {
-            return Err(ApiError::unprocessable(
+            return Err(ApiError::new(
                 ErrorCode::TooManySegments,
                 format!(
                     "the batch has {} segments; send at most {MAX_SEGMENTS} per request",

@@ -56,7 +56,7 @@ pub async fn search(
     check_text("q", &params.q)?;
     let limit = params.limit.unwrap_or(ConcordanceQuery::DEFAULT_LIMIT);
     if limit == 0 || limit > ConcordanceQuery::MAX_LIMIT {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::InvalidLimit,
             format!("limit must be 1 to {}", ConcordanceQuery::MAX_LIMIT),
         ));

@@ -80,7 +80,7 @@ impl From<Unit> for UnitOut {
 /// `2024-05-01T14:00:00+04:00` → `2024-05-01T10:00:00Z`.
 pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
     let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
-        ApiError::unprocessable(
+        ApiError::new(
             ErrorCode::InvalidDate,
             format!("{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
         )
@@ -109,14 +109,14 @@ pub fn now_utc() -> String {
 /// Checks a text: not empty, not too long.
 pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
     if text.trim().is_empty() {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::EmptyText,
             format!("{what} is empty; send the sentence to store or match"),
         ));
     }
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::TextTooLong,
             format!("{what} has {chars} characters; the limit is {MAX_TEXT_CHARS} (send one sentence or paragraph)"),
         ));
@@ -126,7 +126,7 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
 
 fn check_id(id: &str) -> Result<(), ApiError> {
     if crate::model::unit::id_problem(id).is_some() {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::InvalidId,
             "a unit id must be 1–256 bytes without control characters",
         ));
@@ -163,7 +163,7 @@ impl UnitIn {
     /// Validates the unit; `path_id` is the id from the URL of a PUT.
     pub fn into_unit(self, path_id: Option<&str>) -> Result<Unit, ApiError> {
         if self.variants.is_empty() {
-            return Err(ApiError::unprocessable(
+            return Err(ApiError::new(
                 ErrorCode::NoVariants,
                 "a unit needs at least one variant, e.g. {\"variants\":{\"en\":\"…\",\"hy\":\"…\"}}",
             ));
@@ -176,7 +176,7 @@ impl UnitIn {
                 .insert(lang.key().to_string(), Variant::plain(&lang, text))
                 .is_some()
             {
-                return Err(ApiError::unprocessable(
+                return Err(ApiError::new(
                     ErrorCode::DuplicateLanguage,
                     format!("two variants are in language '{}'; keep one", lang.key()),
                 ));
@@ -188,9 +188,7 @@ impl UnitIn {
         }
         let id = match (path_id, self.id) {
             (Some(path), Some(body)) if path != body => {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::CONFLICT,
-                    ErrorCode::IdMismatch,
+                return Err(ApiError::new(ErrorCode::IdMismatch,
                     format!("the body's id '{body}' differs from the URL's '{path}'; drop it or make them equal"),
                 ))
             }

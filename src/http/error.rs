@@ -13,7 +13,7 @@ use crate::memory::MemoryError;
 use crate::model::lang::LangError;
 
 macro_rules! error_codes {
-    ($($variant:ident => $code:literal,)*) => {
+    ($($variant:ident => ($code:literal, $status:ident),)*) => {
         /// Every error code the API can answer with; stable, part of the API.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
@@ -31,49 +31,68 @@ macro_rules! error_codes {
                     $(ErrorCode::$variant => $code),*
                 }
             }
+
+            /// The one HTTP status every answer with this code has.
+            pub fn status(self) -> StatusCode {
+                match self {
+                    $(ErrorCode::$variant => StatusCode::$status),*
+                }
+            }
         }
     };
 }
 
+// The one table: code, status; the message in each language is `error-<code>` (with `-` for
+// `_`) in `locales/*/errors.ftl`. A call site names the code and says, in English, what
+// exactly was wrong (the `detail` of a localised body).
 error_codes! {
-    DuplicateLanguage => "duplicate_language",
-    EmptyText => "empty_text",
-    IdMismatch => "id_mismatch",
-    Internal => "internal",
-    InvalidDate => "invalid_date",
-    InvalidId => "invalid_id",
-    InvalidJson => "invalid_json",
-    InvalidLanguage => "invalid_language",
-    InvalidLimit => "invalid_limit",
-    InvalidMinScore => "invalid_min_score",
-    InvalidParameter => "invalid_parameter",
-    InvalidPath => "invalid_path",
-    InvalidRequest => "invalid_request",
-    MalformedFile => "malformed_file",
-    MalformedTmx => "malformed_tmx",
-    MalformedTsv => "malformed_tsv",
-    MethodNotAllowed => "method_not_allowed",
-    NoUnits => "no_units",
-    NoVariants => "no_variants",
-    NotCommitted => "not_committed",
-    PayloadTooLarge => "payload_too_large",
-    RouteNotFound => "route_not_found",
-    StorageError => "storage_error",
-    TextTooLong => "text_too_long",
-    TooManySegments => "too_many_segments",
-    TooManyUnits => "too_many_units",
-    Unauthorized => "unauthorized",
-    Unavailable => "unavailable",
-    UnitNotFound => "unit_not_found",
-    UnknownLanguage => "unknown_language",
-    UnreadableBody => "unreadable_body",
-    UnsupportedMediaType => "unsupported_media_type",
+    DuplicateLanguage => ("duplicate_language", UNPROCESSABLE_ENTITY),
+    EmptyText => ("empty_text", UNPROCESSABLE_ENTITY),
+    FeedNotFound => ("feed_not_found", NOT_FOUND),
+    IdMismatch => ("id_mismatch", CONFLICT),
+    Internal => ("internal", INTERNAL_SERVER_ERROR),
+    InvalidDate => ("invalid_date", UNPROCESSABLE_ENTITY),
+    InvalidId => ("invalid_id", UNPROCESSABLE_ENTITY),
+    InvalidJson => ("invalid_json", BAD_REQUEST),
+    InvalidLanguage => ("invalid_language", BAD_REQUEST),
+    InvalidLimit => ("invalid_limit", UNPROCESSABLE_ENTITY),
+    InvalidMinScore => ("invalid_min_score", UNPROCESSABLE_ENTITY),
+    InvalidParameter => ("invalid_parameter", BAD_REQUEST),
+    InvalidPath => ("invalid_path", BAD_REQUEST),
+    InvalidRequest => ("invalid_request", BAD_REQUEST),
+    LocaleNotFound => ("locale_not_found", NOT_FOUND),
+    MalformedFile => ("malformed_file", BAD_REQUEST),
+    MalformedTmx => ("malformed_tmx", BAD_REQUEST),
+    MalformedTsv => ("malformed_tsv", BAD_REQUEST),
+    MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED),
+    NoUnits => ("no_units", UNPROCESSABLE_ENTITY),
+    NoVariants => ("no_variants", UNPROCESSABLE_ENTITY),
+    NotCommitted => ("not_committed", SERVICE_UNAVAILABLE),
+    PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE),
+    RouteNotFound => ("route_not_found", NOT_FOUND),
+    StorageError => ("storage_error", SERVICE_UNAVAILABLE),
+    TextTooLong => ("text_too_long", UNPROCESSABLE_ENTITY),
+    TooManyMessages => ("too_many_messages", UNPROCESSABLE_ENTITY),
+    TooManySegments => ("too_many_segments", UNPROCESSABLE_ENTITY),
+    TooManyUnits => ("too_many_units", UNPROCESSABLE_ENTITY),
+    Unauthorized => ("unauthorized", UNAUTHORIZED),
+    Unavailable => ("unavailable", SERVICE_UNAVAILABLE),
+    UnitNotFound => ("unit_not_found", NOT_FOUND),
+    UnknownLanguage => ("unknown_language", UNPROCESSABLE_ENTITY),
+    UnreadableBody => ("unreadable_body", BAD_REQUEST),
+    UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE),
+}
+
+impl ErrorCode {
+    /// The Fluent message of the code: `empty_text` → `error-empty-text`.
+    pub fn message_id(self) -> String {
+        format!("error-{}", self.as_str().replace('_', "-"))
+    }
 }
 
 /// An error as the API reports it.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub status: StatusCode,
     pub code: ErrorCode,
     pub message: String,
     pub line: Option<u64>,
@@ -93,41 +112,29 @@ struct Inner<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
+    /// An error with `code` (and so its status) and what exactly was wrong, in English.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
             code,
             message: message.into(),
             line: None,
         }
     }
 
-    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
-    }
-
-    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    }
-
-    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, code, message)
+    /// The status the table gives the code.
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
     }
 
     pub fn too_large(limit: usize) -> ApiError {
         ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
             format!("the request body is larger than the limit of {limit} bytes; split the file or raise --max-body-bytes"),
         )
     }
 
     pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Internal,
-            message,
-        )
+        ApiError::new(ErrorCode::Internal, message)
     }
 }
 
@@ -139,11 +146,11 @@ impl std::fmt::Display for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(Body {
+        HttpResponse::build(self.status()).json(Body {
             error: Inner {
                 code: self.code.as_str(),
                 message: &self.message,
@@ -156,12 +163,8 @@ impl ResponseError for ApiError {
 impl From<LangError> for ApiError {
     fn from(error: LangError) -> ApiError {
         match error {
-            LangError::Invalid(_) => {
-                ApiError::bad_request(ErrorCode::InvalidLanguage, error.to_string())
-            }
-            LangError::Unknown(_) => {
-                ApiError::unprocessable(ErrorCode::UnknownLanguage, error.to_string())
-            }
+            LangError::Invalid(_) => ApiError::new(ErrorCode::InvalidLanguage, error.to_string()),
+            LangError::Unknown(_) => ApiError::new(ErrorCode::UnknownLanguage, error.to_string()),
         }
     }
 }
@@ -169,14 +172,11 @@ impl From<LangError> for ApiError {
 impl From<IndexError> for ApiError {
     fn from(error: IndexError) -> ApiError {
         match error {
-            IndexError::ReadOnly | IndexError::WriterGone | IndexError::Locked(_) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::Unavailable,
-                format!("{error}; try again later"),
-            ),
+            IndexError::ReadOnly | IndexError::WriterGone | IndexError::Locked(_) => {
+                ApiError::new(ErrorCode::Unavailable, format!("{error}; try again later"))
+            }
             IndexError::Panicked(_) => ApiError::internal(INTERNAL_MESSAGE),
             IndexError::Tantivy(_) | IndexError::Io(_) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::StorageError,
                 format!("{error}; nothing was changed, try again"),
             ),
@@ -189,7 +189,7 @@ pub fn format_error(error: FormatError, malformed_code: ErrorCode) -> ApiError {
     match error {
         FormatError::Malformed { line, message } => ApiError {
             line: Some(line),
-            ..ApiError::bad_request(
+            ..ApiError::new(
                 malformed_code,
                 format!(
                     "line {line}: {message}; nothing was imported, fix the file and send it again"
@@ -197,7 +197,7 @@ pub fn format_error(error: FormatError, malformed_code: ErrorCode) -> ApiError {
             )
         },
         FormatError::TooLarge { limit } => ApiError::too_large(limit as usize),
-        FormatError::Io(e) => ApiError::bad_request(
+        FormatError::Io(e) => ApiError::new(
             ErrorCode::UnreadableBody,
             format!("the body could not be read: {e}"),
         ),
@@ -209,17 +209,15 @@ impl From<MemoryError> for ApiError {
         match error {
             MemoryError::Index(e) => e.into(),
             MemoryError::Format(e) => format_error(e, ErrorCode::MalformedFile),
-            MemoryError::NotFound(id) => ApiError::not_found(
+            MemoryError::NotFound(id) => ApiError::new(
                 ErrorCode::UnitNotFound,
                 format!("no unit has the id '{id}'"),
             ),
             MemoryError::NotCommitted(message) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::NotCommitted,
                 format!("the write was not committed ({message}); nothing was changed, try again"),
             ),
             MemoryError::Io(e) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::StorageError,
                 format!("reading or writing failed: {e}; try again"),
             ),
@@ -250,7 +248,6 @@ pub async fn blocking<T: Send + 'static>(
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> ApiError {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Unavailable,
             "the server is shutting down; try again",
         )
@@ -263,19 +260,18 @@ pub fn json_error(error: actix_web::error::JsonPayloadError, limit: usize) -> Ap
     match error {
         E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::too_large(limit),
         E::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnsupportedMediaType,
             "send the body as JSON with Content-Type: application/json",
         ),
-        E::Deserialize(e) if e.is_data() => ApiError::bad_request(
+        E::Deserialize(e) if e.is_data() => ApiError::new(
             ErrorCode::InvalidRequest,
             format!("the JSON does not have the expected shape: {e}"),
         ),
-        E::Deserialize(e) => ApiError::bad_request(
+        E::Deserialize(e) => ApiError::new(
             ErrorCode::InvalidJson,
             format!("the body is not valid JSON: {e}"),
         ),
-        other => ApiError::bad_request(
+        other => ApiError::new(
             ErrorCode::UnreadableBody,
             format!("the body could not be read: {other}"),
         ),
@@ -284,7 +280,7 @@ pub fn json_error(error: actix_web::error::JsonPayloadError, limit: usize) -> Ap
 
 /// Query strings that do not parse.
 pub fn query_error(error: actix_web::error::QueryPayloadError) -> ApiError {
-    ApiError::bad_request(
+    ApiError::new(
         ErrorCode::InvalidParameter,
         format!("a query parameter is invalid: {error}"),
     )

@@ -70,8 +70,8 @@ fn choose_pair(
     stored: &[String],
 ) -> Result<(Lang, Lang), ApiError> {
     if candidates.is_empty() {
-        return Err(ApiError::not_found(
-            ErrorCode::InvalidLanguage,
+        return Err(ApiError::new(
+            ErrorCode::FeedNotFound,
             format!(
                 "'{pair}' is not a language pair; name the feed SOURCE-TARGET.tmx, e.g. /v1/feeds/en-hy.tmx or /v1/feeds/en-US-hy-AM.tmx"
             ),
@@ -84,7 +84,7 @@ fn choose_pair(
         .unwrap_or(0);
     let (source, target) = candidates.swap_remove(best);
     if source.key() == target.key() {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::InvalidParameter,
             format!(
                 "'{pair}' names the same language twice; a feed needs two languages, e.g. en-hy"
@@ -207,7 +207,7 @@ pub async fn tmx(
 ) -> Result<HttpResponse, ApiError> {
     let file = file.into_inner();
     let Some(pair) = file.strip_suffix(".tmx") else {
-        return Err(ApiError::not_found(
+        return Err(ApiError::new(
             ErrorCode::RouteNotFound,
             format!("feeds are TMX files: ask for /v1/feeds/SOURCE-TARGET.tmx, e.g. /v1/feeds/en-hy.tmx, not /v1/feeds/{file}"),
         ));

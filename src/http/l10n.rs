@@ -210,7 +210,7 @@ struct ErrorContext<'a> {
 
 /// The message id of an error code: `empty_text` → `error-empty-text`.
 pub fn error_message_id(code: ErrorCode) -> String {
-    format!("error-{}", code.as_str().replace('_', "-"))
+    code.message_id()
 }
 
 /// What the error messages may refer to, from the error and its request.
@@ -225,6 +225,7 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
     match error.code {
         ErrorCode::TextTooLong => args.set("max", super::dto::MAX_TEXT_CHARS),
         ErrorCode::InvalidLimit => args.set("max", crate::memory::MatchQuery::MAX_LIMIT),
+        ErrorCode::TooManyMessages => args.set("max", MAX_MESSAGES_PER_REQUEST),
         _ => {}
     }
     args
@@ -291,7 +292,7 @@ fn localised_error(
         inner["line"] = json!(line);
     }
     Some(LocalisedError {
-        status: error.status,
+        status: error.status(),
         locale,
         body: json!({ "error": inner }),
     })
@@ -309,7 +310,6 @@ fn catalog(req: &HttpRequest) -> Result<Arc<Catalog>, ApiError> {
 
 async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::MethodNotAllowed,
         format!(
             "{} is not allowed on {}; see the README for the methods of each endpoint",
@@ -403,8 +403,8 @@ async fn file(
     let (asked, file) = path.into_inner();
     let served: Vec<&str> = catalog.locales().map(|l| l.tag()).collect();
     let Some(tag) = catalog.matcher().resolve(&asked) else {
-        return Err(ApiError::not_found(
-            ErrorCode::UnknownLanguage,
+        return Err(ApiError::new(
+            ErrorCode::LocaleNotFound,
             format!(
                 "no locale served here matches '{asked}'; the locales are {} (GET /v1/l10n/locales)",
                 served.join(", ")
@@ -435,7 +435,7 @@ async fn file(
                     .iter()
                     .map(|r| format!("{}.ftl", r.name))
                     .collect();
-                return Err(ApiError::not_found(
+                return Err(ApiError::new(
                     ErrorCode::RouteNotFound,
                     format!(
                         "{tag} has no resource '{file}'; it has {} and messages.json",
@@ -509,8 +509,8 @@ async fn format(
     let catalog = catalog(&req)?;
     let body = body.into_inner();
     if body.messages.len() > MAX_MESSAGES_PER_REQUEST {
-        return Err(ApiError::unprocessable(
-            ErrorCode::InvalidRequest,
+        return Err(ApiError::new(
+            ErrorCode::TooManyMessages,
             format!("send at most {MAX_MESSAGES_PER_REQUEST} messages per request"),
         ));
     }
@@ -518,7 +518,7 @@ async fn format(
         Some(asked) if !asked.is_empty() => {
             let ranges = crate::l10n::negotiate::parse_accept_language(asked);
             if !ranges.iter().any(|r| r.langid.is_some()) {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::new(
                     ErrorCode::InvalidLanguage,
                     format!("locale '{asked}' is not a language tag (expected e.g. hy, ru-RU or \"hy, ru;q=0.5\")"),
                 ));
@@ -590,6 +590,10 @@ mod tests {
 
     #[test]
     fn every_error_code_has_a_message_id() {
+        for code in ErrorCode::ALL {
+            let id = error_message_id(*code);
+            assert!(id.starts_with("error-") && !id.contains('_'), "{id}");
+        }
         assert_eq!(error_message_id(ErrorCode::EmptyText), "error-empty-text");
         assert_eq!(
             error_message_id(ErrorCode::UnsupportedMediaType),

@@ -20,14 +20,14 @@ impl MatchIn {
             .collect::<Result<Vec<_>, _>>()?;
         let min_score = self.min_score.unwrap_or(MatchQuery::DEFAULT_MIN_SCORE);
         if min_score > 101 {
-            return Err(ApiError::unprocessable(
+            return Err(ApiError::new(
                 ErrorCode::InvalidMinScore,
                 "min_score is a percentage: 0 to 101",
             ));
         }
         let limit = self.limit.unwrap_or(MatchQuery::DEFAULT_LIMIT);
         if limit == 0 || limit > MatchQuery::MAX_LIMIT {
-            return Err(ApiError::unprocessable(
+            return Err(ApiError::new(
                 ErrorCode::InvalidLimit,
                 format!("limit must be 1 to {}", MatchQuery::MAX_LIMIT),
             ));

@@ -18,7 +18,6 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -51,7 +50,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()),
             )
             .app_data(web::PathConfig::default().error_handler(|e, _| {
-                ApiError::bad_request(
+                ApiError::new(
                     ErrorCode::InvalidPath,
                     format!("the URL path is invalid: {e}"),
                 )
@@ -89,7 +88,6 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
     // A path some route serves, asked with another method.
     if req.resource_map().has_resource(path) {
         return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::MethodNotAllowed,
             format!(
                 "{} is not allowed on {path}; see the README for the methods of each endpoint",
@@ -97,7 +95,7 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
             ),
         ));
     }
-    Err(ApiError::not_found(
+    Err(ApiError::new(
         ErrorCode::RouteNotFound,
         format!("there is no endpoint at {path}; see the README"),
     ))
@@ -120,7 +118,6 @@ async fn require_api_key(
             .map(str::trim);
         if given != Some(expected.as_str()) {
             return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
                 "send the API key as 'Authorization: Bearer <key>'",
             )

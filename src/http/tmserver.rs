@@ -118,7 +118,7 @@ async fn dispatch(
             target,
             text,
         }) => unit(&state, &source, &target, text, params.into_inner()).await,
-        None => Err(ApiError::not_found(
+        None => Err(ApiError::new(
             ErrorCode::RouteNotFound,
             format!(
                 "there is no endpoint at {raw}; tmserver lookups are GET {PREFIX}/SOURCE/TARGET/unit/TEXT and GET {PREFIX}/languages/"

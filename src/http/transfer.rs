@@ -30,7 +30,6 @@ async fn spool(
 ) -> Result<tempfile::TempPath, ApiError> {
     let spool_error = |e: std::io::Error| {
         ApiError::new(
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::StorageError,
             format!("the upload could not be stored: {e}; try again"),
         )
@@ -42,7 +41,7 @@ async fn spool(
     let mut total = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(
+            ApiError::new(
                 ErrorCode::UnreadableBody,
                 format!("the body could not be read: {e}"),
             )
@@ -67,9 +66,7 @@ pub async fn import(
         .as_deref()
         .and_then(FileKind::from_media_type)
         .ok_or_else(|| {
-            ApiError::new(
-                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode::UnsupportedMediaType,
+            ApiError::new(ErrorCode::UnsupportedMediaType,
                 format!(
                     "Content-Type {} is not importable; send TMX as application/x-tmx+xml (or application/xml, text/xml) or TSV as text/tab-separated-values",
                     media.as_deref().unwrap_or("(none)")
@@ -213,7 +210,7 @@ pub async fn export(
             Some("tetraglot.tsv"),
             move |out| engine::export(&memory, out, ExportFormat::Tsv, &filter).map(drop),
         )),
-        other => Err(ApiError::bad_request(
+        other => Err(ApiError::new(
             ErrorCode::InvalidParameter,
             format!("format '{other}' is not supported; use tmx or tsv"),
         )),

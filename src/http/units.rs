@@ -16,13 +16,13 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if body.units.is_empty() {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::NoUnits,
             "send at least one unit: {\"units\":[{\"variants\":{\"en\":\"…\"}}]}",
         ));
     }
     if body.units.len() > MAX_UNITS_PER_REQUEST {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::new(
             ErrorCode::TooManyUnits,
             format!("send at most {MAX_UNITS_PER_REQUEST} units per request, or use /v1/import"),
         ));
@@ -52,7 +52,7 @@ pub async fn get(
     let lookup_id = id.clone();
     match blocking(move || memory.get(&lookup_id)).await?? {
         Some(unit) => Ok(HttpResponse::Ok().json(UnitOut::from(unit))),
-        None => Err(ApiError::not_found(
+        None => Err(ApiError::new(
             ErrorCode::UnitNotFound,
             format!("no unit has the id '{id}'"),
         )),

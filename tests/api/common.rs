@@ -194,6 +194,15 @@ impl Response {
         );
         let body = self.json();
         assert_eq!(body["error"]["code"], code, "{body}");
+        let table = tetraglot::http::error::ErrorCode::ALL
+            .iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or_else(|| panic!("{code} is not in the error table"));
+        assert_eq!(
+            table.status().as_u16(),
+            status,
+            "{code} is answered with the status the error table gives it"
+        );
         let message = body["error"]["message"].as_str().unwrap_or("");
         assert!(
             message.len() > 10,

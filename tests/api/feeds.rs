@@ -216,16 +216,16 @@ fn bad_feed_names_and_parameters_are_explained() {
     let server = seeded(dir.path());
     server
         .get("/v1/feeds/enhy.tmx")
-        .assert_error(404, "invalid_language");
+        .assert_error(404, "feed_not_found");
     server
         .get("/v1/feeds/xx-yy.tmx")
-        .assert_error(404, "invalid_language");
+        .assert_error(404, "feed_not_found");
     server
         .get("/v1/feeds/en-hy.tsv")
         .assert_error(404, "route_not_found");
     server
         .get("/v1/feeds/en-en-GB.tmx")
-        .assert_error(422, "invalid_parameter");
+        .assert_error(400, "invalid_parameter");
     server
         .get("/v1/feeds/en-hy.tmx?since=yesterday")
         .assert_error(422, "invalid_date");

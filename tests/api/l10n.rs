@@ -80,7 +80,28 @@ fn the_check_finds_missing_messages_stray_variables_and_foreign_plural_categorie
 }
 
 #[test]
-fn every_api_error_has_a_message_in_every_locale() {
+fn every_api_error_has_one_status_and_a_message_in_every_locale() {
+    let mut codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), ErrorCode::ALL.len(), "no code is listed twice");
+    for code in ErrorCode::ALL {
+        let status = code.status().as_u16();
+        assert!((400..600).contains(&status), "{code:?}: {status}");
+        let retry = [503].contains(&status);
+        let internal = *code == ErrorCode::Internal;
+        assert_eq!(status == 500, internal, "only `internal` is a 500");
+        if retry {
+            // A 503 invites a retry: only for the server's passing states.
+            assert!(
+                matches!(
+                    code,
+                    ErrorCode::Unavailable | ErrorCode::StorageError | ErrorCode::NotCommitted
+                ),
+                "{code:?}"
+            );
+        }
+    }
     let catalog = shipped();
     for tag in SERVED {
         let locale = catalog.locale(tag).unwrap();
@@ -547,9 +568,9 @@ fn http_raw_resources_with_etag_and_cache_control() {
     // A region resolves to its language; an unserved locale or resource is a 404.
     let r = call(&server, "GET", "/v1/l10n/hy-AM/cat.ftl", &[], None);
     assert_eq!((r.status, r.header("Content-Language")), (200, Some("hy")));
-    call(&server, "GET", "/v1/l10n/de/cat.ftl", &[], None).assert_error(404, "unknown_language");
+    call(&server, "GET", "/v1/l10n/de/cat.ftl", &[], None).assert_error(404, "locale_not_found");
     call(&server, "GET", "/v1/l10n/az-Cyrl/cat.ftl", &[], None)
-        .assert_error(404, "unknown_language");
+        .assert_error(404, "locale_not_found");
     call(&server, "GET", "/v1/l10n/ru/nope.ftl", &[], None).assert_error(404, "route_not_found");
     call(&server, "DELETE", "/v1/l10n/ru/cat.ftl", &[], None)
         .assert_error(405, "method_not_allowed");
@@ -614,6 +635,18 @@ fn http_format_reports_the_locale_each_string_came_from() {
     // An invalid locale in the body is the caller's mistake; garbage headers are not.
     format_one(&server, &[], "", json!({"locale": "!!", "messages": []}))
         .assert_error(400, "invalid_language");
+    let many: Vec<Value> = (0..1001).map(|_| json!({"id": "article-byline"})).collect();
+    let refused = format_one(
+        &server,
+        &[("Accept-Language", "hy")],
+        "",
+        json!({"messages": many}),
+    );
+    refused.assert_error(422, "too_many_messages");
+    assert!(refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1000"));
     format_one(
         &server,
         &[],
@@ -844,4 +877,15 @@ fn firefox_language_packs_parse_without_syntax_errors() {
     let syntax: Vec<_> = problems.iter().map(ToString::to_string).collect();
     assert!(syntax.is_empty(), "{syntax:#?}");
     eprintln!("{} Firefox .ftl files parsed", found.len());
+}
+
+/// The README's error table lists every code with the status the server answers it with.
+#[test]
+fn the_readme_lists_every_error_code_with_its_status() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    for code in ErrorCode::ALL {
+        let row = format!("| `{}` | {} |", code.as_str(), code.status().as_u16());
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
 }
