@@ -1,7 +1,23 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile the release binary.
-FROM rust:1.95-slim-bookworm AS build
+# Toolchain stage: the Rust image plus cargo-chef, shared by the planner and the build.
+FROM rust:1.95-slim-bookworm AS chef
+RUN cargo install cargo-chef --locked --version 0.1.78
 WORKDIR /src
+
+# Planner stage: reduce the crate to a recipe (manifests, lock file and the
+# targets cargo discovers in src/ and examples/). The recipe only changes when
+# the dependencies or the target list change, not when the code does.
+FROM chef AS planner
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY examples ./examples
+RUN cargo chef prepare --recipe-path recipe.json
+
+# Build stage: compile the dependencies from the recipe in their own cached
+# layer, then the sources, into the release binary.
+FROM chef AS build
+COPY --from=planner /src/recipe.json recipe.json
+RUN cargo chef cook --release --locked --bin tetraglot --recipe-path recipe.json
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY examples ./examples

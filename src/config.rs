@@ -1,6 +1,14 @@
-//! Service configuration, from the command line and `TETRAGLOT_*` environment variables.
+//! Service configuration: every `serve` flag, its `TETRAGLOT_*` environment variable and its
+//! default, defined once here for the command line, tests and embedding alike.
 
 use std::path::PathBuf;
+
+/// The largest request body accepted by default (imports included): 256 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// The index writer's default memory budget, in MiB.
+pub const DEFAULT_WRITER_HEAP_MB: usize = 128;
+/// Where the server listens by default (and where `health` probes).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// What `serve` needs to run.
 #[derive(Debug, Clone)]
@@ -30,13 +38,150 @@ impl Config {
             listen: "127.0.0.1:0".into(),
             data_dir: data_dir.into(),
             seed_dir: None,
-            max_body_bytes: 256 * 1024 * 1024,
-            writer_heap_bytes: 128 * 1024 * 1024,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
             api_key: None,
             // Relative to the working directory, like the other defaults; tests pass
             // `concat!(env!("CARGO_MANIFEST_DIR"), "/locales")`.
             locales_dir: "locales".into(),
             lenient: false,
         }
+    }
+}
+
+/// Why the configuration given cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the API key file {path}: {source}")]
+    KeyFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the API key file {0} is empty")]
+    EmptyKeyFile(String),
+}
+
+/// The `serve` flags as the command line takes them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "TETRAGLOT_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: String,
+    /// TMX/TSV files imported at start when not yet in the memory.
+    #[arg(long, env = "TETRAGLOT_SEED_DIR", default_value = "memories")]
+    pub seed_dir: PathBuf,
+    /// Do not import the seed directory.
+    #[arg(long, env = "TETRAGLOT_NO_SEED")]
+    pub no_seed: bool,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "TETRAGLOT_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    /// Memory budget of the index writer, in MiB.
+    #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = DEFAULT_WRITER_HEAP_MB)]
+    pub writer_heap_mb: usize,
+    /// Require `Authorization: Bearer <key>` on /v1. Prefer the environment variable or
+    /// --api-key-file: a flag's value is visible to every user of the machine in `ps`.
+    #[arg(long, env = "TETRAGLOT_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Read the API key from this file (its first line).
+    #[arg(long, env = "TETRAGLOT_API_KEY_FILE", conflicts_with = "api_key")]
+    pub api_key_file: Option<PathBuf>,
+    /// The Fluent files, one directory per locale (locales/en/*.ftl).
+    #[arg(long, env = "TETRAGLOT_LOCALES_DIR", default_value = "locales")]
+    pub locales_dir: PathBuf,
+    /// Load the .ftl files that parse and report the rest, instead of refusing to start.
+    #[arg(long, env = "TETRAGLOT_LENIENT")]
+    pub lenient: bool,
+}
+
+impl ServeArgs {
+    /// The configuration these flags describe, for the memory in `data_dir`.
+    pub fn into_config(self, data_dir: PathBuf) -> Result<Config, ConfigError> {
+        let api_key = match &self.api_key_file {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::KeyFile {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                let key = text.lines().next().unwrap_or("").trim().to_string();
+                if key.is_empty() {
+                    return Err(ConfigError::EmptyKeyFile(path.display().to_string()));
+                }
+                Some(key)
+            }
+            None => self.api_key.filter(|k| !k.trim().is_empty()),
+        };
+        Ok(Config {
+            listen: self.listen,
+            data_dir,
+            seed_dir: (!self.no_seed).then_some(self.seed_dir),
+            max_body_bytes: self.max_body_bytes,
+            writer_heap_bytes: self.writer_heap_mb * 1024 * 1024,
+            api_key,
+            locales_dir: self.locales_dir,
+            lenient: self.lenient,
+        })
+    }
+}
+
+/// Where a health probe connects for a server told to listen on `listen`: the address
+/// itself, or loopback of the same family when it is a wildcard (`0.0.0.0`, `[::]`).
+pub fn probe_address(listen: &str) -> String {
+    match listen.parse::<std::net::SocketAddr>() {
+        Ok(addr) if addr.ip().is_unspecified() => {
+            let loopback: std::net::IpAddr = if addr.is_ipv4() {
+                std::net::Ipv4Addr::LOCALHOST.into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            };
+            std::net::SocketAddr::new(loopback, addr.port()).to_string()
+        }
+        Ok(addr) => addr.to_string(),
+        // A host name (`localhost:8080`): connect to it as given.
+        Err(_) => listen.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_connects_where_the_server_listens() {
+        // Once always 127.0.0.1, whatever host --listen named.
+        assert_eq!(probe_address("0.0.0.0:8080"), "127.0.0.1:8080");
+        assert_eq!(probe_address("[::]:8080"), "[::1]:8080");
+        assert_eq!(probe_address("127.0.0.2:9000"), "127.0.0.2:9000");
+        assert_eq!(probe_address("[::1]:80"), "[::1]:80");
+        assert_eq!(probe_address("localhost:8080"), "localhost:8080");
+    }
+
+    #[test]
+    fn the_api_key_comes_from_a_file_or_the_environment() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("key");
+        std::fs::write(&file, "s3cret\n").unwrap();
+        let cli = Cli::parse_from(["t", "--api-key-file", file.to_str().unwrap()]);
+        let config = cli.serve.into_config("data".into()).unwrap();
+        assert_eq!(config.api_key.as_deref(), Some("s3cret"));
+        std::fs::write(&file, "\n").unwrap();
+        let cli = Cli::parse_from(["t", "--api-key-file", file.to_str().unwrap()]);
+        assert!(cli.serve.into_config("data".into()).is_err());
+        let defaults = Cli::parse_from(["t"])
+            .serve
+            .into_config("data".into())
+            .unwrap();
+        assert_eq!(defaults.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(
+            defaults.seed_dir.as_deref(),
+            Some(std::path::Path::new("memories"))
+        );
     }
 }

@@ -71,21 +71,19 @@ fn resolve_entity(reference: &BytesRef<'_>, line: u64) -> Result<char, FormatErr
 
 /// `20240501T120000Z` → `2024-05-01T12:00:00Z`; `None` when it is not that shape.
 pub fn tmx_date_to_rfc3339(value: &str) -> Option<String> {
-    let b = value.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if b.len() == 16 && b[8] == b'T' && b[15] == b'Z' && digits(0..8) && digits(9..15) {
-        Some(format!(
-            "{}-{}-{}T{}:{}:{}Z",
-            &value[0..4],
-            &value[4..6],
-            &value[6..8],
-            &value[9..11],
-            &value[11..13],
-            &value[13..15]
-        ))
-    } else {
-        None
-    }
+    // TMX's one date form, ISO 8601 basic, always UTC; a real calendar date and time (month
+    // 13 or 31 February is kept as a plain attribute, not read as a date).
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let parsed = time::PrimitiveDateTime::parse(value, &format).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        parsed.year(),
+        u8::from(parsed.month()),
+        parsed.day(),
+        parsed.hour(),
+        parsed.minute(),
+        parsed.second()
+    ))
 }
 
 /// `2024-05-01T12:00:00Z` → `20240501T120000Z` (stored dates are always UTC in this form).
@@ -612,6 +610,22 @@ impl<W: Write> TmxWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tmx_dates_are_real_dates() {
+        assert_eq!(
+            tmx_date_to_rfc3339("20260501T093000Z").as_deref(),
+            Some("2026-05-01T09:30:00Z")
+        );
+        for bad in [
+            "20261301T000000Z",
+            "20260231T000000Z",
+            "20260501T250000Z",
+            "2026-05-01",
+        ] {
+            assert_eq!(tmx_date_to_rfc3339(bad), None, "{bad}");
+        }
+    }
 
     const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4">

@@ -101,6 +101,13 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
     ))
 }
 
+/// Whether the key given is the one expected, in time that does not depend on where they
+/// first differ (so response times do not reveal a key's prefix).
+fn same_key(given: Option<&str>, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.is_some_and(|given| bool::from(given.as_bytes().ct_eq(expected.as_bytes())))
+}
+
 /// With an API key configured, `/v1` wants `Authorization: Bearer <key>`.
 async fn require_api_key(
     req: ServiceRequest,
@@ -116,7 +123,7 @@ async fn require_api_key(
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        if given != Some(expected.as_str()) {
+        if !same_key(given, &expected) {
             return Err(ApiError::new(
                 ErrorCode::Unauthorized,
                 "send the API key as 'Authorization: Bearer <key>'",
@@ -125,4 +132,16 @@ async fn require_api_key(
         }
     }
     next.call(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_compare_whole() {
+        assert!(super::same_key(Some("secret"), "secret"));
+        assert!(!super::same_key(Some("secreT"), "secret"));
+        assert!(!super::same_key(Some("secret2"), "secret"));
+        assert!(!super::same_key(Some(""), "secret"));
+        assert!(!super::same_key(None, "secret"));
+    }
 }

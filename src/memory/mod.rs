@@ -90,7 +90,7 @@ pub(crate) fn lang_of_key(key: &str) -> Lang {
         if let Some(lang) = cache.get(key) {
             return lang.clone();
         }
-        let lang = Lang::parse(key).unwrap_or_else(|_| Lang::parse("und-Latn").expect("valid"));
+        let lang = Lang::parse(key).unwrap_or_else(|_| Lang::undetermined());
         cache.insert(key.to_string(), lang.clone());
         lang
     })
@@ -365,5 +365,18 @@ impl Snapshot {
             Some(e) => Err(e.into()),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_key_that_no_longer_parses_is_the_undetermined_language() {
+        // Once `Lang::parse("und-Latn").expect(..)`, which panics.
+        assert!(Lang::parse("und-Latn").is_err());
+        assert_eq!(lang_of_key("not a tag!").key(), "und");
+        assert_eq!(lang_of_key("hy-AM").key(), "hy");
     }
 }

@@ -64,6 +64,16 @@ impl Lang {
         })
     }
 
+    /// `und`, the undetermined language: what a stored key that no longer parses is read as
+    /// (built directly: unic-langid reads `und` as the empty language, which `parse` refuses).
+    pub fn undetermined() -> Lang {
+        Lang {
+            tag: "und".into(),
+            key: "und".into(),
+            language: "und".into(),
+        }
+    }
+
     /// The canonical tag as given (`hy-AM`), for export.
     pub fn tag(&self) -> &str {
         &self.tag

@@ -1,0 +1,191 @@
+//! What each subcommand does, on top of the library.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use tetraglot::config::Config;
+use tetraglot::engine::ExportFormat;
+use tetraglot::formats::FileKind;
+use tetraglot::index::Mode;
+use tetraglot::memory::{ExportFilter, MatchQuery, Memory};
+use tetraglot::model::lang::Lang;
+use tetraglot::startup::Application;
+
+/// A dependency-free probe: one HTTP/1.0 GET of /health where the server listens.
+pub fn health(listen: &str) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let address = tetraglot::config::probe_address(listen);
+    let mut stream = std::net::TcpStream::connect(&address)
+        .with_context(|| format!("nothing answers at {address}"))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(3)))?;
+    stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    if answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200") {
+        Ok(())
+    } else {
+        bail!(
+            "unhealthy: {}",
+            answer.lines().next().unwrap_or("no answer")
+        )
+    }
+}
+
+pub fn serve(config: Config) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config)?;
+        println!("listening on {}", app.url());
+        let _seeding = app.seed_in_background();
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+pub fn import(
+    data_dir: &Path,
+    file: &std::path::Path,
+    format: Option<&str>,
+    heap_mb: usize,
+) -> anyhow::Result<()> {
+    let kind = match format {
+        Some("tmx") => FileKind::Tmx,
+        Some("tsv") => FileKind::Tsv,
+        Some(other) => bail!("unknown format '{other}': use tmx or tsv"),
+        None => FileKind::from_path(file).with_context(|| {
+            format!(
+                "cannot tell the format of {}: pass --format",
+                file.display()
+            )
+        })?,
+    };
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let memory = Memory::open(
+        data_dir,
+        Mode::ReadWrite {
+            heap_bytes: heap_mb * 1024 * 1024,
+        },
+    )?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} [{bar:40}] {bytes_per_sec}, {eta} left",
+            )?
+            .progress_chars("=> "),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let progress = bar
+        .clone()
+        .map(|bar| Box::new(move |n: u64| bar.inc(n)) as Box<dyn Fn(u64) + Send>);
+    let started = std::time::Instant::now();
+    let imported = tetraglot::engine::import_file(&memory, file, kind, progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let report = imported.report;
+    if let Some(optimize) = imported.optimize {
+        optimize.wait()?;
+    }
+    println!(
+        "read {} units: {} added, {} merged, {} skipped in {:.1} s ({:.0} units/s)",
+        report.read,
+        report.added,
+        report.merged,
+        report.skipped_total,
+        seconds,
+        report.read as f64 / seconds.max(1e-9)
+    );
+    for skip in report.skipped.iter().take(20) {
+        println!("  line {}: {}", skip.line, skip.reason);
+    }
+    Ok(())
+}
+
+pub fn export(
+    data_dir: &Path,
+    format: &str,
+    langs: Option<&str>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let memory = Memory::open(data_dir, Mode::ReadOnly)?;
+    let filter = ExportFilter {
+        langs: langs
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(Lang::parse)
+            .collect::<Result<_, _>>()?,
+        ..ExportFilter::default()
+    };
+    let out: Box<dyn std::io::Write> = match output {
+        Some(path) => Box::new(std::fs::File::create(&path)?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let out = std::io::BufWriter::new(out);
+    match format {
+        "tmx" => drop(tetraglot::engine::export(
+            &memory,
+            out,
+            ExportFormat::Tmx,
+            &filter,
+        )?),
+        "tsv" => drop(tetraglot::engine::export(
+            &memory,
+            out,
+            ExportFormat::Tsv,
+            &filter,
+        )?),
+        other => bail!("unknown format '{other}': use tmx or tsv"),
+    }
+    Ok(())
+}
+
+/// Looks a sentence up and prints the matches.
+pub fn lookup(
+    data_dir: &Path,
+    text: String,
+    from: &str,
+    to: &[String],
+    min_score: u32,
+    limit: usize,
+) -> anyhow::Result<()> {
+    let memory = Memory::open(data_dir, Mode::ReadOnly)?;
+    let query = MatchQuery {
+        text,
+        source: Lang::parse(from)?,
+        targets: to
+            .iter()
+            .map(|t| Lang::parse(t))
+            .collect::<Result<_, _>>()?,
+        min_score,
+        limit: limit.clamp(1, MatchQuery::MAX_LIMIT),
+        context: None,
+    };
+    for m in memory.find_matches(&query)? {
+        println!("[{}%] {}  ({})", m.score, m.source_text, m.unit.id);
+        for (lang, text) in &m.targets {
+            println!("    {lang}: {text}");
+        }
+    }
+    Ok(())
+}
+
+/// Merges the index into one segment.
+pub fn optimize(data_dir: &Path) -> anyhow::Result<()> {
+    let memory = Memory::open(
+        data_dir,
+        Mode::ReadWrite {
+            heap_bytes: 64 << 20,
+        },
+    )?;
+    let segments = memory.optimize().wait()?;
+    println!("{segments} segments merged into one");
+    Ok(())
+}

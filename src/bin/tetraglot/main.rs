@@ -1,0 +1,112 @@
+//! The `tetraglot` binary: parses the command line and runs the subcommand (see
+//! `commands`), on top of the library.
+
+mod commands;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use tetraglot::config::{ServeArgs, DEFAULT_LISTEN};
+use tetraglot::memory::MatchQuery;
+
+#[derive(Parser)]
+#[command(
+    name = "tetraglot",
+    version,
+    about = "Translation memory for hy, az, ru and en"
+)]
+struct Cli {
+    /// Where the memory's index lives.
+    #[arg(
+        long,
+        global = true,
+        env = "TETRAGLOT_DATA_DIR",
+        default_value = "./data"
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API (imports the seed memories first time round).
+    Serve(ServeArgs),
+    /// Import a TMX or TSV file into the memory (the server must not be running on it).
+    Import {
+        file: PathBuf,
+        /// tmx or tsv; by default from the file name.
+        #[arg(long)]
+        format: Option<String>,
+        /// Memory budget of the index writer, in MiB.
+        #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = 256)]
+        writer_heap_mb: usize,
+    },
+    /// Export the memory as TMX (or TSV) to stdout or a file.
+    Export {
+        #[arg(long, default_value = "tmx")]
+        format: String,
+        /// Comma-separated languages to keep, e.g. en,hy.
+        #[arg(long)]
+        langs: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Merge the index into one segment (lookups get faster after large imports, which do
+    /// this by themselves); the server must not be running on the data directory.
+    Optimize,
+    /// Exit 0 when the server at --listen answers /health (for container health checks).
+    Health {
+        #[arg(long, env = "TETRAGLOT_LISTEN", default_value = DEFAULT_LISTEN)]
+        listen: String,
+    },
+    /// Look a sentence up in the memory.
+    Match {
+        text: String,
+        #[arg(long)]
+        from: String,
+        /// Target languages (repeat or comma-separate); all by default.
+        #[arg(long, value_delimiter = ',')]
+        to: Vec<String>,
+        #[arg(long, default_value_t = MatchQuery::DEFAULT_MIN_SCORE)]
+        min_score: u32,
+        #[arg(long, default_value_t = MatchQuery::DEFAULT_LIMIT)]
+        limit: usize,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TETRAGLOT_LOG")
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let cli = Cli::parse();
+    let data_dir = cli.data_dir;
+    match cli.command {
+        Command::Serve(args) => commands::serve(args.into_config(data_dir)?),
+        Command::Import {
+            file,
+            format,
+            writer_heap_mb,
+        } => commands::import(&data_dir, &file, format.as_deref(), writer_heap_mb),
+        Command::Export {
+            format,
+            langs,
+            output,
+        } => commands::export(&data_dir, &format, langs.as_deref(), output),
+        Command::Health { listen } => commands::health(&listen),
+        Command::Optimize => commands::optimize(&data_dir),
+        Command::Match {
+            text,
+            from,
+            to,
+            min_score,
+            limit,
+        } => commands::lookup(&data_dir, text, &from, &to, min_score, limit),
+    }
+}
