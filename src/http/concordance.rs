@@ -9,7 +9,6 @@ use super::transfer::parse_langs;
 use super::AppState;
 use crate::memory::{ConcordanceHit, ConcordanceQuery, Span};
 use crate::model::lang::Lang;
-use crate::model::unit::Meta;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +27,7 @@ struct HitOut {
     text: String,
     spans: Vec<Span>,
     targets: std::collections::BTreeMap<String, String>,
-    meta: Meta,
+    meta: super::dto::MetaOut,
 }
 
 #[derive(Debug, Serialize)]
@@ -43,7 +42,7 @@ impl From<ConcordanceHit> for HitOut {
             text: hit.text,
             spans: hit.spans,
             targets: hit.targets,
-            meta: hit.unit.meta,
+            meta: hit.unit.meta.into(),
         }
     }
 }

@@ -12,6 +12,79 @@ use crate::model::unit::{Meta, Prop, Unit, Variant};
 
 pub use crate::model::unit::MAX_TEXT_CHARS;
 
+/// A TMX `<prop>` as the API reads and shows it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PropDto {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+impl From<PropDto> for Prop {
+    fn from(p: PropDto) -> Prop {
+        Prop {
+            kind: p.kind,
+            value: p.value,
+            lang: p.lang,
+        }
+    }
+}
+
+impl From<Prop> for PropDto {
+    fn from(p: Prop) -> PropDto {
+        PropDto {
+            kind: p.kind,
+            value: p.value,
+            lang: p.lang,
+        }
+    }
+}
+
+/// A unit's metadata as the API shows it (in units, matches and concordance hits).
+#[derive(Debug, Serialize)]
+pub struct MetaOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<PropDto>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+impl From<Meta> for MetaOut {
+    fn from(m: Meta) -> MetaOut {
+        MetaOut {
+            document: m.document,
+            outlet: m.outlet,
+            author: m.author,
+            created: m.created,
+            changed: m.changed,
+            notes: m.notes,
+            props: m.props.into_iter().map(PropDto::from).collect(),
+            attrs: m.attrs,
+            prev: m.prev,
+            next: m.next,
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetaDto {
@@ -28,7 +101,7 @@ pub struct MetaDto {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub props: Vec<Prop>,
+    pub props: Vec<PropDto>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +128,7 @@ pub struct UnitOut {
     /// TMX inline markup of the variants that have inline codes.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub markup: BTreeMap<String, String>,
-    pub meta: Meta,
+    pub meta: MetaOut,
 }
 
 impl From<Unit> for UnitOut {
@@ -72,7 +145,7 @@ impl From<Unit> for UnitOut {
             id: unit.id,
             variants,
             markup,
-            meta: unit.meta,
+            meta: unit.meta.into(),
         }
     }
 }
@@ -151,7 +224,7 @@ impl MetaDto {
             created,
             changed,
             notes: self.notes,
-            props: self.props,
+            props: self.props.into_iter().map(Prop::from).collect(),
             attrs: BTreeMap::new(),
             prev: None,
             next: None,
@@ -240,7 +313,7 @@ pub struct MatchOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_targets: Option<BTreeMap<String, String>>,
     pub diff: Vec<crate::memory::DiffOp>,
-    pub meta: Meta,
+    pub meta: MetaOut,
 }
 
 #[derive(Debug, Serialize)]

@@ -221,7 +221,9 @@ impl From<MemoryError> for ApiError {
                 ErrorCode::StorageError,
                 format!("reading or writing failed: {e}; try again"),
             ),
-            MemoryError::Internal(_) => ApiError::internal(INTERNAL_MESSAGE),
+            MemoryError::Internal(_) | MemoryError::DataFormat(_) => {
+                ApiError::internal(INTERNAL_MESSAGE)
+            }
             MemoryError::Corrupt(e) => {
                 ApiError::internal(format!("a stored unit could not be read: {e}"))
             }

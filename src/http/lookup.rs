@@ -66,7 +66,7 @@ impl From<Match> for MatchOut {
             adapted: m.adapted,
             stored_targets,
             diff: m.diff,
-            meta: m.unit.meta,
+            meta: m.unit.meta.into(),
         }
     }
 }

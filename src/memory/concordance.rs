@@ -142,7 +142,7 @@ impl Memory {
         let hits = self.index().search_all(&groups, candidates)?;
         let mut found = Vec::new();
         for hit in hits {
-            let unit: Unit = serde_json::from_slice(&hit.payload)?;
+            let unit: Unit = super::stored::decode(&hit.payload)?;
             let Some(variant) = unit.variants.get(key) else {
                 continue;
             };

@@ -182,7 +182,7 @@ impl Memory {
         // alignment in the order of those bounds, until no bound can beat the `limit` best.
         let mut candidates = Vec::with_capacity(hits.len());
         for (rank, hit) in hits.into_iter().enumerate() {
-            let unit: Unit = serde_json::from_slice(&hit.payload)?;
+            let unit: Unit = super::stored::decode(&hit.payload)?;
             let Some(source) = unit.variants.get(source_key) else {
                 continue;
             };

@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod matching;
 pub mod score;
+pub mod stored;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -42,6 +43,9 @@ pub enum MemoryError {
     Io(#[from] std::io::Error),
     #[error("the write was not committed: {0}")]
     NotCommitted(String),
+    /// The data directory is in a format this release cannot read (or its record is broken).
+    #[error("{0}")]
+    DataFormat(String),
     /// A bug met while serving the request (a panic, caught); logged with its details.
     #[error("an internal error stopped the request: {0}")]
     Internal(String),
@@ -175,7 +179,7 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
     }
     Ok(IndexDoc {
         id: unit.id.clone(),
-        payload: serde_json::to_vec(unit)?,
+        payload: stored::encode(unit)?,
         terms,
         langs: unit.variants.keys().cloned().collect(),
         document: unit.meta.document.clone(),
@@ -187,11 +191,11 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
 fn merge_into_session(session: &mut WriteSession<'_>, unit: Unit) -> Result<bool, MemoryError> {
     match session.get(&unit.id)? {
         Some(bytes) => {
-            let mut stored: Unit = serde_json::from_slice(&bytes)?;
-            let before = stored.clone();
-            stored.merge(unit);
-            if stored != before {
-                session.put(index_doc(&stored)?)?;
+            let mut kept = stored::decode(&bytes)?;
+            let before = kept.clone();
+            kept.merge(unit);
+            if kept != before {
+                session.put(index_doc(&kept)?)?;
             }
             Ok(false)
         }
@@ -209,7 +213,9 @@ pub struct Memory {
 
 impl Memory {
     /// Opens (or creates) the memory in `dir`.
+    /// Refuses a directory written in a newer format than this release reads.
     pub fn open(dir: &Path, mode: Mode) -> Result<Memory, MemoryError> {
+        stored::check_format(dir, matches!(mode, Mode::ReadWrite { .. }))?;
         Ok(Memory {
             index: TmIndex::open(dir, mode)?,
         })
@@ -228,7 +234,7 @@ impl Memory {
     /// One unit by id.
     pub fn get(&self, id: &str) -> Result<Option<Unit>, MemoryError> {
         match self.index.get(id)? {
-            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            Some(bytes) => Ok(Some(stored::decode(&bytes)?)),
             None => Ok(None),
         }
     }
@@ -353,16 +359,15 @@ impl Snapshot {
     /// Visits every unit of the snapshot; stop early by returning `false`.
     pub fn for_each_unit(&self, mut visit: impl FnMut(Unit) -> bool) -> Result<(), MemoryError> {
         let mut decode_error = None;
-        self.0
-            .for_each(|bytes| match serde_json::from_slice(&bytes) {
-                Ok(unit) => Ok(visit(unit)),
-                Err(e) => {
-                    decode_error = Some(e);
-                    Ok(false)
-                }
-            })?;
+        self.0.for_each(|bytes| match stored::decode(&bytes) {
+            Ok(unit) => Ok(visit(unit)),
+            Err(e) => {
+                decode_error = Some(e);
+                Ok(false)
+            }
+        })?;
         match decode_error {
-            Some(e) => Err(e.into()),
+            Some(e) => Err(e),
             None => Ok(()),
         }
     }

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::lang::Lang;
 use super::text::nfc;
 
@@ -41,31 +39,25 @@ pub fn text_problem(text: &str) -> Option<String> {
 }
 
 /// A TMX `<prop>`: a typed value (TMX allows several of one type).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prop {
-    #[serde(rename = "type")]
     pub kind: String,
     pub value: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 
 /// One language's text of a unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     /// The canonical tag the variant was written with (`hy-AM`), kept for export.
     pub lang: String,
     /// The plain text, NFC; inline codes removed, `<hi>` text kept.
     pub text: String,
     /// The segment's TMX inline markup, when it had inline elements, so export gives it back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markup: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub props: Vec<Prop>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Other `<tuv>` attributes (dates, ids, usage counts), verbatim.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, String>,
 }
 
@@ -84,36 +76,26 @@ impl Variant {
 }
 
 /// What is known about a unit besides its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meta {
     /// The article or document the sentence comes from (TMX prop `x-document`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     /// The outlet that published it (TMX prop `x-outlet`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
     /// Who wrote the unit (TMX `creationid`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// RFC 3339 creation time (TMX `creationdate`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// RFC 3339 time of the last change (TMX `changedate`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub props: Vec<Prop>,
     /// Other `<tu>` attributes (`changeid`, `usagecount`, `srclang` …), verbatim.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, String>,
     /// The unit of the previous sentence of the same running text (TMX prop
     /// `x-context-prev`), for context (101%) matches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
     /// The unit of the next sentence (TMX prop `x-context-next`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
@@ -169,12 +151,11 @@ pub fn link_neighbours(units: &mut [Unit]) {
 }
 
 /// A translation unit. Stored once; any variant can be a lookup's source, any other its target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
     pub id: String,
     /// Variants by matching key (`hy`, `az-Cyrl`); see [`Lang::key`].
     pub variants: BTreeMap<String, Variant>,
-    #[serde(default)]
     pub meta: Meta,
 }
 

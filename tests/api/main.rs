@@ -14,4 +14,5 @@ mod memory_api;
 mod ntrex;
 mod omegat;
 mod segment;
+mod stored;
 mod tmserver;

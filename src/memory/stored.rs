@@ -1,0 +1,256 @@
+//! The stored form of a unit (the index payload) and the data directory's format version.
+//!
+//! Stored units are their own types, converted to and from the model, so that renaming a
+//! model field or an API field changes neither what is on disk nor what can be read back.
+//! A change to these types is a new format version: add `UnitV2`, read both, write the new
+//! one, and bump [`FORMAT_VERSION`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::MemoryError;
+use crate::model::unit::{Meta, Prop, Unit, Variant};
+
+/// The format this release writes (and the newest it reads).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The file in the data directory that records its format.
+const FORMAT_FILE: &str = "FORMAT";
+
+/// What the format file says, before the version number.
+const FORMAT_PREFIX: &str = "tetraglot data format ";
+
+/// Checks that this release can read the data directory `dir`; with `record`, writes the
+/// format of a directory that has none yet: a new one, or one written before the format was
+/// recorded (whose units are format 1).
+pub fn check_format(dir: &Path, record: bool) -> Result<(), MemoryError> {
+    let file = dir.join(FORMAT_FILE);
+    match std::fs::read_to_string(&file) {
+        Ok(text) => {
+            let version = text
+                .trim()
+                .strip_prefix(FORMAT_PREFIX)
+                .and_then(|v| v.parse::<u32>().ok())
+                .ok_or_else(|| {
+                    MemoryError::DataFormat(format!("{} is unreadable", file.display()))
+                })?;
+            if version > FORMAT_VERSION {
+                return Err(MemoryError::DataFormat(format!(
+                    "the data directory {} is in format {version}, written by a newer tetraglot; \
+                     this release reads formats up to {FORMAT_VERSION}: run the newer release, or \
+                     export with it and import here",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !record => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            let temporary = dir.join(".FORMAT.tmp");
+            std::fs::write(&temporary, format!("{FORMAT_PREFIX}{FORMAT_VERSION}\n"))?;
+            std::fs::File::open(&temporary)?.sync_all()?;
+            std::fs::rename(&temporary, &file)?;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The payload of `unit`.
+pub fn encode(unit: &Unit) -> Result<Vec<u8>, MemoryError> {
+    Ok(serde_json::to_vec(&UnitV1::from(unit))?)
+}
+
+/// The unit a payload holds.
+pub fn decode(bytes: &[u8]) -> Result<Unit, MemoryError> {
+    Ok(serde_json::from_slice::<UnitV1>(bytes)?.into())
+}
+
+#[derive(Serialize, Deserialize)]
+struct PropV1 {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct VariantV1 {
+    lang: String,
+    text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    markup: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    props: Vec<PropV1>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attrs: BTreeMap<String, String>,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct MetaV1 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    document: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outlet: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    changed: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    props: Vec<PropV1>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attrs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    prev: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct UnitV1 {
+    id: String,
+    variants: BTreeMap<String, VariantV1>,
+    #[serde(default)]
+    meta: MetaV1,
+}
+
+fn props_v1(props: &[Prop]) -> Vec<PropV1> {
+    props
+        .iter()
+        .map(|p| PropV1 {
+            kind: p.kind.clone(),
+            value: p.value.clone(),
+            lang: p.lang.clone(),
+        })
+        .collect()
+}
+
+fn props_of(props: Vec<PropV1>) -> Vec<Prop> {
+    props
+        .into_iter()
+        .map(|p| Prop {
+            kind: p.kind,
+            value: p.value,
+            lang: p.lang,
+        })
+        .collect()
+}
+
+impl From<&Unit> for UnitV1 {
+    fn from(unit: &Unit) -> UnitV1 {
+        let m = &unit.meta;
+        UnitV1 {
+            id: unit.id.clone(),
+            variants: unit
+                .variants
+                .iter()
+                .map(|(key, v)| {
+                    let stored = VariantV1 {
+                        lang: v.lang.clone(),
+                        text: v.text.clone(),
+                        markup: v.markup.clone(),
+                        props: props_v1(&v.props),
+                        notes: v.notes.clone(),
+                        attrs: v.attrs.clone(),
+                    };
+                    (key.clone(), stored)
+                })
+                .collect(),
+            meta: MetaV1 {
+                document: m.document.clone(),
+                outlet: m.outlet.clone(),
+                author: m.author.clone(),
+                created: m.created.clone(),
+                changed: m.changed.clone(),
+                notes: m.notes.clone(),
+                props: props_v1(&m.props),
+                attrs: m.attrs.clone(),
+                prev: m.prev.clone(),
+                next: m.next.clone(),
+            },
+        }
+    }
+}
+
+impl From<UnitV1> for Unit {
+    fn from(stored: UnitV1) -> Unit {
+        let m = stored.meta;
+        Unit {
+            id: stored.id,
+            variants: stored
+                .variants
+                .into_iter()
+                .map(|(key, v)| {
+                    let variant = Variant {
+                        lang: v.lang,
+                        text: v.text,
+                        markup: v.markup,
+                        props: props_of(v.props),
+                        notes: v.notes,
+                        attrs: v.attrs,
+                    };
+                    (key, variant)
+                })
+                .collect(),
+            meta: Meta {
+                document: m.document,
+                outlet: m.outlet,
+                author: m.author,
+                created: m.created,
+                changed: m.changed,
+                notes: m.notes,
+                props: props_of(m.props),
+                attrs: m.attrs,
+                prev: m.prev,
+                next: m.next,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payload_of_format_1_reads_back_whole() {
+        // Written as format 1 was first written (the model serialised as it then was).
+        let payload = r#"{"id":"u1","variants":{"en":{"lang":"en-US","text":"Hi.","markup":"<ph x=\"1\"/>Hi.","props":[{"type":"x-a","value":"b"}],"notes":["n"],"attrs":{"usagecount":"2"}},"hy":{"lang":"hy","text":"Բարև։"}},"meta":{"document":"d","outlet":"o","author":"a","created":"2026-05-01T10:00:00Z","notes":["checked"],"props":[{"type":"x-k","value":"v","lang":"en"}],"attrs":{"changeid":"c"},"prev":"u0","next":"u2"}}"#;
+        let unit = decode(payload.as_bytes()).unwrap();
+        assert_eq!(
+            unit.variants["en"].markup.as_deref(),
+            Some("<ph x=\"1\"/>Hi.")
+        );
+        assert_eq!(unit.meta.props[0].lang.as_deref(), Some("en"));
+        assert_eq!(unit.meta.next.as_deref(), Some("u2"));
+        assert_eq!(
+            encode(&unit).unwrap(),
+            payload.as_bytes(),
+            "written back byte for byte"
+        );
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_and_an_unmarked_directory_is_format_1() {
+        let dir = tempfile::tempdir().unwrap();
+        check_format(dir.path(), true).unwrap();
+        let marker = std::fs::read_to_string(dir.path().join(FORMAT_FILE)).unwrap();
+        assert_eq!(marker, "tetraglot data format 1\n");
+        std::fs::write(dir.path().join(FORMAT_FILE), "tetraglot data format 2\n").unwrap();
+        let refused = check_format(dir.path(), false).unwrap_err().to_string();
+        assert!(
+            refused.contains("format 2") && refused.contains("newer"),
+            "{refused}"
+        );
+    }
+}
