@@ -6,16 +6,17 @@ use std::borrow::Cow;
 use icu_casemap::CaseMapperBorrowed;
 use icu_locale_core::{langid, LanguageIdentifier};
 
+use super::profile::Casing;
 use crate::model::lang::Lang;
 
 pub use crate::model::text::{fold_whitespace, is_space, nfc, same_text};
 
 /// The case rules a language needs: Turkic languages map `I`→`ı` and `İ`→`i`.
 fn case_locale(lang: &Lang) -> Option<LanguageIdentifier> {
-    match lang.language() {
-        "az" | "tr" | "crh" | "tt" | "ba" | "kk" => Some(langid!("tr")),
-        "lt" => Some(langid!("lt")),
-        _ => None,
+    match super::profile(lang).casing {
+        Casing::Turkic => Some(langid!("tr")),
+        Casing::Lithuanian => Some(langid!("lt")),
+        Casing::Default => None,
     }
 }
 
@@ -51,8 +52,8 @@ fn is_invisible(c: char) -> bool {
 /// Folds one word (already cut from the text) into its matching form.
 pub fn fold_word(lang: &Lang, word: &str) -> String {
     let lower = lowercase(lang, word);
-    let armenian = lang.language() == "hy";
-    let yo = matches!(lang.language(), "ru" | "be");
+    let profile = super::profile(lang);
+    let (armenian, yo) = (profile.armenian_marks, profile.yo_is_ye);
     let mut out = String::with_capacity(lower.len());
     for c in lower.chars() {
         match c {

@@ -14,29 +14,9 @@ pub struct NumberStyle {
     pub groups: &'static [char],
 }
 
-const SPACES: [char; 4] = [' ', '\u{00A0}', '\u{202F}', '\u{2009}'];
-
-/// The number conventions of `lang`.
+/// The number conventions of `lang` (its [`LanguageProfile`](super::LanguageProfile)).
 pub fn style(lang: &Lang) -> NumberStyle {
-    match lang.language() {
-        "hy" | "ru" | "uk" | "be" | "kk" | "fr" | "pl" | "cs" | "sk" | "bg" | "ka" | "sv"
-        | "fi" | "nb" => NumberStyle {
-            decimal: ',',
-            group: '\u{00A0}',
-            groups: &SPACES,
-        },
-        "az" | "tr" | "de" | "es" | "it" | "pt" | "nl" | "id" | "da" | "el" | "ro" | "sr"
-        | "hr" => NumberStyle {
-            decimal: ',',
-            group: '.',
-            groups: &['.', ' ', '\u{00A0}', '\u{202F}'],
-        },
-        _ => NumberStyle {
-            decimal: '.',
-            group: ',',
-            groups: &[','],
-        },
-    }
+    super::profile(lang).numbers
 }
 
 /// One part of a number token.

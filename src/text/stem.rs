@@ -8,21 +8,15 @@ use frostem::{Algorithm, Stemmer};
 
 use crate::model::lang::Lang;
 
-fn stemmer(lang: &Lang) -> Option<Stemmer> {
-    let algorithm = match lang.language() {
-        "hy" => Algorithm::Armenian,
-        "ru" => Algorithm::Russian,
-        "uk" => Algorithm::Ukrainian,
-        "en" => Algorithm::English,
-        _ => return None,
-    };
-    Some(Stemmer::new(algorithm))
+fn stemmer(lang: &Lang) -> Option<(Stemmer, Algorithm)> {
+    let algorithm = super::profile(lang).stemmer?;
+    Some((Stemmer::new(algorithm), algorithm))
 }
 
 /// The stem of a word in matching form, or `None` where the language has no stemmer.
 pub fn stem<'a>(lang: &Lang, word: &'a str) -> Option<Cow<'a, str>> {
-    let stemmer = stemmer(lang)?;
-    if lang.language() == "hy" && word.contains("եւ") {
+    let (stemmer, algorithm) = stemmer(lang)?;
+    if algorithm == Algorithm::Armenian && word.contains("եւ") {
         // Matching forms spell the ligature out; the Armenian stemmer expects `և`.
         return Some(Cow::Owned(
             stemmer.stem(&word.replace("եւ", "և")).into_owned(),
