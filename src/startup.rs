@@ -82,7 +82,7 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(actix_web::middleware::from_fn(http::l10n::localise))
+                .wrap(actix_web::middleware::from_fn(http::locale::localise))
                 .wrap(TracingLogger::default())
                 .configure(http::configure(state.clone()))
         })

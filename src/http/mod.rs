@@ -7,6 +7,7 @@ pub mod dto;
 pub mod error;
 mod feeds;
 pub mod l10n;
+pub mod locale;
 mod lookup;
 mod segment;
 mod tmserver;

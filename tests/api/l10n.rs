@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use tetraglot::http::error::ErrorCode;
-use tetraglot::http::l10n::error_message_id;
+use tetraglot::http::locale::error_message_id;
 use tetraglot::l10n::{Catalog, LoadOptions};
 
 const LOCALES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
