@@ -17,6 +17,14 @@ const PUNCT_WEIGHT: f32 = 0.1;
 /// value over, so the suggestion stays good.
 const PLACEHOLDER_CHANGE: f32 = 0.1;
 
+// Replacing a word costs `MIN + SPAN · (edit distance / longer length)`. The minimums are
+// also what `least_cost` charges, so `score_upper_bound` stays a bound: change them here,
+// once, and both follow.
+/// A changed ending (a shared stem): 0.15–0.5.
+const STEM_CHANGE: (f32, f32) = (0.15, 0.35);
+/// Any other word: 0.5–1.
+const WORD_CHANGE: (f32, f32) = (0.5, 0.5);
+
 fn weight(token: &Token) -> f32 {
     match token.kind {
         TokenKind::Punct => PUNCT_WEIGHT,
@@ -151,9 +159,9 @@ fn replace_cost(a: &Token, a_chars: usize, query: &QueryProfile<'_>, j: usize) -
             let longest = a_chars.max(profile.chars.len());
             let ratio = distance as f32 / longest.max(1) as f32;
             if prefix >= 3 && 2 * prefix >= longest {
-                0.15 + 0.35 * ratio
+                STEM_CHANGE.0 + STEM_CHANGE.1 * ratio
             } else {
-                0.5 + 0.5 * ratio
+                WORD_CHANGE.0 + WORD_CHANGE.1 * ratio
             }
         }
     }
@@ -368,9 +376,9 @@ fn least_cost(token: &Token, others: &Unmatched) -> f32 {
         return PLACEHOLDER_CHANGE;
     }
     if stem3(&token.norm).is_some_and(|stem| others.stems.contains(&stem)) {
-        0.15
+        STEM_CHANGE.0
     } else {
-        0.5
+        WORD_CHANGE.0
     }
 }
 
