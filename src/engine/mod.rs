@@ -4,6 +4,7 @@
 //! other. The HTTP layer and the command line call these functions and add nothing to them.
 
 pub mod export;
+pub mod feeds;
 pub mod seed;
 
 use std::path::Path;

@@ -221,6 +221,7 @@ impl From<MemoryError> for ApiError {
                 ErrorCode::StorageError,
                 format!("reading or writing failed: {e}; try again"),
             ),
+            MemoryError::InvalidQuery(message) => ApiError::new(ErrorCode::InvalidRequest, message),
             MemoryError::Internal(_) | MemoryError::DataFormat(_) => {
                 ApiError::internal(INTERNAL_MESSAGE)
             }

@@ -2,6 +2,7 @@
 //! not HTTP; stores through [`crate::index`].
 
 pub mod adapt;
+pub mod batch;
 pub mod concordance;
 pub mod export;
 pub mod import;
@@ -43,6 +44,9 @@ pub enum MemoryError {
     Io(#[from] std::io::Error),
     #[error("the write was not committed: {0}")]
     NotCommitted(String),
+    /// A query the memory cannot run as asked (the edge validates first, with its own codes).
+    #[error("{0}")]
+    InvalidQuery(String),
     /// The data directory is in a format this release cannot read (or its record is broken).
     #[error("{0}")]
     DataFormat(String),
