@@ -9,6 +9,7 @@ mod durability;
 mod feeds;
 mod l10n;
 mod layers;
+mod library;
 mod matching_quality;
 mod memory_api;
 mod ntrex;
