@@ -8,7 +8,7 @@ pub mod error;
 mod feeds;
 pub mod l10n;
 pub mod locale;
-mod lookup;
+mod matches;
 mod segment;
 mod tmserver;
 mod transfer;
@@ -69,7 +69,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/units/{id}", web::delete().to(units::delete))
                     .route("/import", web::post().to(transfer::import))
                     .route("/export", web::get().to(transfer::export))
-                    .route("/match", web::post().to(lookup::find))
+                    .route("/match", web::post().to(matches::find))
                     .route("/match/batch", web::post().to(batch::find))
                     .route("/feeds/{file}", web::get().to(feeds::tmx))
                     .route("/segment", web::post().to(segment::split))

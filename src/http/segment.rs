@@ -1,4 +1,4 @@
-//! `/v1/segment`: splits a text into sentences (see [`crate::text::segment`]).
+//! `/v1/segment`: splits a text into sentences (see [`crate::text::sentences`]).
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::dto::check_text;
 use super::error::{blocking, ApiError};
 use crate::model::lang::Lang;
-use crate::text::segment::{segment, Segment};
+use crate::text::sentences::{self, Sentence};
 
 /// Texts longer than this (in bytes) are segmented on the blocking pool.
 const INLINE_BYTES: usize = 2_000;
@@ -32,8 +32,8 @@ pub struct SegmentsOut {
     pub segments: Vec<SegmentOut>,
 }
 
-impl From<Segment> for SegmentOut {
-    fn from(s: Segment) -> SegmentOut {
+impl From<Sentence> for SegmentOut {
+    fn from(s: Sentence) -> SegmentOut {
         SegmentOut {
             text: s.text,
             start: s.start,
@@ -47,9 +47,9 @@ pub async fn split(body: web::Json<SegmentIn>) -> Result<HttpResponse, ApiError>
     let lang = Lang::parse(&lang)?;
     check_text("text", &text)?;
     let segments = if text.len() <= INLINE_BYTES {
-        segment(&lang, &text)
+        sentences::split(&lang, &text)
     } else {
-        blocking(move || segment(&lang, &text)).await?
+        blocking(move || sentences::split(&lang, &text)).await?
     };
     Ok(HttpResponse::Ok().json(SegmentsOut {
         segments: segments.into_iter().map(SegmentOut::from).collect(),

@@ -1,5 +1,5 @@
 //! The sentence-rule lexicon: abbreviations (and how each behaves before the next word) and
-//! the words that typically open a sentence, per language. Data, read by `text::segment`;
+//! the words that typically open a sentence, per language. Data, read by `text::sentences`;
 //! a language's profile names which of these lists it uses.
 
 /// How an abbreviation behaves before a capitalised word or a number.

@@ -5,7 +5,7 @@ mod lexicon;
 pub mod normalize;
 pub mod numbers;
 pub mod profile;
-pub mod segment;
+pub mod sentences;
 pub mod stem;
 pub mod tokens;
 

@@ -22,7 +22,7 @@ pub enum Casing {
     Lithuanian,
 }
 
-/// Which sentence-boundary rules (and lexicon) a language gets; see `text::segment`.
+/// Which sentence-boundary rules (and lexicon) a language gets; see `text::sentences`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SentenceRules {
     Armenian,

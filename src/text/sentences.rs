@@ -1,4 +1,4 @@
-//! Sentence segmentation: cuts a text into sentences with per-language rules for hy, ru, en and az.
+//! Sentence splitting: cuts a text into sentences with per-language rules for hy, ru, en and az.
 //!
 //! ICU4X's UAX #29 sentence segmenter proposes breaks (after `. ? ! ։`, their closing quotes
 //! and brackets, and the spaces that follow; after every line break). This module adds the
@@ -40,14 +40,14 @@ use crate::model::lang::Lang;
 
 /// One sentence: its text and its place in the input, in chars (`end` exclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+pub struct Sentence {
     pub text: String,
     pub start: usize,
     pub end: usize,
 }
 
 /// Splits `text` into sentences by the rules of `lang`; empty or blank text gives none.
-pub fn segment(lang: &Lang, text: &str) -> Vec<Segment> {
+pub fn split(lang: &Lang, text: &str) -> Vec<Sentence> {
     segment_with(super::profile(lang).sentences, text)
 }
 
@@ -66,7 +66,7 @@ impl Rules {
     }
 }
 
-fn segment_with(rules: Rules, text: &str) -> Vec<Segment> {
+fn segment_with(rules: Rules, text: &str) -> Vec<Sentence> {
     // A text tagged hy without a single Armenian letter (an English headline kept as is) keeps
     // the marks of its script.
     let rules = match rules {
@@ -108,7 +108,7 @@ fn segment_with(rules: Rules, text: &str) -> Vec<Segment> {
         let end = start + trimmed.chars().count();
         cursor_byte = start_byte + trimmed.len();
         cursor_char = end;
-        segments.push(Segment {
+        segments.push(Sentence {
             text: trimmed.to_string(),
             start,
             end,
@@ -479,14 +479,14 @@ fn abbreviation(rules: Rules, key: &str) -> Option<Abbrev> {
 mod tests {
     use super::*;
 
-    fn split(lang: &str, text: &str) -> Vec<String> {
-        let segments = segment(&Lang::parse(lang).unwrap(), text);
+    fn sentences_of(lang: &str, text: &str) -> Vec<String> {
+        let segments = split(&Lang::parse(lang).unwrap(), text);
         assert_rebuilds(text, &segments);
         segments.into_iter().map(|s| s.text).collect()
     }
 
     /// The segments with the whitespace between them give back the input exactly.
-    fn assert_rebuilds(text: &str, segments: &[Segment]) {
+    fn assert_rebuilds(text: &str, segments: &[Sentence]) {
         let chars: Vec<char> = text.chars().collect();
         let mut at = 0;
         let mut rebuilt = String::new();
@@ -507,7 +507,7 @@ mod tests {
     }
 
     fn assert_split(lang: &str, text: &str, expected: &[&str]) {
-        assert_eq!(split(lang, text), expected, "{lang}: {text}");
+        assert_eq!(sentences_of(lang, text), expected, "{lang}: {text}");
     }
 
     fn assert_one(lang: &str, text: &str) {
@@ -517,18 +517,18 @@ mod tests {
     #[test]
     fn offsets_are_chars_and_whitespace_stays_between() {
         let text = "  Կամուրջը բացվեց:  Ավտոբուսներն էլ կգան։\n";
-        let segments = segment(&Lang::parse("hy").unwrap(), text);
+        let segments = split(&Lang::parse("hy").unwrap(), text);
         assert_rebuilds(text, &segments);
         assert_eq!(segments.len(), 2);
         assert_eq!((segments[0].start, segments[0].end), (2, 18));
         assert_eq!(segments[1].start, 20);
         // The README's example.
         let text = "Կամուրջը կբացվի երկուշաբթի: Ավտոբուսները կգան ժամը 14:30-ին։";
-        let segments = segment(&Lang::parse("hy").unwrap(), text);
+        let segments = split(&Lang::parse("hy").unwrap(), text);
         let spans: Vec<_> = segments.iter().map(|s| (s.start, s.end)).collect();
         assert_eq!(spans, [(0, 27), (28, 60)]);
-        assert!(segment(&Lang::parse("en").unwrap(), " \n ").is_empty());
-        assert!(segment(&Lang::parse("en").unwrap(), "").is_empty());
+        assert!(split(&Lang::parse("en").unwrap(), " \n ").is_empty());
+        assert!(split(&Lang::parse("en").unwrap(), "").is_empty());
     }
 
     #[test]
