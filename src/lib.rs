@@ -1,9 +1,9 @@
 //! tetraglot: a translation memory for the newsroom's Armenian, Azerbaijani, Russian and
 //! English text, kept in a tantivy index and served over HTTP.
 //!
-//! Layers, each depending only on those below it:
-//! `http` → `memory` → `index` (the only module that imports tantivy), with `text`
-//! (normalisation, tokens, scoring inputs), `formats` (TMX, TSV) and `lang` beside them.
+//! Layers, each depending only on those below it (ARCHITECTURE.md; `tests/api/layers.rs`
+//! keeps them so): `http` → `engine` → `memory` → `index` (the only module that imports
+//! tantivy), `engine` → `formats` (TMX, TSV), all of them → `text` → `model` (the leaf).
 
 pub mod config;
 pub mod engine;
