@@ -5,6 +5,7 @@
 //! keeps them so): `http` → `engine` → `memory` → `index` (the only module that imports
 //! tantivy), `engine` → `formats` (TMX, TSV), all of them → `text` → `model` (the leaf).
 
+pub mod align;
 pub mod config;
 pub mod engine;
 pub mod fault;

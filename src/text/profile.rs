@@ -48,6 +48,9 @@ pub struct LanguageProfile {
     /// The Snowball stemmer, where one fits; without one, a shared prefix stands in.
     pub stemmer: Option<Algorithm>,
     pub sentences: SentenceRules,
+    /// How many chars (without spaces) the language takes for one char of English, for
+    /// sentence alignment's length model (fitted on the NTREX news of `../shared/data`).
+    pub chars_per_en_char: f32,
 }
 
 /// Every space that groups thousands: the plain space, no-break, narrow no-break and thin.
@@ -84,6 +87,7 @@ pub const PROFILES: &[LanguageProfile] = &[
         numbers: SPACE_GROUPED,
         stemmer: Some(Algorithm::Armenian),
         sentences: SentenceRules::Armenian,
+        chars_per_en_char: 1.067,
     },
     LanguageProfile {
         languages: &["az"],
@@ -94,6 +98,7 @@ pub const PROFILES: &[LanguageProfile] = &[
         // The Turkish stemmer over-cuts words with `ə`; the shared-prefix rule does better.
         stemmer: None,
         sentences: SentenceRules::Azerbaijani,
+        chars_per_en_char: 1.084,
     },
     LanguageProfile {
         languages: &["ru"],
@@ -103,6 +108,7 @@ pub const PROFILES: &[LanguageProfile] = &[
         numbers: SPACE_GROUPED,
         stemmer: Some(Algorithm::Russian),
         sentences: SentenceRules::Russian,
+        chars_per_en_char: 1.103,
     },
     LanguageProfile {
         languages: &["en"],
@@ -112,6 +118,7 @@ pub const PROFILES: &[LanguageProfile] = &[
         numbers: COMMA_GROUPED,
         stemmer: Some(Algorithm::English),
         sentences: SentenceRules::English,
+        chars_per_en_char: 1.0,
     },
 ];
 
@@ -149,6 +156,7 @@ pub fn fallback(language: &str) -> LanguageProfile {
         numbers,
         stemmer: (language == "uk").then_some(Algorithm::Ukrainian),
         sentences: SentenceRules::Other,
+        chars_per_en_char: 1.0,
     }
 }
 

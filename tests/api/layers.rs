@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("index", &["fault"]),
     ("memory", &["model", "text", "index", "fault"]),
     ("l10n", &["model"]),
+    ("align", &["model", "text"]),
     (
         "engine",
         &["model", "text", "formats", "memory", "index", "fault"],
