@@ -135,6 +135,15 @@ impl Prepared {
         self.chars.len()
     }
 
+    /// The same sentences in the order `order` (indices into `self`).
+    fn permuted(&self, order: &[usize]) -> Prepared {
+        Prepared {
+            chars: order.iter().map(|&k| self.chars[k]).collect(),
+            anchors: order.iter().map(|&k| self.anchors[k].clone()).collect(),
+            blocks: order.iter().map(|&k| self.blocks[k]).collect(),
+        }
+    }
+
     fn span_chars(&self, from: usize, n: usize) -> f32 {
         self.chars[from..from + n].iter().sum()
     }
@@ -233,21 +242,166 @@ fn profile_ratio(source: &Lang, target: &Lang) -> f32 {
 /// Aligns `target` to `source`; beads in source order (a target sentence with no
 /// counterpart comes after the bead before it in the target).
 pub fn align(source: &Side<'_>, target: &Side<'_>, params: &Params) -> Vec<Bead> {
+    let ratio = params
+        .ratio
+        .unwrap_or_else(|| profile_ratio(source.lang, target.lang));
     let src = Prepared::new(source);
     let tgt = Prepared::new(target);
-    let scorer = Scorer {
-        src: &src,
-        tgt: &tgt,
-        ratio: params
-            .ratio
-            .unwrap_or_else(|| profile_ratio(source.lang, target.lang)),
-        params,
+    let identity: Vec<usize> = (0..target.sentences.len()).collect();
+    let run = |tgt: &Prepared, order: &[usize]| -> (Vec<Bead>, f32) {
+        let scorer = Scorer {
+            src: &src,
+            tgt,
+            ratio,
+            params,
+        };
+        let (mut beads, cost) = dynamic_program(&scorer, (0, src.len()), (0, tgt.len()));
+        if params.second_pass {
+            beads = pair_unpaired_runs(&scorer, beads);
+        }
+        for bead in &mut beads {
+            for j in &mut bead.target {
+                *j = order[*j];
+            }
+        }
+        (beads, cost)
     };
-    let mut beads = dynamic_program(&scorer, (0, src.len()), (0, tgt.len()));
-    if params.second_pass {
-        beads = pair_unpaired_runs(&scorer, beads);
+    let (beads, cost) = run(&tgt, &identity);
+    if !params.second_pass {
+        return beads;
     }
-    beads
+    // Blocks the editor moved, put back in the source's order for the dynamic program (which
+    // is monotonic), when that explains the versions better than reading them in order,
+    // even after paying for each block moved.
+    match restore_block_order(&src, &tgt, ratio) {
+        Some((order, moved)) => {
+            let (restored, restored_cost) = run(&tgt.permuted(&order), &order);
+            if restored_cost + MOVE_COST * (moved as f32) < cost {
+                restored
+            } else {
+                beads
+            }
+        }
+        None => beads,
+    }
+}
+
+/// What reading a target block somewhere else than where it stands costs.
+const MOVE_COST: f32 = 4.0;
+
+/// How well a target block must agree with a source block, and by how much better than
+/// with any other, to be taken as that block (moved, if it stands elsewhere).
+const MOVE_MIN_SIMILARITY: f32 = 0.3;
+const MOVE_MIN_MARGIN: f32 = 0.05;
+
+/// The sentence ranges of each block, in order.
+fn block_ranges(blocks: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, &b) in blocks.iter().enumerate() {
+        match ranges.last_mut() {
+            Some(r) if blocks[r.start] == b => r.end = i + 1,
+            _ => ranges.push(i..i + 1),
+        }
+    }
+    ranges
+}
+
+/// When whole target blocks stand in another order than their source blocks (a paragraph
+/// moved), the order of target sentences that puts them back: each block is matched to the
+/// source block it agrees with best (anchors first, then length), the longest run of
+/// blocks already in order stays, and each other confidently matched block moves to where
+/// its source block is; with how many blocks moved. `None` when nothing moved.
+fn restore_block_order(src: &Prepared, tgt: &Prepared, ratio: f32) -> Option<(Vec<usize>, usize)> {
+    let (s_blocks, t_blocks) = (block_ranges(&src.blocks), block_ranges(&tgt.blocks));
+    if s_blocks.len() < 3 || t_blocks.len() < 3 {
+        return None;
+    }
+    let block_anchors = |p: &Prepared, r: &std::ops::Range<usize>| p.span_anchors(r.start, r.len());
+    let s_anchors: Vec<Anchors> = s_blocks.iter().map(|r| block_anchors(src, r)).collect();
+    let similarity = |si: usize, t: &std::ops::Range<usize>, t_anchors: &Anchors| -> f32 {
+        let s = &s_blocks[si];
+        let (ls, lt) = (
+            src.span_chars(s.start, s.len()),
+            tgt.span_chars(t.start, t.len()),
+        );
+        let delta = (lt - ls * ratio) / (ls.max(1.0) * 4.0).sqrt();
+        let length = (-delta * delta / 8.0).exp();
+        match agreement(&s_anchors[si], t_anchors) {
+            Some(share) => 0.7 * share + 0.3 * length,
+            None => 0.3 * length,
+        }
+    };
+    // Each target block's best source block, when it is clearly the best.
+    let matched: Vec<Option<usize>> = t_blocks
+        .iter()
+        .map(|t| {
+            let t_anchors = block_anchors(tgt, t);
+            let mut scores: Vec<(f32, usize)> = (0..s_blocks.len())
+                .map(|si| (similarity(si, t, &t_anchors), si))
+                .collect();
+            scores.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let (best, si) = scores[0];
+            let second = scores.get(1).map_or(0.0, |s| s.0);
+            (best >= MOVE_MIN_SIMILARITY && best - second >= MOVE_MIN_MARGIN).then_some(si)
+        })
+        .collect();
+    // The longest run of matched blocks whose source blocks increase stays put.
+    let points: Vec<(usize, usize)> = matched
+        .iter()
+        .enumerate()
+        .filter_map(|(ti, m)| m.map(|si| (ti, si)))
+        .collect();
+    let mut best_len = vec![1usize; points.len()];
+    let mut prev = vec![usize::MAX; points.len()];
+    for k in 0..points.len() {
+        for l in 0..k {
+            if points[l].1 < points[k].1 && best_len[l] + 1 > best_len[k] {
+                best_len[k] = best_len[l] + 1;
+                prev[k] = l;
+            }
+        }
+    }
+    let mut in_order = vec![false; t_blocks.len()];
+    if let Some(mut k) = (0..points.len()).max_by_key(|&k| best_len[k]) {
+        loop {
+            in_order[points[k].0] = true;
+            if prev[k] == usize::MAX {
+                break;
+            }
+            k = prev[k];
+        }
+    }
+    let moved: Vec<usize> = (0..t_blocks.len())
+        .filter(|&ti| !in_order[ti] && matched[ti].is_some())
+        .collect();
+    if moved.is_empty() {
+        return None;
+    }
+    // Kept blocks in their order; each moved block just before the first kept block whose
+    // source block comes after its own.
+    let position = |ti: usize| -> (usize, usize) {
+        let si = matched[ti].expect("moved blocks are matched");
+        let before = (0..t_blocks.len())
+            .filter(|&k| in_order[k] && matched[k].is_some_and(|s| s > si))
+            .min()
+            .unwrap_or(t_blocks.len());
+        (before, 0)
+    };
+    let mut keyed: Vec<((usize, usize), usize)> = (0..t_blocks.len())
+        .map(|ti| {
+            if moved.contains(&ti) {
+                (position(ti), ti)
+            } else {
+                ((ti, 1), ti)
+            }
+        })
+        .collect();
+    keyed.sort();
+    let order = keyed
+        .into_iter()
+        .flat_map(|(_, ti)| t_blocks[ti].clone())
+        .collect();
+    Some((order, moved.len()))
 }
 
 /// The cheapest bead sequence for source `s0..s1` against target `t0..t1`, in a band.
@@ -255,10 +409,11 @@ fn dynamic_program(
     scorer: &Scorer<'_>,
     (s0, s1): (usize, usize),
     (t0, t1): (usize, usize),
-) -> Vec<Bead> {
+) -> (Vec<Bead>, f32) {
     let (n, m) = (s1 - s0, t1 - t0);
     if n == 0 || m == 0 {
-        return (s0..s1)
+        let lonely = -SHAPES[1].1.ln() * (n + m) as f32;
+        let beads = (s0..s1)
             .map(|i| Bead {
                 source: vec![i],
                 target: vec![],
@@ -270,6 +425,7 @@ fn dynamic_program(
                 confidence: 0.5,
             }))
             .collect();
+        return (beads, lonely);
     }
     // The band: wide enough for the length difference and a few skipped sentences.
     let half = 12 + n.abs_diff(m);
@@ -319,7 +475,7 @@ fn dynamic_program(
         j -= b;
     }
     beads.reverse();
-    beads
+    (beads, cost[at(n, m).expect("end in band")])
 }
 
 /// The runs of consecutive beads that have a source but no target (or the reverse).
@@ -365,7 +521,7 @@ fn pair_unpaired_runs(scorer: &Scorer<'_>, mut beads: Vec<Bead>) -> Vec<Bead> {
             }
             let t_first = beads[t_run.start].target[0];
             let t_last = *beads[t_run.end - 1].target.last().expect("target run");
-            let run = dynamic_program(scorer, (s_first, s_last + 1), (t_first, t_last + 1));
+            let (run, _) = dynamic_program(scorer, (s_first, s_last + 1), (t_first, t_last + 1));
             let paired: Vec<&Bead> = run
                 .iter()
                 .filter(|b| !b.source.is_empty() && !b.target.is_empty())
