@@ -9,8 +9,13 @@
 //! 200-sentence article into three languages.
 //!
 //! ```sh
-//! cargo run --release --example align_eval -- ../shared/data/ntrex-dev.tsv
+//! cargo run --release --example align_eval -- ../shared/data/ntrex-dev.tsv [--dump DIR]
 //! ```
+//!
+//! `--dump DIR` also writes every aligned pair of versions for a peer aligner:
+//! `DIR/SRC-TGT/KIND/DOC.{src,tgt}` with one sentence per line, and `.src.lines`/`.tgt.lines`
+//! with the document lines each sentence's line holds (space-separated; a merged target
+//! line holds two; the first names the line), as this program scores them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -207,8 +212,16 @@ impl Counts {
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dump: Option<std::path::PathBuf> = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|d| args.get(d + 1))
+        .map(Into::into);
+    let path = args
+        .first()
+        .filter(|a| *a != "--dump")
+        .cloned()
         .unwrap_or("../shared/data/ntrex-dev.tsv".into());
     let tsv = std::fs::read_to_string(&path).expect("the NTREX TSV");
     let mut lines = tsv.lines();
@@ -245,7 +258,7 @@ fn main() {
             let (source, target) = (Lang::parse(s).unwrap(), Lang::parse(t).unwrap());
             for kind in kinds {
                 let (mut ours, mut baseline) = (Counts::default(), Counts::default());
-                for rows in docs.values() {
+                for (doc, rows) in &docs {
                     let of = |tag: &str| -> Vec<Line> {
                         rows.iter()
                             .enumerate()
@@ -268,6 +281,28 @@ fn main() {
                             sentences: &tgt,
                         },
                     );
+                    if let (Some(dir), false) = (&dump, whole) {
+                        let dir = dir.join(format!("{s}-{t}")).join(kind);
+                        std::fs::create_dir_all(&dir).unwrap();
+                        let write =
+                            |ext: &str, sentences: &[Sentence], lines: &[BTreeSet<usize>]| {
+                                let text: String =
+                                    sentences.iter().map(|x| format!("{}\n", x.text)).collect();
+                                let keys: String = lines
+                                    .iter()
+                                    .map(|l| {
+                                        let ids: Vec<String> =
+                                            l.iter().map(ToString::to_string).collect();
+                                        format!("{}\n", ids.join(" "))
+                                    })
+                                    .collect();
+                                std::fs::write(dir.join(format!("{doc}.{ext}")), text).unwrap();
+                                std::fs::write(dir.join(format!("{doc}.{ext}.lines")), keys)
+                                    .unwrap();
+                            };
+                        write("src", &src, &src_lines);
+                        write("tgt", &tgt, &tgt_lines);
+                    }
                     let beads = align(&sides.0, &sides.1, &Params::default());
                     if std::env::var_os("ALIGN_DEBUG").is_some() && kind == "faithful" {
                         for b in beads

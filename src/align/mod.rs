@@ -580,6 +580,39 @@ fn pair_unpaired_runs(scorer: &Scorer<'_>, mut beads: Vec<Bead>) -> Vec<Bead> {
     order.into_iter().map(|k| kept[k].clone()).collect()
 }
 
+/// The sentences of a plain text whose paragraphs are separated by blank lines (each
+/// paragraph a block), split by the language's sentence rules.
+pub fn plain_text_sentences(lang: &Lang, text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut paragraph = String::new();
+    let mut block = 0;
+    let mut flush = |paragraph: &mut String, out: &mut Vec<Sentence>| {
+        if !paragraph.trim().is_empty() {
+            let found = crate::text::sentences::split(lang, paragraph);
+            if !found.is_empty() {
+                out.extend(found.into_iter().map(|s| Sentence {
+                    text: s.text,
+                    block,
+                }));
+                block += 1;
+            }
+        }
+        paragraph.clear();
+    };
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            flush(&mut paragraph, &mut out);
+        } else {
+            if !paragraph.is_empty() {
+                paragraph.push('\n');
+            }
+            paragraph.push_str(line);
+        }
+    }
+    flush(&mut paragraph, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

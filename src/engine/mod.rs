@@ -3,6 +3,7 @@
 //! (exports, feeds) lives here, above both `memory` and `formats`, which do not know each
 //! other. The HTTP layer and the command line call these functions and add nothing to them.
 
+pub mod aligned;
 pub mod export;
 pub mod feeds;
 pub mod seed;

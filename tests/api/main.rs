@@ -4,6 +4,7 @@
 
 mod common;
 
+mod align;
 mod batch;
 mod durability;
 mod feeds;

@@ -189,3 +189,87 @@ pub fn optimize(data_dir: &Path) -> anyhow::Result<()> {
     println!("{segments} segments merged into one");
     Ok(())
 }
+
+/// Aligns two plain-text versions and prints the beads (or writes TMX).
+pub fn align(
+    from: &str,
+    to: &str,
+    source: &Path,
+    target: &Path,
+    tmx: Option<&Path>,
+    review_below: f32,
+) -> anyhow::Result<()> {
+    use tetraglot::align::{self, Params, Side};
+    let (source_lang, target_lang) = (Lang::parse(from)?, Lang::parse(to)?);
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let (source_text, target_text) = (read(source)?, read(target)?);
+    let src = align::plain_text_sentences(&source_lang, &source_text);
+    let tgt = align::plain_text_sentences(&target_lang, &target_text);
+    if src.is_empty() || tgt.is_empty() {
+        bail!("both files need some text to align");
+    }
+    let params = Params {
+        review_below,
+        ..Params::default()
+    };
+    let beads = align::align(
+        &Side {
+            lang: &source_lang,
+            sentences: &src,
+        },
+        &Side {
+            lang: &target_lang,
+            sentences: &tgt,
+        },
+        &params,
+    );
+    if let Some(path) = tmx {
+        let document = source.file_stem().and_then(|s| s.to_str());
+        let units = tetraglot::engine::aligned::bead_units(
+            (&source_lang, &src),
+            (&target_lang, &tgt),
+            &beads,
+            document,
+            &params,
+        );
+        let out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let mut writer = tetraglot::formats::tmx::TmxWriter::start(out, source_lang.tag())?;
+        for unit in &units {
+            writer.unit(unit, |_| true)?;
+        }
+        writer.finish()?;
+        println!("{} units written to {}", units.len(), path.display());
+    }
+    let review = beads.iter().filter(|b| b.needs_review(&params)).count();
+    if tmx.is_none() {
+        let show = |sentences: &[align::Sentence], indices: &[usize]| -> String {
+            indices
+                .iter()
+                .map(|&i| sentences[i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ‖ ")
+        };
+        for bead in &beads {
+            let mark = if bead.needs_review(&params) { "?" } else { " " };
+            println!(
+                "{mark} {:.2}  {}-{}  {}\n           {}",
+                bead.confidence,
+                bead.source.len(),
+                bead.target.len(),
+                show(&src, &bead.source),
+                show(&tgt, &bead.target)
+            );
+        }
+    }
+    eprintln!(
+        "{} beads, {} one-to-one, {review} to review",
+        beads.len(),
+        beads
+            .iter()
+            .filter(|b| b.source.len() == 1 && b.target.len() == 1)
+            .count()
+    );
+    Ok(())
+}

@@ -61,6 +61,22 @@ enum Command {
         #[arg(long, env = "TETRAGLOT_LISTEN", default_value = DEFAULT_LISTEN)]
         listen: String,
     },
+    /// Align a text and its translation sentence by sentence (plain text files, paragraphs
+    /// separated by blank lines): prints each bead with its confidence, or writes TMX.
+    Align {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        source: PathBuf,
+        target: PathBuf,
+        /// Write the aligned pairs as TMX to this file instead of printing the beads.
+        #[arg(long)]
+        tmx: Option<PathBuf>,
+        /// Beads under this confidence (and all that are not 1-1) are marked for review.
+        #[arg(long, default_value_t = tetraglot::align::Params::default().review_below)]
+        review_below: f32,
+    },
     /// Look a sentence up in the memory.
     Match {
         text: String,
@@ -101,6 +117,14 @@ fn main() -> anyhow::Result<()> {
         } => commands::export(&data_dir, &format, langs.as_deref(), output),
         Command::Health { listen } => commands::health(&listen),
         Command::Optimize => commands::optimize(&data_dir),
+        Command::Align {
+            from,
+            to,
+            source,
+            target,
+            tmx,
+            review_below,
+        } => commands::align(&from, &to, &source, &target, tmx.as_deref(), review_below),
         Command::Match {
             text,
             from,
