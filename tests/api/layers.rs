@@ -17,12 +17,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("align", &["model", "text"]),
     (
         "engine",
-        &["model", "text", "formats", "memory", "index", "fault"],
+        &[
+            "model", "text", "formats", "memory", "index", "fault", "align",
+        ],
     ),
     (
         "http",
         &[
             "model", "text", "formats", "memory", "index", "engine", "l10n", "fault", "config",
+            "align",
         ],
     ),
 ];
