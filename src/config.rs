@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 /// The largest request body accepted by default (imports included): 256 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// The largest JSON request body accepted by default: 8 MiB (10,000 units of a few hundred
+/// bytes each fit; JSON is parsed whole, into several times its size).
+pub const DEFAULT_MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 /// The index writer's default memory budget, in MiB.
 pub const DEFAULT_WRITER_HEAP_MB: usize = 128;
 /// Where the server listens by default (and where `health` probes).
@@ -21,6 +24,8 @@ pub struct Config {
     pub seed_dir: Option<PathBuf>,
     /// The largest request body accepted, in bytes (imports included).
     pub max_body_bytes: usize,
+    /// The largest JSON request body accepted, in bytes, after decompression.
+    pub max_json_bytes: usize,
     /// The tantivy writer's memory budget, in bytes.
     pub writer_heap_bytes: usize,
     /// When set, every `/v1` request must carry `Authorization: Bearer <key>`.
@@ -39,6 +44,7 @@ impl Config {
             data_dir: data_dir.into(),
             seed_dir: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_json_bytes: DEFAULT_MAX_JSON_BYTES,
             writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
             api_key: None,
             // Relative to the working directory, like the other defaults; tests pass
@@ -76,6 +82,9 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TETRAGLOT_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Largest JSON request body accepted, in bytes (after decompression).
+    #[arg(long, env = "TETRAGLOT_MAX_JSON_BYTES", default_value_t = DEFAULT_MAX_JSON_BYTES)]
+    pub max_json_bytes: usize,
     /// Memory budget of the index writer, in MiB.
     #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = DEFAULT_WRITER_HEAP_MB)]
     pub writer_heap_mb: usize,
@@ -117,6 +126,7 @@ impl ServeArgs {
             data_dir,
             seed_dir: (!self.no_seed).then_some(self.seed_dir),
             max_body_bytes: self.max_body_bytes,
+            max_json_bytes: self.max_json_bytes,
             writer_heap_bytes: self.writer_heap_mb * 1024 * 1024,
             api_key,
             locales_dir: self.locales_dir,

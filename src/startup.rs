@@ -77,6 +77,7 @@ impl Application {
             memory: memory.clone(),
             spool_dir: config.data_dir.join("incoming"),
             max_body_bytes: config.max_body_bytes,
+            max_json_bytes: config.max_json_bytes,
             api_key: config.api_key.clone(),
             l10n: Arc::new(l10n),
         });

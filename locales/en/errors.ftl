@@ -26,7 +26,7 @@ error-not-committed = The change was not committed, so nothing changed; try agai
 error-payload-too-large = The request body is larger than the limit of { $limit ->
         [one] { $limit } byte
        *[other] { $limit } bytes
-    }; split the file or raise --max-body-bytes.
+    }; send less at once, or ask the administrator to raise the limit.
 error-route-not-found = There is no endpoint at { $path }; see the documentation.
 error-storage-error = Reading or writing the memory failed, so nothing changed; try again.
 error-text-too-long = The text is too long: the limit is { $max ->

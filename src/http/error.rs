@@ -96,6 +96,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub line: Option<u64>,
+    /// The limit that was exceeded, for the localised message (`payload_too_large`).
+    pub limit: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +120,7 @@ impl ApiError {
             code,
             message: message.into(),
             line: None,
+            limit: None,
         }
     }
 
@@ -126,11 +129,15 @@ impl ApiError {
         self.code.status()
     }
 
-    pub fn too_large(limit: usize) -> ApiError {
-        ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            format!("the request body is larger than the limit of {limit} bytes; split the file or raise --max-body-bytes"),
-        )
+    /// A body over `limit` bytes; `flag` is the setting that raises it.
+    pub fn too_large(limit: usize, flag: &str) -> ApiError {
+        ApiError {
+            limit: Some(limit),
+            ..ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("the request body is larger than the limit of {limit} bytes; send less at once, or raise {flag}"),
+            )
+        }
     }
 
     pub fn internal(message: impl Into<String>) -> ApiError {
@@ -196,7 +203,7 @@ pub fn format_error(error: FormatError, malformed_code: ErrorCode) -> ApiError {
                 ),
             )
         },
-        FormatError::TooLarge { limit } => ApiError::too_large(limit as usize),
+        FormatError::TooLarge { limit } => ApiError::too_large(limit as usize, "--max-body-bytes"),
         FormatError::Io(e) => ApiError::new(
             ErrorCode::UnreadableBody,
             format!("the body could not be read: {e}"),
@@ -261,7 +268,9 @@ impl From<actix_web::error::BlockingError> for ApiError {
 pub fn json_error(error: actix_web::error::JsonPayloadError, limit: usize) -> ApiError {
     use actix_web::error::JsonPayloadError as E;
     match error {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::too_large(limit),
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
+            ApiError::too_large(limit, "--max-json-bytes")
+        }
         E::ContentType => ApiError::new(
             ErrorCode::UnsupportedMediaType,
             "send the body as JSON with Content-Type: application/json",

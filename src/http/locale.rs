@@ -185,7 +185,10 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
     let mut args = FluentArgs::new();
     args.set("method", FluentValue::from(context.method.to_string()));
     args.set("path", FluentValue::from(context.path.to_string()));
-    args.set("limit", FluentValue::from(context.max_body_bytes));
+    args.set(
+        "limit",
+        FluentValue::from(error.limit.unwrap_or(context.max_body_bytes)),
+    );
     if let Some(line) = error.line {
         args.set("line", FluentValue::from(line));
     }

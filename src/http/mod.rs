@@ -32,6 +32,8 @@ pub struct AppState {
     /// Where import bodies are spooled before parsing.
     pub spool_dir: PathBuf,
     pub max_body_bytes: usize,
+    /// The largest JSON body accepted, counted after decompression.
+    pub max_json_bytes: usize,
     pub api_key: Option<String>,
     /// The Fluent catalog: UI strings and localised error messages.
     pub l10n: Arc<crate::l10n::Catalog>,
@@ -40,7 +42,9 @@ pub struct AppState {
 /// Registers every route on an actix `App`.
 pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        let limit = state.max_body_bytes;
+        // JSON bodies are parsed whole, into many times their size: their own small limit
+        // (files go to /v1/import, which streams them).
+        let limit = state.max_json_bytes;
         cfg.app_data(state)
             .app_data(
                 web::JsonConfig::default()

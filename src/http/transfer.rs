@@ -48,7 +48,10 @@ async fn spool(
         })?;
         total += chunk.len();
         if total > state.max_body_bytes {
-            return Err(ApiError::too_large(state.max_body_bytes));
+            return Err(ApiError::too_large(
+                state.max_body_bytes,
+                "--max-body-bytes",
+            ));
         }
         file.write_all(&chunk).await.map_err(spool_error)?;
     }
@@ -79,7 +82,10 @@ pub async fn import(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > state.max_body_bytes) {
-        return Err(ApiError::too_large(state.max_body_bytes));
+        return Err(ApiError::too_large(
+            state.max_body_bytes,
+            "--max-body-bytes",
+        ));
     }
     let path = spool(payload, &state).await?;
     let malformed = match kind {

@@ -126,7 +126,7 @@ fn every_api_error_has_one_status_and_a_message_in_every_locale() {
     }
     assert_eq!(
         text(&catalog, "ru", "error-payload-too-large", &all),
-        "Тело запроса превышает ограничение в 1\u{a0}048\u{a0}576 байт; разделите файл на части или увеличьте --max-body-bytes."
+        "Тело запроса превышает ограничение в 1\u{a0}048\u{a0}576 байт; отправляйте меньше за один раз или попросите администратора увеличить ограничение."
     );
     assert_eq!(
         text(

@@ -313,7 +313,10 @@ fn seeds_are_imported_once_at_start() {
 #[test]
 fn bad_input_gets_its_status_and_code() {
     let dir = tempfile::tempdir().unwrap();
-    let server = spawn_in(dir.path(), |c| c.max_body_bytes = 64 * 1024);
+    let server = spawn_in(dir.path(), |c| {
+        c.max_body_bytes = 70 * 1024;
+        c.max_json_bytes = 64 * 1024;
+    });
     let post = |body: &str| server.send("POST", "/v1/match", "application/json", body.as_bytes());
 
     post("{not json").assert_error(400, "invalid_json");
@@ -335,8 +338,16 @@ fn bad_input_gets_its_status_and_code() {
             br#"{"text":"Hello","source":"en"}"#,
         )
         .assert_error(415, "unsupported_media_type");
-    let huge = json!({"text": "word ".repeat(20_000), "source": "en"}).to_string();
-    post(&huge).assert_error(413, "payload_too_large");
+    // JSON has its own limit, below the file limit: a JSON body between the two is refused,
+    // and says which setting to raise.
+    let huge = json!({"text": "word ".repeat(13_500), "source": "en"}).to_string();
+    assert!(huge.len() > 64 * 1024 && huge.len() < 70 * 1024);
+    let refused = post(&huge);
+    refused.assert_error(413, "payload_too_large");
+    assert!(refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--max-json-bytes"));
     let long = json!({"text": "word ".repeat(3_000), "source": "en"}).to_string();
     post(&long).assert_error(422, "text_too_long");
 
