@@ -65,6 +65,8 @@ impl Application {
             source,
         })?;
         let memory = Arc::new(memory);
+        let spool_dir = config.data_dir.join("incoming");
+        clear_spool(&spool_dir);
         let listener = TcpListener::bind(&config.listen).map_err(|source| StartupError::Bind {
             addr: config.listen.clone(),
             source,
@@ -75,7 +77,7 @@ impl Application {
         })?;
         let state = web::Data::new(AppState {
             memory: memory.clone(),
-            spool_dir: config.data_dir.join("incoming"),
+            spool_dir,
             max_body_bytes: config.max_body_bytes,
             max_json_bytes: config.max_json_bytes,
             api_key: config.api_key.clone(),
@@ -152,5 +154,25 @@ impl Application {
         let served = self.server.await;
         self.memory.close();
         served
+    }
+}
+
+/// Removes what uploads left in the spool directory: a process killed mid-upload leaves its
+/// partial file behind, and nothing else ever reads it. Runs before the server accepts
+/// requests, so no upload of this process is there yet.
+fn clear_spool(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_file() {
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::info!(file = ?path, "removed a partial upload"),
+                Err(error) => {
+                    tracing::warn!(file = ?path, %error, "cannot remove a partial upload")
+                }
+            }
+        }
     }
 }

@@ -183,10 +183,12 @@ impl From<IndexError> for ApiError {
                 ApiError::new(ErrorCode::Unavailable, format!("{error}; try again later"))
             }
             IndexError::Panicked(_) => ApiError::internal(INTERNAL_MESSAGE),
-            IndexError::Tantivy(_) | IndexError::Io(_) => ApiError::new(
-                ErrorCode::StorageError,
-                format!("{error}; nothing was changed, try again"),
-            ),
+            IndexError::Tantivy(_) | IndexError::Io(_) => {
+                // The details (file names in the data directory) go to the log, not to the
+                // client.
+                tracing::error!(error = ?error.to_string(), "storage failed");
+                ApiError::new(ErrorCode::StorageError, STORAGE_MESSAGE)
+            }
         }
     }
 }
@@ -220,14 +222,17 @@ impl From<MemoryError> for ApiError {
                 ErrorCode::UnitNotFound,
                 format!("no unit has the id '{id}'"),
             ),
-            MemoryError::NotCommitted(message) => ApiError::new(
-                ErrorCode::NotCommitted,
-                format!("the write was not committed ({message}); nothing was changed, try again"),
-            ),
-            MemoryError::Io(e) => ApiError::new(
-                ErrorCode::StorageError,
-                format!("reading or writing failed: {e}; try again"),
-            ),
+            MemoryError::NotCommitted(message) => {
+                tracing::warn!(reason = ?message, "a write was not committed");
+                ApiError::new(
+                    ErrorCode::NotCommitted,
+                    "the write was not committed; nothing was changed, try again",
+                )
+            }
+            MemoryError::Io(e) => {
+                tracing::error!(error = ?e.to_string(), "reading or writing failed");
+                ApiError::new(ErrorCode::StorageError, STORAGE_MESSAGE)
+            }
             MemoryError::InvalidQuery(message) => ApiError::new(ErrorCode::InvalidRequest, message),
             MemoryError::Internal(_) | MemoryError::DataFormat(_) => {
                 ApiError::internal(INTERNAL_MESSAGE)
@@ -238,6 +243,10 @@ impl From<MemoryError> for ApiError {
         }
     }
 }
+
+/// What a request is told when the disk failed it (the details are logged).
+pub const STORAGE_MESSAGE: &str =
+    "reading or writing the memory failed; nothing was changed, try again";
 
 /// What a request that met a bug is told: not to retry blindly, and that the details are in
 /// the log (never in the body, which must not show the server's internals).

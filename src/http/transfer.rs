@@ -29,9 +29,10 @@ async fn spool(
     state: &AppState,
 ) -> Result<tempfile::TempPath, ApiError> {
     let spool_error = |e: std::io::Error| {
+        tracing::error!(error = ?e.to_string(), "spooling an upload failed");
         ApiError::new(
             ErrorCode::StorageError,
-            format!("the upload could not be stored: {e}; try again"),
+            "the upload could not be stored on the server; nothing was changed, try again",
         )
     };
     std::fs::create_dir_all(&state.spool_dir).map_err(spool_error)?;

@@ -93,3 +93,16 @@ fn acknowledged_writes_survive_kill_9() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// An upload cut short by `kill -9` leaves its spool file; the next start removes it.
+#[test]
+fn partial_uploads_are_cleared_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let incoming = dir.path().join("incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    let partial = incoming.join(".tmpAbC123");
+    std::fs::write(&partial, b"<tmx version=\"1.4\"><body><tu>").unwrap();
+    let server = crate::common::spawn_in(dir.path(), |_| {});
+    assert!(!partial.exists(), "the partial upload is gone");
+    assert_eq!(server.get("/health").status, 200);
+}
