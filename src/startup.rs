@@ -89,6 +89,9 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .configure(http::configure(state.clone()))
         })
+        // Signals are ours (see `stop_on_signals`): actix would drop in-flight answers on
+        // SIGINT.
+        .disable_signals()
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             addr: config.listen.clone(),
@@ -151,6 +154,7 @@ impl Application {
     /// Then closes the memory: queued writes are committed and the data directory is free
     /// for the next process at once, whoever still holds the memory.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tokio::spawn(stop_on_signals(self.server.handle()));
         let served = self.server.await;
         self.memory.close();
         served
@@ -175,4 +179,32 @@ fn clear_spool(dir: &std::path::Path) {
             }
         }
     }
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM alike stop the server gracefully: it stops accepting, lets
+/// the requests in flight finish and answer, then `run_until_stopped` closes the memory.
+async fn stop_on_signals(handle: actix_web::dev::ServerHandle) {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = match signal(SignalKind::terminate()) {
+            Ok(terminate) => terminate,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only SIGINT stops the server");
+                let _ = interrupt.await;
+                handle.stop(true).await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => tracing::info!("SIGINT: finishing the requests in flight"),
+            _ = terminate.recv() => tracing::info!("SIGTERM: finishing the requests in flight"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    handle.stop(true).await;
 }

@@ -106,3 +106,58 @@ fn partial_uploads_are_cleared_at_start() {
     assert!(!partial.exists(), "the partial upload is gone");
     assert_eq!(server.get("/health").status, 200);
 }
+
+/// SIGINT, like SIGTERM, lets the request in flight finish and answer before the process
+/// ends (actix's own handling dropped the answer), and what was answered is there after.
+#[test]
+fn sigint_finishes_the_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = start(dir.path());
+    let tsv: String = std::iter::once("en\tru\n".to_string())
+        .chain(
+            (0..30_000).map(|i| format!("Line number {i} of the file.\tСтрока номер {i} файла.\n")),
+        )
+        .collect();
+    let import = {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            ureq::post(&format!("{url}/v1/import"))
+                .set("Content-Type", "text/tab-separated-values")
+                .send_bytes(tsv.as_bytes())
+                .map(|r| r.into_json::<serde_json::Value>().unwrap())
+                .map_err(|e| e.to_string())
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let report = import
+        .join()
+        .unwrap()
+        .expect("the import in flight is answered");
+    assert_eq!(report["added"], 30_000);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    let (mut child, url) = start(dir.path());
+    let health: serde_json::Value = ureq::get(&format!("{url}/health"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(health["units"], 30_000);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
