@@ -145,9 +145,12 @@ impl ApiError {
     }
 }
 
+/// What the log shows of an error (the request logger records it): the message quotes
+/// what the client sent, so line breaks and control characters are escaped, or a client
+/// could write a forged line into the log.
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code.as_str(), self.message)
+        write!(f, "{}: {}", self.code.as_str(), self.message.escape_debug())
     }
 }
 

@@ -161,3 +161,45 @@ fn sigint_finishes_the_request_in_flight() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// What a client sends is logged escaped: a line break in a field cannot forge a log line.
+#[test]
+fn client_input_cannot_forge_a_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tetraglot"))
+        .args(["--data-dir"])
+        .arg(dir.path().join("data"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-seed"])
+        .env("TETRAGLOT_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    let forged = "en\n2026-12-01T00:00:00.000000Z  INFO tetraglot: FORGED admin logged in";
+    let answer = ureq::post(&format!("{url}/v1/match"))
+        .send_json(json!({"text": "Hello", "source": forged}));
+    assert!(matches!(answer, Err(ureq::Error::Status(400, _))));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        written.contains("FORGED"),
+        "the request was logged: {written}"
+    );
+    assert!(
+        !written
+            .lines()
+            .any(|l| l.starts_with("2026-12-01T00:00:00.000000Z")),
+        "a line of the log was forged: {written}"
+    );
+}
