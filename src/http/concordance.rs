@@ -66,6 +66,12 @@ pub async fn search(
         targets: parse_langs(params.targets.as_deref())?,
         limit,
     };
+    if let Some(problem) = query.problem() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("q: {problem}"),
+        ));
+    }
     let memory = state.memory.clone();
     let hits = blocking(move || memory.concordance(&query)).await??;
     Ok(HttpResponse::Ok().json(HitsOut {

@@ -22,6 +22,35 @@ pub struct ConcordanceQuery {
 impl ConcordanceQuery {
     pub const DEFAULT_LIMIT: usize = 20;
     pub const MAX_LIMIT: usize = 200;
+    /// The longest phrase looked for, in chars: a concordance finds terms and short
+    /// phrases; each word becomes an index pattern.
+    pub const MAX_PHRASE_CHARS: usize = 200;
+    /// The longest word of a phrase, in chars (no word of any of the languages is longer; a
+    /// longer "word" would make an index pattern too large to run).
+    pub const MAX_WORD_CHARS: usize = 64;
+
+    /// Why the phrase cannot be looked for, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        let chars = self.phrase.chars().count();
+        if chars > Self::MAX_PHRASE_CHARS {
+            return Some(format!(
+                "the phrase has {chars} characters; look for at most {} (a term or a short phrase)",
+                Self::MAX_PHRASE_CHARS
+            ));
+        }
+        let longest = self
+            .phrase
+            .split(char::is_whitespace)
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0);
+        (longest > Self::MAX_WORD_CHARS).then(|| {
+            format!(
+                "a word of the phrase has {longest} characters; words have at most {}",
+                Self::MAX_WORD_CHARS
+            )
+        })
+    }
 }
 
 /// Where the phrase stands in a sentence, in chars.
@@ -99,6 +128,9 @@ impl Memory {
         &self,
         query: &ConcordanceQuery,
     ) -> Result<Vec<ConcordanceHit>, MemoryError> {
+        if let Some(problem) = query.problem() {
+            return Err(MemoryError::InvalidQuery(problem));
+        }
         let phrase_text = nfc(&query.phrase).into_owned();
         let phrase: Vec<Token> = tokenize(&query.lang, &phrase_text)
             .into_iter()

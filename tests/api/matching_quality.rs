@@ -300,4 +300,17 @@ fn concordance_finds_phrases_in_any_inflection_with_spans() {
     server
         .get("/v1/concordance?q=x&lang=!!")
         .assert_error(400, "invalid_language");
+    // A one-word query of 1,000 letters is the client's mistake (it was a retryable 503
+    // `storage_error` from the index), and so is a phrase longer than a phrase.
+    let long_word = "a".repeat(1000);
+    server
+        .get(&format!("/v1/concordance?q={long_word}&lang=en"))
+        .assert_error(400, "invalid_parameter");
+    let long_phrase = "word ".repeat(60);
+    server
+        .get(&format!(
+            "/v1/concordance?q={}&lang=en",
+            long_phrase.trim().replace(' ', "%20")
+        ))
+        .assert_error(400, "invalid_parameter");
 }
