@@ -12,6 +12,7 @@ error-invalid-limit = limit 1 ilə { $max } arasında olmalıdır.
 error-invalid-min-score = min_score faizdir: 0 ilə 101 arasında ədəd göndərin.
 error-invalid-parameter = Sorğu parametrlərindən biri yanlışdır; URL-dəki parametrlərin adlarını və dəyərlərini yoxlayın.
 error-invalid-path = URL yolu yanlışdır; ünvanı və ondakı identifikatoru yoxlayın.
+error-invalid-text = Mətndə heç bir mübadilə formatının daşıya bilmədiyi idarəetmə simvolu var; onu silin və mətni yenidən göndərin.
 error-invalid-request = JSON gözlənilən quruluşda deyil; sahələrin adlarını və tiplərini sənədlərlə tutuşdurun.
 error-malformed-file = Faylda xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
 error-malformed-tmx = TMX faylında xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.

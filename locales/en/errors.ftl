@@ -15,6 +15,7 @@ error-invalid-limit = The limit must be between 1 and { $max }.
 error-invalid-min-score = min_score is a percentage: send a number from 0 to 101.
 error-invalid-parameter = A query parameter is not valid; check the names and values in the URL.
 error-invalid-path = The URL path is not valid; check the endpoint and the id in it.
+error-invalid-text = The text holds a control character that no exchange format can carry; remove it and send the text again.
 error-invalid-request = The JSON does not have the expected shape; check the field names and types against the documentation.
 error-malformed-file = The file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
 error-malformed-tmx = The TMX file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.

@@ -12,7 +12,7 @@ use quick_xml::{Reader, XmlVersion};
 use super::{FormatError, Item, LineCounter, Skip};
 use crate::model::lang::Lang;
 use crate::model::text::nfc;
-use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant};
+use crate::model::unit::{id_problem, is_forbidden_char, text_problem, Meta, Prop, Unit, Variant};
 
 /// The prop types that carry [`Meta::document`] and [`Meta::outlet`].
 pub const PROP_DOCUMENT: &str = "x-document";
@@ -495,17 +495,38 @@ pub struct TmxWriter<W: Write> {
     out: W,
 }
 
-fn write_prop<W: Write>(out: &mut W, indent: &str, prop: &Prop) -> std::io::Result<()> {
-    write!(out, "{indent}<prop type=\"{}\"", escape(prop.kind.as_str()))?;
-    if let Some(lang) = &prop.lang {
-        write!(out, " xml:lang=\"{}\"", escape(lang.as_str()))?;
+/// XML 1.0 allows neither the C0 controls (but tab, line feed and carriage return) nor
+/// U+FFFE and U+FFFF, even escaped: whatever was stored, they are written as U+FFFD, so an
+/// export or a feed always parses.
+fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(is_forbidden_char) {
+        std::borrow::Cow::Owned(s.replace(is_forbidden_char, "\u{FFFD}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
-    writeln!(out, ">{}</prop>", partial_escape(prop.value.as_str()))
+}
+
+/// An attribute value, safe and escaped.
+fn attr(s: &str) -> String {
+    escape(xml_safe(s).as_ref()).into_owned()
+}
+
+/// Element text, safe and escaped.
+fn text(s: &str) -> String {
+    partial_escape(xml_safe(s).as_ref()).into_owned()
+}
+
+fn write_prop<W: Write>(out: &mut W, indent: &str, prop: &Prop) -> std::io::Result<()> {
+    write!(out, "{indent}<prop type=\"{}\"", attr(&prop.kind))?;
+    if let Some(lang) = &prop.lang {
+        write!(out, " xml:lang=\"{}\"", attr(lang))?;
+    }
+    writeln!(out, ">{}</prop>", text(&prop.value))
 }
 
 fn write_attrs<W: Write>(out: &mut W, attrs: &BTreeMap<String, String>) -> std::io::Result<()> {
     for (key, value) in attrs {
-        write!(out, " {key}=\"{}\"", escape(value.as_str()))?;
+        write!(out, " {key}=\"{}\"", attr(value))?;
     }
     Ok(())
 }
@@ -519,7 +540,7 @@ impl<W: Write> TmxWriter<W> {
             out,
             r#"  <header creationtool="tetraglot" creationtoolversion="{}" segtype="sentence" o-tmf="tetraglot" adminlang="en" srclang="{}" datatype="plaintext"/>"#,
             env!("CARGO_PKG_VERSION"),
-            escape(srclang)
+            attr(srclang)
         )?;
         writeln!(out, "  <body>")?;
         Ok(TmxWriter { out })
@@ -528,7 +549,7 @@ impl<W: Write> TmxWriter<W> {
     /// Writes one unit; `keep` selects the variants (by matching key) to write.
     pub fn unit(&mut self, unit: &Unit, keep: impl Fn(&str) -> bool) -> std::io::Result<()> {
         let out = &mut self.out;
-        write!(out, "    <tu tuid=\"{}\"", escape(unit.id.as_str()))?;
+        write!(out, "    <tu tuid=\"{}\"", attr(&unit.id))?;
         let meta = &unit.meta;
         if let Some(date) = &meta.created {
             write!(out, " creationdate=\"{}\"", rfc3339_to_tmx_date(date))?;
@@ -537,7 +558,7 @@ impl<W: Write> TmxWriter<W> {
             write!(out, " changedate=\"{}\"", rfc3339_to_tmx_date(date))?;
         }
         if let Some(author) = &meta.author {
-            write!(out, " creationid=\"{}\"", escape(author.as_str()))?;
+            write!(out, " creationid=\"{}\"", attr(author))?;
         }
         write_attrs(out, &meta.attrs)?;
         writeln!(out, ">")?;
@@ -561,21 +582,17 @@ impl<W: Write> TmxWriter<W> {
             write_prop(out, "      ", prop)?;
         }
         for note in &meta.notes {
-            writeln!(out, "      <note>{}</note>", partial_escape(note.as_str()))?;
+            writeln!(out, "      <note>{}</note>", text(note))?;
         }
         for (key, variant) in &unit.variants {
             if !keep(key) {
                 continue;
             }
-            write!(
-                out,
-                "      <tuv xml:lang=\"{}\"",
-                escape(variant.lang.as_str())
-            )?;
+            write!(out, "      <tuv xml:lang=\"{}\"", attr(&variant.lang))?;
             write_attrs(out, &variant.attrs)?;
             let seg = match &variant.markup {
-                Some(markup) => std::borrow::Cow::Borrowed(markup.as_str()),
-                None => partial_escape(variant.text.as_str()),
+                Some(markup) => xml_safe(markup),
+                None => std::borrow::Cow::Owned(text(&variant.text)),
             };
             if variant.props.is_empty() && variant.notes.is_empty() {
                 writeln!(out, "><seg>{seg}</seg></tuv>")?;
@@ -586,11 +603,7 @@ impl<W: Write> TmxWriter<W> {
                 write_prop(out, "        ", prop)?;
             }
             for note in &variant.notes {
-                writeln!(
-                    out,
-                    "        <note>{}</note>",
-                    partial_escape(note.as_str())
-                )?;
+                writeln!(out, "        <note>{}</note>", text(note))?;
             }
             writeln!(out, "        <seg>{seg}</seg>")?;
             writeln!(out, "      </tuv>")?;
@@ -610,6 +623,50 @@ impl<W: Write> TmxWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_export_is_well_formed_whatever_was_stored() {
+        // Every class of code point: each C0 control, DEL and the C1 controls, the
+        // noncharacters U+FFFE/U+FFFF/U+FDD0, private use, an astral emoji, combining marks,
+        // bidi and zero-width marks, XML's own metacharacters.
+        let mut every: String = (0u32..0x20).filter_map(char::from_u32).collect();
+        every.push_str("\u{7F}\u{80}\u{9F}\u{FFFE}\u{FFFF}\u{FDD0}\u{E000}\u{1F600}e\u{301}\u{200F}\u{200B}<&>\"'");
+        let lang = Lang::parse("en").unwrap();
+        let mut unit = Unit {
+            id: "u1".into(),
+            variants: BTreeMap::new(),
+            meta: Meta::default(),
+        };
+        unit.variants
+            .insert("en".into(), Variant::plain(&lang, &format!("text {every}")));
+        unit.meta.notes.push(format!("note {every}"));
+        unit.meta.author = Some(format!("author {every}"));
+        unit.meta.props.push(Prop {
+            kind: format!("x-{every}"),
+            value: format!("value {every}"),
+            lang: None,
+        });
+        unit.meta
+            .attrs
+            .insert("changeid".into(), format!("c {every}"));
+        let mut writer = TmxWriter::start(Vec::new(), "en").unwrap();
+        writer.unit(&unit, |_| true).unwrap();
+        let bytes = writer.finish().unwrap();
+        let xml = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            !xml.contains(is_forbidden_char),
+            "no character XML 1.0 forbids is written"
+        );
+        let back: Vec<Item> = TmxReader::new(bytes.as_slice())
+            .collect::<Result<_, _>>()
+            .expect("the export parses");
+        let Item::Unit(read) = &back[0] else {
+            panic!("{back:?}")
+        };
+        let text = &read.variants["en"].text;
+        assert!(text.contains('\u{FFFD}') && text.contains('\u{1F600}') && text.contains("<&>"));
+        assert!(!text.contains(is_forbidden_char));
+    }
 
     #[test]
     fn tmx_dates_are_real_dates() {

@@ -187,6 +187,18 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
             format!("{what} is empty; send the sentence to store or match"),
         ));
     }
+    if let Some(c) = text
+        .chars()
+        .find(|&c| crate::model::unit::is_forbidden_char(c))
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidText,
+            format!(
+                "{what} holds the control character U+{:04X}, which no exchange format (TMX, XLIFF) can carry; remove it",
+                c as u32
+            ),
+        ));
+    }
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(ApiError::new(

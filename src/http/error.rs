@@ -60,6 +60,7 @@ error_codes! {
     InvalidParameter => ("invalid_parameter", BAD_REQUEST),
     InvalidPath => ("invalid_path", BAD_REQUEST),
     InvalidRequest => ("invalid_request", BAD_REQUEST),
+    InvalidText => ("invalid_text", UNPROCESSABLE_ENTITY),
     LocaleNotFound => ("locale_not_found", NOT_FOUND),
     MalformedFile => ("malformed_file", BAD_REQUEST),
     MalformedTmx => ("malformed_tmx", BAD_REQUEST),

@@ -30,8 +30,21 @@ pub fn id_problem(id: &str) -> Option<String> {
     }
 }
 
-/// Why `text` cannot be stored, if it cannot (too long).
+/// Characters XML 1.0 forbids (C0 controls but tab, line feed and carriage return; U+FFFE,
+/// U+FFFF): a text holding one could not be exported as TMX, nor fed to a CAT tool.
+pub fn is_forbidden_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Why `text` cannot be stored, if it cannot: too long, or holding a character no exchange
+/// format can carry.
 pub fn text_problem(text: &str) -> Option<String> {
+    if let Some(c) = text.chars().find(|&c| is_forbidden_char(c)) {
+        return Some(format!(
+            "the text holds the control character U+{:04X}, which XML (and so TMX) cannot carry",
+            c as u32
+        ));
+    }
     let chars = text.chars().count();
     (chars > MAX_TEXT_CHARS).then(|| {
         format!("the text has {chars} characters; the limit is {MAX_TEXT_CHARS} (one sentence or paragraph)")

@@ -502,3 +502,34 @@ fn a_planted_long_text_is_skipped_and_the_longest_lookup_is_answered() {
     assert_eq!(found.json()["matches"][0]["score"], 99);
     assert_eq!(server.get("/health").status, 200, "the server is still up");
 }
+
+/// Hardening, item 6: a NUL or another character XML forbids is refused at the edge, and an
+/// import leaves such a text out with its line, so every export and feed stays well-formed.
+#[test]
+fn control_characters_are_refused_and_every_feed_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let refused = server.post_json(
+        "/v1/units",
+        &json!({"units": [{"variants": {"en": "Null\u{0}byte", "hy": "Բարև"}}]}),
+    );
+    refused.assert_error(422, "invalid_text");
+    assert!(refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("U+0000"));
+    let tsv = "en\thy\nA bell\u{7}rings.\tԶանգ։\nA clean line.\tՄաքուր տող։\n";
+    let report = server
+        .send(
+            "POST",
+            "/v1/import",
+            "text/tab-separated-values",
+            tsv.as_bytes(),
+        )
+        .json();
+    assert_eq!(report["read"], 1, "{report}");
+    assert_eq!(report["skipped"][0]["line"], 2, "{report}");
+    let feed = server.get("/v1/feeds/en-hy.tmx");
+    assert_eq!(feed.status, 200);
+    assert_eq!(read_tmx(&feed.body).len(), 1, "the feed parses");
+}
