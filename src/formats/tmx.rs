@@ -421,6 +421,13 @@ impl<R: BufRead> TmxReader<R> {
             }));
             return Ok(());
         }
+        if let Some(problem) = meta.problem() {
+            self.pending.push_back(Item::Skipped(Skip {
+                line,
+                reason: problem,
+            }));
+            return Ok(());
+        }
         let id = id.unwrap_or_else(|| Unit::content_id(&variants));
         self.pending
             .push_back(Item::Unit(Box::new(Unit { id, variants, meta })));

@@ -268,6 +268,12 @@ impl UnitIn {
             }
         }
         let mut meta = self.meta.into_meta()?;
+        if let Some(problem) = meta.problem() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("meta: {problem}"),
+            ));
+        }
         if meta.created.is_none() {
             meta.created = Some(now_utc());
         }

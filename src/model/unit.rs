@@ -36,6 +36,34 @@ pub fn is_forbidden_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
+/// The most notes, and props, one unit keeps; and the longest note or prop value, in chars.
+pub const MAX_NOTES: usize = 100;
+pub const MAX_PROPS: usize = 100;
+pub const MAX_NOTE_CHARS: usize = 2_000;
+
+impl Meta {
+    /// Why this metadata cannot be stored, if it cannot (too many or too long notes/props).
+    pub fn problem(&self) -> Option<String> {
+        if self.notes.len() > MAX_NOTES || self.props.len() > MAX_PROPS {
+            return Some(format!(
+                "{} notes and {} props; a unit keeps at most {MAX_NOTES} of each",
+                self.notes.len(),
+                self.props.len()
+            ));
+        }
+        let longest = self
+            .notes
+            .iter()
+            .chain(self.props.iter().map(|p| &p.value))
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0);
+        (longest > MAX_NOTE_CHARS).then(|| {
+            format!("a note or prop has {longest} characters; the limit is {MAX_NOTE_CHARS}")
+        })
+    }
+}
+
 /// Why `text` cannot be stored, if it cannot: too long, or holding a character no exchange
 /// format can carry.
 pub fn text_problem(text: &str) -> Option<String> {
@@ -130,13 +158,27 @@ impl Meta {
         keep(&mut self.changed, older.changed);
         keep(&mut self.prev, older.prev);
         keep(&mut self.next, older.next);
+        // Linear, whatever the counts (a unit posted twice with 100k notes once took the
+        // writer 25 s), and capped: the newest notes and props are kept.
+        let mut seen: std::collections::HashSet<String> = self.notes.iter().cloned().collect();
         for note in older.notes {
-            if !self.notes.contains(&note) {
+            if self.notes.len() >= MAX_NOTES {
+                break;
+            }
+            if seen.insert(note.clone()) {
                 self.notes.push(note);
             }
         }
+        let mut seen: std::collections::HashSet<(String, String, Option<String>)> = self
+            .props
+            .iter()
+            .map(|p| (p.kind.clone(), p.value.clone(), p.lang.clone()))
+            .collect();
         for prop in older.props {
-            if !self.props.contains(&prop) {
+            if self.props.len() >= MAX_PROPS {
+                break;
+            }
+            if seen.insert((prop.kind.clone(), prop.value.clone(), prop.lang.clone())) {
                 self.props.push(prop);
             }
         }
@@ -195,5 +237,30 @@ impl Unit {
         let mut meta = newer.meta;
         meta.merge_from(std::mem::take(&mut self.meta));
         self.meta = meta;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_notes_are_deduplicated_and_capped() {
+        let notes = |from: usize, to: usize| Meta {
+            notes: (from..to).map(|i| format!("note {i}")).collect(),
+            ..Meta::default()
+        };
+        let mut newer = notes(0, 60);
+        newer.merge_from(notes(30, 90));
+        assert_eq!(newer.notes.len(), 90, "30 in common are kept once");
+        let mut newer = notes(0, 80);
+        newer.merge_from(notes(80, 160));
+        assert_eq!(newer.notes.len(), MAX_NOTES);
+        assert_eq!(
+            newer.notes[0], "note 0",
+            "the newer unit's own notes come first"
+        );
+        assert!(notes(0, MAX_NOTES + 1).problem().is_some());
+        assert!(notes(0, MAX_NOTES).problem().is_none());
     }
 }

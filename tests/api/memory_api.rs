@@ -533,3 +533,24 @@ fn control_characters_are_refused_and_every_feed_parses() {
     assert_eq!(feed.status, 200);
     assert_eq!(read_tmx(&feed.body).len(), 1, "the feed parses");
 }
+
+/// Hardening, item 3: notes and props per unit are bounded at the edge (a unit posted with
+/// 100k notes once stalled every write for 25 s while they were merged).
+#[test]
+fn notes_per_unit_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let notes: Vec<String> = (0..101).map(|i| format!("note {i}")).collect();
+    server
+        .post_json(
+            "/v1/units",
+            &json!({"units": [{"variants": {"en": "Hi."}, "meta": {"notes": notes}}]}),
+        )
+        .assert_error(400, "invalid_request");
+    let fine: Vec<String> = (0..100).map(|i| format!("note {i}")).collect();
+    let stored = server.post_json(
+        "/v1/units",
+        &json!({"units": [{"id": "n", "variants": {"en": "Hi."}, "meta": {"notes": fine}}]}),
+    );
+    assert_eq!(stored.status, 201, "{}", stored.text());
+}
