@@ -666,6 +666,22 @@ mod tests {
             .collect()
     }
 
+    /// Aligns `t` (in `to`) to `s` (in `from`) with the default settings.
+    fn aligned(from: &str, s: &[Sentence], to: &str, t: &[Sentence]) -> Vec<Bead> {
+        let (from, to) = (Lang::parse(from).unwrap(), Lang::parse(to).unwrap());
+        align(
+            &Side {
+                lang: &from,
+                sentences: s,
+            },
+            &Side {
+                lang: &to,
+                sentences: t,
+            },
+            &Params::default(),
+        )
+    }
+
     fn pairs(beads: &[Bead]) -> Vec<(Vec<usize>, Vec<usize>)> {
         beads
             .iter()
@@ -698,19 +714,8 @@ mod tests {
 
     #[test]
     fn a_faithful_translation_aligns_one_to_one() {
-        let (en, ru) = (Lang::parse("en").unwrap(), Lang::parse("ru").unwrap());
         let (s, t) = (side(EN), side(RU));
-        let beads = align(
-            &Side {
-                lang: &en,
-                sentences: &s,
-            },
-            &Side {
-                lang: &ru,
-                sentences: &t,
-            },
-            &Params::default(),
-        );
+        let beads = aligned("en", &s, "ru", &t);
         assert_eq!(
             pairs(&beads),
             (0..5).map(|i| (vec![i], vec![i])).collect::<Vec<_>>()
@@ -720,7 +725,6 @@ mod tests {
 
     #[test]
     fn a_dropped_sentence_is_a_one_to_zero_bead_and_a_merge_is_two_to_one() {
-        let (en, ru) = (Lang::parse("en").unwrap(), Lang::parse("ru").unwrap());
         let s = side(EN);
         // The Russian drops "The talks lasted three hours." and merges the last two.
         let t = side(&[
@@ -730,17 +734,7 @@ mod tests {
                 "Новая железная дорога откроется в 2027 году, и «мы готовы», — сказал Алиев.",
             ],
         ]);
-        let beads = align(
-            &Side {
-                lang: &en,
-                sentences: &s,
-            },
-            &Side {
-                lang: &ru,
-                sentences: &t,
-            },
-            &Params::default(),
-        );
+        let beads = aligned("en", &s, "ru", &t);
         assert_eq!(
             pairs(&beads),
             vec![
@@ -756,20 +750,9 @@ mod tests {
 
     #[test]
     fn a_moved_paragraph_is_found_where_it_went() {
-        let (en, ru) = (Lang::parse("en").unwrap(), Lang::parse("ru").unwrap());
         let s = side(EN);
         let t = side(&[RU[1], RU[0]]);
-        let beads = align(
-            &Side {
-                lang: &en,
-                sentences: &s,
-            },
-            &Side {
-                lang: &ru,
-                sentences: &t,
-            },
-            &Params::default(),
-        );
+        let beads = aligned("en", &s, "ru", &t);
         let mut found = pairs(&beads);
         found.sort();
         assert_eq!(
@@ -787,24 +770,13 @@ mod tests {
 
     #[test]
     fn a_long_text_stays_in_its_band() {
-        let en = Lang::parse("en").unwrap();
         let s: Vec<Sentence> = (0..2000)
             .map(|i| Sentence {
                 text: format!("Sentence number {i} says something of length {}.", i % 17),
                 block: i / 5,
             })
             .collect();
-        let beads = align(
-            &Side {
-                lang: &en,
-                sentences: &s,
-            },
-            &Side {
-                lang: &en,
-                sentences: &s,
-            },
-            &Params::default(),
-        );
+        let beads = aligned("en", &s, "en", &s);
         assert_eq!(beads.len(), 2000);
         assert!(beads
             .iter()

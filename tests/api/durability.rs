@@ -10,12 +10,18 @@ use serde_json::json;
 
 /// Starts `tetraglot serve` on a free port and returns it with its base URL.
 fn start(data_dir: &std::path::Path) -> (Child, String) {
+    start_logging(data_dir, Stdio::null())
+}
+
+/// [`start`], with the server's log (stderr, at level info) going to `log`.
+fn start_logging(data_dir: &std::path::Path, log: Stdio) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tetraglot"))
         .args(["--data-dir"])
         .arg(data_dir)
         .args(["serve", "--listen", "127.0.0.1:0", "--no-seed"])
+        .env("TETRAGLOT_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the binary starts");
     let mut line = String::new();
@@ -167,24 +173,10 @@ fn sigint_finishes_the_request_in_flight() {
 fn client_input_cannot_forge_a_log_line() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("server.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tetraglot"))
-        .args(["--data-dir"])
-        .arg(dir.path().join("data"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-seed"])
-        .env("TETRAGLOT_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let (mut child, url) = start_logging(
+        &dir.path().join("data"),
+        std::fs::File::create(&log).unwrap().into(),
+    );
     let forged = "en\n2026-12-01T00:00:00.000000Z  INFO tetraglot: FORGED admin logged in";
     let answer = ureq::post(&format!("{url}/v1/match"))
         .send_json(json!({"text": "Hello", "source": forged}));
