@@ -8,6 +8,10 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 /// The largest JSON request body accepted by default: 8 MiB (10,000 units of a few hundred
 /// bytes each fit; JSON is parsed whole, into several times its size).
 pub const DEFAULT_MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// How many uploads (imports) are received at once by default.
+pub const DEFAULT_MAX_UPLOADS: usize = 8;
+/// How long an upload may wait for its next bytes by default, in seconds.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
 /// The index writer's default memory budget, in MiB.
 pub const DEFAULT_WRITER_HEAP_MB: usize = 128;
 /// Where the server listens by default (and where `health` probes).
@@ -26,6 +30,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The largest JSON request body accepted, in bytes, after decompression.
     pub max_json_bytes: usize,
+    /// Uploads received at once; more answer `503 busy` with `Retry-After`.
+    pub max_uploads: usize,
+    /// How long an upload may go without sending bytes before it is cut (`408`).
+    pub body_timeout_secs: u64,
     /// The tantivy writer's memory budget, in bytes.
     pub writer_heap_bytes: usize,
     /// When set, every `/v1` request must carry `Authorization: Bearer <key>`.
@@ -45,6 +53,8 @@ impl Config {
             seed_dir: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_json_bytes: DEFAULT_MAX_JSON_BYTES,
+            max_uploads: DEFAULT_MAX_UPLOADS,
+            body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
             writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
             api_key: None,
             // Relative to the working directory, like the other defaults; tests pass
@@ -85,6 +95,12 @@ pub struct ServeArgs {
     /// Largest JSON request body accepted, in bytes (after decompression).
     #[arg(long, env = "TETRAGLOT_MAX_JSON_BYTES", default_value_t = DEFAULT_MAX_JSON_BYTES)]
     pub max_json_bytes: usize,
+    /// Uploads (imports) received at once; more answer 503 with Retry-After.
+    #[arg(long, env = "TETRAGLOT_MAX_UPLOADS", default_value_t = DEFAULT_MAX_UPLOADS)]
+    pub max_uploads: usize,
+    /// Seconds an upload may go without sending bytes before it is cut (408).
+    #[arg(long, env = "TETRAGLOT_BODY_TIMEOUT_SECS", default_value_t = DEFAULT_BODY_TIMEOUT_SECS)]
+    pub body_timeout_secs: u64,
     /// Memory budget of the index writer, in MiB.
     #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = DEFAULT_WRITER_HEAP_MB)]
     pub writer_heap_mb: usize,
@@ -127,6 +143,8 @@ impl ServeArgs {
             seed_dir: (!self.no_seed).then_some(self.seed_dir),
             max_body_bytes: self.max_body_bytes,
             max_json_bytes: self.max_json_bytes,
+            max_uploads: self.max_uploads.max(1),
+            body_timeout_secs: self.body_timeout_secs.max(1),
             writer_heap_bytes: self.writer_heap_mb * 1024 * 1024,
             api_key,
             locales_dir: self.locales_dir,

@@ -80,6 +80,9 @@ impl Application {
             spool_dir,
             max_body_bytes: config.max_body_bytes,
             max_json_bytes: config.max_json_bytes,
+            uploads: Arc::new(tokio::sync::Semaphore::new(config.max_uploads)),
+            max_uploads: config.max_uploads,
+            body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
             api_key: config.api_key.clone(),
             l10n: Arc::new(l10n),
         });

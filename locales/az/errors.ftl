@@ -1,5 +1,7 @@
 ### API xətalarının mesajları, hər xəta kodu üçün bir mesaj. Hər biri nəyi düzəltməyi deyir.
 
+error-body-timeout = Sorğunun gövdəsi gəlməyi dayandırdı, ona görə yükləmə kəsildi; faylı yenidən göndərin.
+error-busy = Server eyni anda qəbul edə bildiyi qədər yükləmə qəbul edir; bir neçə saniyədən sonra yenidən cəhd edin.
 error-duplicate-language = Tərcümə vahidinin iki variantı eyni dildədir; onlardan yalnız birini saxlayın.
 error-empty-text = Mətn boşdur; saxlanılacaq və ya axtarılacaq cümləni göndərin.
 error-id-mismatch = Sorğunun gövdəsindəki identifikator URL-dəki identifikatorla eyni deyil; onu gövdədən silin və ya hər ikisini eyni edin.

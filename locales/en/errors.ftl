@@ -3,6 +3,8 @@
 ### $line: the line of the file at fault; $method, $path: the request's method and path;
 ### $limit: the body size limit in bytes; $max: the largest value allowed.
 
+error-body-timeout = The body stopped arriving, so the upload was cut; send the file again.
+error-busy = The server is receiving as many uploads as it takes at once; try again in a few seconds.
 error-duplicate-language = Two variants of the unit are in the same language; keep only one of them.
 error-empty-text = The text is empty; send the sentence to store or to match.
 error-id-mismatch = The id in the body differs from the id in the URL; remove it from the body or make the two equal.

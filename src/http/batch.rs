@@ -36,9 +36,10 @@ pub struct SegmentIn {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchIn {
+    #[serde(deserialize_with = "super::dto::bounded::segments")]
     pub segments: Vec<SegmentIn>,
     pub source: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::dto::bounded::targets")]
     pub targets: Vec<String>,
     #[serde(default)]
     pub min_score: Option<u32>,

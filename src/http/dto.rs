@@ -12,6 +12,89 @@ use crate::model::unit::{Meta, Prop, Unit, Variant};
 
 pub use crate::model::unit::MAX_TEXT_CHARS;
 
+/// Sequences in request bodies stop growing while they are parsed, one item past their
+/// limit, so a small body cannot make a huge one (`"targets": ["en" × 6M]`): the handler's
+/// own check then answers with its specific code.
+pub mod bounded {
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
+
+    struct Bounded<T> {
+        max: usize,
+        item: PhantomData<T>,
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a list of at most {} items", self.max - 1)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max));
+            while let Some(item) = seq.next_element()? {
+                if out.len() == self.max {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "a list of more than {} items",
+                        self.max - 1
+                    )));
+                }
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+
+    fn seq<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+        max: usize,
+    ) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(Bounded {
+            max: max + 1,
+            item: PhantomData,
+        })
+    }
+
+    /// Target languages: far more than any memory holds.
+    pub fn targets<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        seq(d, 64)
+    }
+
+    /// Units of one `POST /v1/units`.
+    pub fn units<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        seq(d, super::MAX_UNITS_PER_REQUEST)
+    }
+
+    /// Segments of one batch lookup.
+    pub fn segments<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        seq(d, crate::memory::MatchQuery::MAX_BATCH)
+    }
+
+    /// Notes or props of one unit.
+    pub fn notes<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        seq(
+            d,
+            crate::model::unit::MAX_NOTES.max(crate::model::unit::MAX_PROPS),
+        )
+    }
+
+    /// Messages of one `POST /v1/l10n/format`.
+    pub fn messages<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        seq(d, crate::http::l10n::MAX_MESSAGES_PER_REQUEST)
+    }
+}
+
+/// The most units one `POST /v1/units` may carry (files go to `/v1/import`).
+pub const MAX_UNITS_PER_REQUEST: usize = 10_000;
+
 /// A TMX `<prop>` as the API reads and shows it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -98,9 +181,17 @@ pub struct MetaDto {
     pub created: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "bounded::notes"
+    )]
     pub notes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "bounded::notes"
+    )]
     pub props: Vec<PropDto>,
 }
 
@@ -117,6 +208,7 @@ pub struct UnitIn {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitsIn {
+    #[serde(deserialize_with = "bounded::units")]
     pub units: Vec<UnitIn>,
 }
 
@@ -309,7 +401,7 @@ pub struct ContextIn {
 pub struct MatchIn {
     pub text: String,
     pub source: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::targets")]
     pub targets: Vec<String>,
     #[serde(default)]
     pub min_score: Option<u32>,

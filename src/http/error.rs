@@ -46,6 +46,8 @@ macro_rules! error_codes {
 // `_`) in `locales/*/errors.ftl`. A call site names the code and says, in English, what
 // exactly was wrong (the `detail` of a localised body).
 error_codes! {
+    BodyTimeout => ("body_timeout", REQUEST_TIMEOUT),
+    Busy => ("busy", SERVICE_UNAVAILABLE),
     DuplicateLanguage => ("duplicate_language", UNPROCESSABLE_ENTITY),
     EmptyText => ("empty_text", UNPROCESSABLE_ENTITY),
     FeedNotFound => ("feed_not_found", NOT_FOUND),
@@ -85,6 +87,15 @@ error_codes! {
 }
 
 impl ErrorCode {
+    /// Seconds a client should wait before trying again (`Retry-After`), for the codes
+    /// that invite a retry.
+    pub fn retry_after(self) -> Option<u32> {
+        match self {
+            ErrorCode::Busy => Some(5),
+            _ => None,
+        }
+    }
+
     /// The Fluent message of the code: `empty_text` → `error-empty-text`.
     pub fn message_id(self) -> String {
         format!("error-{}", self.as_str().replace('_', "-"))
@@ -161,7 +172,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status()).json(Body {
+        let mut response = HttpResponse::build(self.status());
+        if let Some(seconds) = self.code.retry_after() {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(Body {
             error: Inner {
                 code: self.code.as_str(),
                 message: &self.message,

@@ -216,6 +216,7 @@ struct FormatIn {
     /// A tag or a weighted list like an Accept-Language value; overrides the request's.
     #[serde(default)]
     locale: Option<String>,
+    #[serde(deserialize_with = "super::dto::bounded::messages")]
     messages: Vec<MessageIn>,
 }
 

@@ -206,6 +206,7 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
 #[derive(Debug)]
 struct LocalisedError {
     status: StatusCode,
+    retry_after: Option<u32>,
     locale: String,
     body: serde_json::Value,
 }
@@ -222,7 +223,11 @@ impl ResponseError for LocalisedError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        response
             .insert_header((header::CONTENT_LANGUAGE, language_header(&self.locale)))
             .insert_header((header::VARY, "Accept-Language"))
             .json(&self.body)
@@ -263,6 +268,7 @@ fn localised_error(
     }
     Some(LocalisedError {
         status: error.status(),
+        retry_after: error.code.retry_after(),
         locale,
         body: json!({ "error": inner }),
     })

@@ -34,6 +34,11 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// The largest JSON body accepted, counted after decompression.
     pub max_json_bytes: usize,
+    /// Uploads (imports) being received at once; beyond it, `503 busy`.
+    pub uploads: Arc<tokio::sync::Semaphore>,
+    pub max_uploads: usize,
+    /// The longest an upload may wait for its next bytes.
+    pub body_timeout: std::time::Duration,
     pub api_key: Option<String>,
     /// The Fluent catalog: UI strings and localised error messages.
     pub l10n: Arc<crate::l10n::Catalog>,

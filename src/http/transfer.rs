@@ -40,7 +40,21 @@ async fn spool(
     let (file, path) = temp.into_parts();
     let mut file = tokio::fs::File::from_std(file);
     let mut total = 0usize;
-    while let Some(chunk) = payload.next().await {
+    loop {
+        // A client that stops sending keeps a socket and a spool file: it gets a deadline
+        // for each piece of the body.
+        let next = tokio::time::timeout(state.body_timeout, payload.next())
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::BodyTimeout,
+                    format!(
+                        "no part of the body arrived for {} s; send the file again",
+                        state.body_timeout.as_secs()
+                    ),
+                )
+            })?;
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|e| {
             ApiError::new(
                 ErrorCode::UnreadableBody,
@@ -88,6 +102,17 @@ pub async fn import(
             "--max-body-bytes",
         ));
     }
+    // A bounded number of uploads at once: each holds a socket, a spool file and, once
+    // parsed, the writer; the others are told to come back.
+    let Ok(_upload) = state.uploads.clone().try_acquire_owned() else {
+        return Err(ApiError::new(
+            ErrorCode::Busy,
+            format!(
+                "{} uploads are being received already; try again in a few seconds",
+                state.max_uploads
+            ),
+        ));
+    };
     let path = spool(payload, &state).await?;
     let malformed = match kind {
         FileKind::Tmx => ErrorCode::MalformedTmx,

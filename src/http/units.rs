@@ -8,7 +8,7 @@ use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
 
 /// The most units one `POST /v1/units` may carry.
-const MAX_UNITS_PER_REQUEST: usize = 10_000;
+use super::dto::MAX_UNITS_PER_REQUEST;
 
 pub async fn create(
     state: web::Data<AppState>,

@@ -96,7 +96,10 @@ fn every_api_error_has_one_status_and_a_message_in_every_locale() {
             assert!(
                 matches!(
                     code,
-                    ErrorCode::Unavailable | ErrorCode::StorageError | ErrorCode::NotCommitted
+                    ErrorCode::Unavailable
+                        | ErrorCode::StorageError
+                        | ErrorCode::NotCommitted
+                        | ErrorCode::Busy
                 ),
                 "{code:?}"
             );

@@ -554,3 +554,83 @@ fn notes_per_unit_are_bounded() {
     );
     assert_eq!(stored.status, 201, "{}", stored.text());
 }
+
+/// Hardening, item 2: sequences stop growing while a JSON body is parsed, so a small body
+/// cannot become a large allocation (6M targets once took 1.36 GB from a 46 KB gzip body).
+#[test]
+fn json_sequences_are_bounded_while_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let targets = vec!["en"; 100_000];
+    let refused = server.post_json(
+        "/v1/match",
+        &json!({"text": "Hello", "source": "hy", "targets": targets}),
+    );
+    refused.assert_error(400, "invalid_request");
+    assert!(refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("more than 64"));
+    // One past a limit still reaches the handler's own check and its specific code.
+    let segments: Vec<serde_json::Value> = (0..101).map(|_| json!({"text": "Hi."})).collect();
+    server
+        .post_json(
+            "/v1/match/batch",
+            &json!({"source": "en", "segments": segments}),
+        )
+        .assert_error(422, "too_many_segments");
+    let many: Vec<serde_json::Value> = (0..5_000).map(|_| json!({"text": "Hi."})).collect();
+    server
+        .post_json(
+            "/v1/match/batch",
+            &json!({"source": "en", "segments": many}),
+        )
+        .assert_error(400, "invalid_request");
+}
+
+/// Hardening, item 5: an upload that stops sending is cut, and uploads beyond the cap are
+/// told to come back, so slow clients cannot hold every socket and spool file.
+#[test]
+fn slow_and_surplus_uploads_are_refused() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| {
+        c.max_uploads = 1;
+        c.body_timeout_secs = 1;
+    });
+    let address = server.url.trim_start_matches("http://").to_string();
+    // A client that announces 1,000 bytes and sends 10, then nothing.
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        slow,
+        "POST /v1/import HTTP/1.1\r\nHost: x\r\nContent-Type: text/tab-separated-values\r\nContent-Length: 1000\r\n\r\nen\thy\nab\t"
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Meanwhile the one upload slot is taken: a second import is told to retry.
+    let busy = server.send(
+        "POST",
+        "/v1/import",
+        "text/tab-separated-values",
+        b"en\thy\nA\tB\n",
+    );
+    busy.assert_error(503, "busy");
+    assert_eq!(busy.header("retry-after"), Some("5"));
+    // Lookups are not held up by uploads.
+    assert_eq!(server.get("/health").status, 200);
+    let mut bytes = Vec::new();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let _ = slow.read_to_end(&mut bytes);
+    let answer = String::from_utf8_lossy(&bytes);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    // The slot is free again.
+    let report = server.send(
+        "POST",
+        "/v1/import",
+        "text/tab-separated-values",
+        b"en\thy\nA\tB\n",
+    );
+    assert_eq!(report.status, 200, "{}", report.text());
+}
