@@ -157,6 +157,7 @@ impl Application {
     /// Then closes the memory: queued writes are committed and the data directory is free
     /// for the next process at once, whoever still holds the memory.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        raise_open_file_limit();
         tokio::spawn(stop_on_signals(self.server.handle()));
         let served = self.server.await;
         self.memory.close();
@@ -210,4 +211,14 @@ async fn stop_on_signals(handle: actix_web::dev::ServerHandle) {
         let _ = interrupt.await;
     }
     handle.stop(true).await;
+}
+
+/// Raises the soft limit of open files to the hard one, where the OS allows: every
+/// connection holds a descriptor and every upload two, and the usual soft default (1,024)
+/// runs out long before the machine does.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!(limit, "open files allowed"),
+        Err(error) => tracing::warn!(%error, "cannot raise the open-file limit"),
+    }
 }

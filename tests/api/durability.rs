@@ -195,3 +195,49 @@ fn client_input_cannot_forge_a_log_line() {
         "a line of the log was forged: {written}"
     );
 }
+
+/// The server raises its soft open-file limit to the hard one (a soft limit of 1,024 ran out
+/// under 10k slow uploads). Started from a shell with a soft limit of 256.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_open_file_limit_is_raised_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -Sn 256 && exec '{}' --data-dir '{}' serve --listen 127.0.0.1:0 --no-seed",
+            env!("CARGO_BIN_EXE_tetraglot"),
+            dir.path().display()
+        ))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("listening on"), "{line}");
+    // The limit is raised as the server starts running; give it a moment.
+    let limits = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let open_files = |text: &str| -> (String, String) {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("Max open files"))
+            .unwrap();
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        (cells[3].to_string(), cells[4].to_string())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let (soft, hard) = loop {
+        let (soft, hard) = open_files(&limits(child.id()));
+        if soft == hard || std::time::Instant::now() > deadline {
+            break (soft, hard);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(soft, hard, "soft {soft}, hard {hard}");
+    assert_ne!(soft, "256");
+}
