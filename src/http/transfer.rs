@@ -25,7 +25,7 @@ fn media_type(req: &HttpRequest) -> Option<String> {
 /// Writes the body to a temporary file, so a slow upload never holds the writer and the size
 /// limit is enforced before any parsing.
 async fn spool(
-    mut payload: web::Payload,
+    mut payload: impl futures_util::Stream<Item = Result<Bytes, actix_web::error::PayloadError>> + Unpin,
     state: &AppState,
 ) -> Result<tempfile::TempPath, ApiError> {
     let spool_error = |e: std::io::Error| {
@@ -113,7 +113,13 @@ pub async fn import(
             ),
         ));
     };
-    let path = spool(payload, &state).await?;
+    // A compressed upload (`Content-Encoding: gzip`, `br`, `zstd`, `deflate`) is decoded as it
+    // arrives, as JSON bodies are; the size limit counts the decoded bytes.
+    let decoded = Box::pin(actix_web::dev::Decompress::from_headers(
+        payload,
+        req.headers(),
+    ));
+    let path = spool(decoded, &state).await?;
     let malformed = match kind {
         FileKind::Tmx => ErrorCode::MalformedTmx,
         FileKind::Tsv => ErrorCode::MalformedTsv,

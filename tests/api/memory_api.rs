@@ -634,3 +634,38 @@ fn slow_and_surplus_uploads_are_refused() {
     );
     assert_eq!(report.status, 200, "{}", report.text());
 }
+
+/// Hardening, item 2: a compressed import is decoded like a compressed JSON body (it was
+/// read as raw bytes and refused as `malformed_tmx`), and its limit counts decoded bytes.
+#[test]
+fn gzip_imports_are_decoded_and_their_decoded_size_is_limited() {
+    use std::io::Write;
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| c.max_body_bytes = 64 * 1024);
+    let post = |body: &[u8]| match ureq::post(&format!("{}/v1/import", server.url))
+        .set("Content-Type", "text/tab-separated-values")
+        .set("Content-Encoding", "gzip")
+        .send_bytes(body)
+    {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+        Err(e) => panic!("{e}"),
+    };
+    let (status, body) = post(&gzip(
+        b"en\thy\nGood morning.\t\xd4\xb2\xd5\xa1\xd6\x80\xd6\x87\n",
+    ));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"added\":1"), "{body}");
+    // 1 MB of text that compresses to about 1 KB: over the limit once decoded.
+    let bomb = format!("en\thy\n{}", "a\tb\n".repeat(250_000));
+    let packed = gzip(bomb.as_bytes());
+    assert!(packed.len() < 64 * 1024);
+    let (status, body) = post(&packed);
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("payload_too_large"), "{body}");
+}
