@@ -30,8 +30,7 @@ pub fn anchors(lang: &Lang, text: &str) -> Anchors {
                         Part::Sep(_) => None,
                     })
                     .collect();
-                // A bare small number (a count, a day) is weak: it still anchors, but only
-                // with its value; years and amounts are as specific as names.
+                // The values alone, whatever separators wrote them: `1 000,5` is `1000.5`.
                 if !values.is_empty() {
                     out.push(format!("#{}", values.join("|")));
                 }

@@ -10,6 +10,7 @@ use super::error::{ApiError, ErrorCode};
 use crate::model::lang::Lang;
 use crate::model::unit::{Meta, Prop, Unit, Variant};
 
+use crate::model::unit::TextProblem;
 pub use crate::model::unit::MAX_TEXT_CHARS;
 
 /// Sequences in request bodies stop growing while they are parsed, one item past their
@@ -279,26 +280,20 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
             format!("{what} is empty; send the sentence to store or match"),
         ));
     }
-    if let Some(c) = text
-        .chars()
-        .find(|&c| crate::model::unit::is_forbidden_char(c))
-    {
-        return Err(ApiError::new(
+    match crate::model::unit::text_problem(text) {
+        Some(TextProblem::Forbidden(c)) => Err(ApiError::new(
             ErrorCode::InvalidText,
             format!(
                 "{what} holds the control character U+{:04X}, which no exchange format (TMX, XLIFF) can carry; remove it",
                 c as u32
             ),
-        ));
-    }
-    let chars = text.chars().count();
-    if chars > MAX_TEXT_CHARS {
-        return Err(ApiError::new(
+        )),
+        Some(TextProblem::TooLong(chars)) => Err(ApiError::new(
             ErrorCode::TextTooLong,
             format!("{what} has {chars} characters; the limit is {MAX_TEXT_CHARS} (send one sentence or paragraph)"),
-        ));
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {

@@ -64,19 +64,40 @@ impl Meta {
     }
 }
 
-/// Why `text` cannot be stored, if it cannot: too long, or holding a character no exchange
-/// format can carry.
-pub fn text_problem(text: &str) -> Option<String> {
+/// Why a text cannot be stored: the one rule for the API (which answers with a code per
+/// kind) and the importers (which skip the text with its line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    /// A character XML 1.0 forbids ([`is_forbidden_char`]).
+    Forbidden(char),
+    /// More than [`MAX_TEXT_CHARS`] chars (how many).
+    TooLong(usize),
+}
+
+impl std::fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextProblem::Forbidden(c) => write!(
+                f,
+                "the text holds the control character U+{:04X}, which XML (and so TMX) cannot carry",
+                *c as u32
+            ),
+            TextProblem::TooLong(chars) => write!(
+                f,
+                "the text has {chars} characters; the limit is {MAX_TEXT_CHARS} (one sentence or paragraph)"
+            ),
+        }
+    }
+}
+
+/// Why `text` cannot be stored, if it cannot: holding a character no exchange format can
+/// carry, or too long.
+pub fn text_problem(text: &str) -> Option<TextProblem> {
     if let Some(c) = text.chars().find(|&c| is_forbidden_char(c)) {
-        return Some(format!(
-            "the text holds the control character U+{:04X}, which XML (and so TMX) cannot carry",
-            c as u32
-        ));
+        return Some(TextProblem::Forbidden(c));
     }
     let chars = text.chars().count();
-    (chars > MAX_TEXT_CHARS).then(|| {
-        format!("the text has {chars} characters; the limit is {MAX_TEXT_CHARS} (one sentence or paragraph)")
-    })
+    (chars > MAX_TEXT_CHARS).then_some(TextProblem::TooLong(chars))
 }
 
 /// A TMX `<prop>`: a typed value (TMX allows several of one type).

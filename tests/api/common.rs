@@ -306,10 +306,14 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
 /// How many units the seed memories hold (read from the files, so adding a seed sentence
 /// changes no test).
 pub fn seed_unit_count() -> usize {
-    seed_files()
-        .iter()
-        .map(|p| read_tmx(&std::fs::read(p).unwrap()).len())
-        .sum()
+    // Read once for the whole test binary: many tests start a seeded server.
+    static COUNT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *COUNT.get_or_init(|| {
+        seed_files()
+            .iter()
+            .map(|p| read_tmx(&std::fs::read(p).unwrap()).len())
+            .sum()
+    })
 }
 
 /// A server on `dir` seeded from the project's memories, once the seeds are all in.
