@@ -14,6 +14,10 @@ pub const DEFAULT_MAX_UPLOADS: usize = 8;
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
 /// The index writer's default memory budget, in MiB.
 pub const DEFAULT_WRITER_HEAP_MB: usize = 128;
+/// The most chars of text an article may have by default (all versions, markup included).
+pub const DEFAULT_MAX_ARTICLE_CHARS: usize = 1_000_000;
+/// Beads under this confidence are listed for review by default.
+pub const DEFAULT_REVIEW_BELOW: f32 = 0.5;
 /// Where the server listens by default (and where `health` probes).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -42,9 +46,24 @@ pub struct Config {
     pub locales_dir: PathBuf,
     /// Load the locale files that parse and report the rest, instead of refusing to start.
     pub lenient: bool,
+    /// The most chars of text one article may have.
+    pub max_article_chars: usize,
+    /// Aligned beads under this confidence are marked for review.
+    pub review_below: f32,
 }
 
 impl Config {
+    /// The editorial settings these options give.
+    pub fn editorial(&self) -> crate::editorial::Settings {
+        crate::editorial::Settings {
+            max_article_chars: self.max_article_chars,
+            align: crate::align::Params {
+                review_below: self.review_below,
+                ..crate::align::Params::default()
+            },
+        }
+    }
+
     /// Defaults for tests and embedding: loopback, port 0, no seeds.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Config {
         Config {
@@ -61,6 +80,8 @@ impl Config {
             // `concat!(env!("CARGO_MANIFEST_DIR"), "/locales")`.
             locales_dir: "locales".into(),
             lenient: false,
+            max_article_chars: DEFAULT_MAX_ARTICLE_CHARS,
+            review_below: DEFAULT_REVIEW_BELOW,
         }
     }
 }
@@ -117,6 +138,12 @@ pub struct ServeArgs {
     /// Load the .ftl files that parse and report the rest, instead of refusing to start.
     #[arg(long, env = "TETRAGLOT_LENIENT")]
     pub lenient: bool,
+    /// The most chars of text one article may have (all versions together).
+    #[arg(long, env = "TETRAGLOT_MAX_ARTICLE_CHARS", default_value_t = DEFAULT_MAX_ARTICLE_CHARS)]
+    pub max_article_chars: usize,
+    /// Aligned beads under this confidence (0–1) are marked for an editor's review.
+    #[arg(long, env = "TETRAGLOT_REVIEW_BELOW", default_value_t = DEFAULT_REVIEW_BELOW)]
+    pub review_below: f32,
 }
 
 impl ServeArgs {
@@ -149,6 +176,8 @@ impl ServeArgs {
             api_key,
             locales_dir: self.locales_dir,
             lenient: self.lenient,
+            max_article_chars: self.max_article_chars.max(1),
+            review_below: self.review_below.clamp(0.0, 1.0),
         })
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! Layers, each depending only on those below it (ARCHITECTURE.md; `tests/api/layers.rs`
 //! keeps them so): `http` → `engine` → `memory` → `index` (the only module that imports
-//! tantivy), `engine` → `formats` (TMX, TSV), all of them → `text` → `model` (the leaf).
+//! tantivy), `engine` → `formats` (TMX, TSV, HTML), `http` → `editorial` (articles) →
+//! `align`, `memory`, `formats`; all of them → `text` → `model` (the leaf).
 
 pub mod align;
 pub mod config;
+pub mod editorial;
 pub mod engine;
 pub mod fault;
 pub mod formats;

@@ -85,6 +85,7 @@ impl Application {
             body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
             api_key: config.api_key.clone(),
             l10n: Arc::new(l10n),
+            editorial: Arc::new(config.editorial()),
         });
         let server = HttpServer::new(move || {
             App::new()

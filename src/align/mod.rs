@@ -595,7 +595,12 @@ fn pair_unpaired_runs(scorer: &Scorer<'_>, mut beads: Vec<Bead>) -> Vec<Bead> {
         .filter_map(|(b, d)| (!d).then_some(b))
         .collect();
     kept.extend(added);
-    // Source order; a target-only bead sorts by the target sentence before it.
+    in_source_order(kept)
+}
+
+/// Beads in source order; a target-only bead sorts after the bead holding the target
+/// sentence before it.
+pub fn in_source_order(kept: Vec<Bead>) -> Vec<Bead> {
     let key = |b: &Bead, all: &[Bead]| -> (usize, usize) {
         match (b.source.first(), b.target.first()) {
             (Some(&i), _) => (i, 0),

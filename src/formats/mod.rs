@@ -1,5 +1,7 @@
-//! Exchange formats: TMX 1.4b (streaming read and write) and TSV, to and from model types.
+//! Exchange formats: TMX 1.4b (streaming read and write), TSV, and HTML article bodies, to
+//! and from model types.
 
+pub mod html;
 pub mod tmx;
 pub mod tsv;
 

@@ -85,6 +85,19 @@ pub mod bounded {
         )
     }
 
+    /// Authors or tags of one article.
+    pub fn names<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        seq(
+            d,
+            crate::editorial::article::MAX_AUTHORS.max(crate::editorial::article::MAX_TAGS),
+        )
+    }
+
+    /// Beads of one alignment correction, or sentences of one bead.
+    pub fn beads<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        seq(d, 20_000)
+    }
+
     /// Messages of one `POST /v1/l10n/format`.
     pub fn messages<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
         d: D,

@@ -46,6 +46,15 @@ macro_rules! error_codes {
 // `_`) in `locales/*/errors.ftl`. A call site names the code and says, in English, what
 // exactly was wrong (the `detail` of a localised body).
 error_codes! {
+    ArticleNotFound => ("article_not_found", NOT_FOUND),
+    ArticleTooLong => ("article_too_long", UNPROCESSABLE_ENTITY),
+    EditConflict => ("edit_conflict", CONFLICT),
+    InvalidAlignment => ("invalid_alignment", UNPROCESSABLE_ENTITY),
+    InvalidArticle => ("invalid_article", UNPROCESSABLE_ENTITY),
+    InvalidArticleId => ("invalid_article_id", UNPROCESSABLE_ENTITY),
+    NoArticleText => ("no_article_text", UNPROCESSABLE_ENTITY),
+    SourceVersion => ("source_version", CONFLICT),
+    VersionNotFound => ("version_not_found", NOT_FOUND),
     BodyTimeout => ("body_timeout", REQUEST_TIMEOUT),
     Busy => ("busy", SERVICE_UNAVAILABLE),
     DuplicateLanguage => ("duplicate_language", UNPROCESSABLE_ENTITY),
@@ -253,6 +262,10 @@ impl From<MemoryError> for ApiError {
                 ApiError::new(ErrorCode::StorageError, STORAGE_MESSAGE)
             }
             MemoryError::InvalidQuery(message) => ApiError::new(ErrorCode::InvalidRequest, message),
+            MemoryError::Conflict(_) => ApiError::new(
+                ErrorCode::EditConflict,
+                "others are changing the same article at this moment; send the change again",
+            ),
             MemoryError::Internal(_) | MemoryError::DataFormat(_) => {
                 ApiError::internal(INTERNAL_MESSAGE)
             }
@@ -260,6 +273,39 @@ impl From<MemoryError> for ApiError {
                 ApiError::internal(format!("a stored unit could not be read: {e}"))
             }
         }
+    }
+}
+
+impl From<crate::editorial::EditorialError> for ApiError {
+    fn from(error: crate::editorial::EditorialError) -> ApiError {
+        use crate::editorial::{ArticleProblem as P, EditorialError as E};
+        let message = error.to_string();
+        let code = match error {
+            E::Memory(e) => return e.into(),
+            E::NotFound(_) => ErrorCode::ArticleNotFound,
+            E::VersionNotFound(..) => ErrorCode::VersionNotFound,
+            E::SourceVersion(..) => ErrorCode::SourceVersion,
+            E::InvalidAlignment(_) => ErrorCode::InvalidAlignment,
+            E::Problem(problem) => match problem {
+                P::InvalidId(_) => ErrorCode::InvalidArticleId,
+                P::InvalidLanguage(_) => ErrorCode::InvalidLanguage,
+                P::UnknownLanguage(_) => ErrorCode::UnknownLanguage,
+                P::DuplicateLanguage(_) => ErrorCode::DuplicateLanguage,
+                P::InvalidDate { .. } => ErrorCode::InvalidDate,
+                P::TooLong { .. } => ErrorCode::ArticleTooLong,
+                P::NoText(_) => ErrorCode::NoArticleText,
+                P::Text { problem, .. } => match problem {
+                    crate::model::unit::TextProblem::Forbidden(_) => ErrorCode::InvalidText,
+                    crate::model::unit::TextProblem::TooLong(_) => ErrorCode::TextTooLong,
+                },
+                P::SourceMissing(_)
+                | P::NoVersions
+                | P::NoTitle(_)
+                | P::BodyChoice(_)
+                | P::Metadata(_) => ErrorCode::InvalidArticle,
+            },
+        };
+        ApiError::new(code, message)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The HTTP API (actix-web): routes, extractors, DTOs and the error table. Everything here
-//! translates between HTTP and [`crate::memory`]; nothing below imports this module.
+//! translates between HTTP and [`crate::memory`] or [`crate::editorial`]; nothing below
+//! imports this module.
 
+mod articles;
 mod batch;
 mod concordance;
 pub mod dto;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub api_key: Option<String>,
     /// The Fluent catalog: UI strings and localised error messages.
     pub l10n: Arc<crate::l10n::Catalog>,
+    /// Article limits and the aligner's settings.
+    pub editorial: Arc<crate::editorial::Settings>,
 }
 
 /// Registers every route on an actix `App`.
@@ -72,6 +76,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .service(
                 web::scope("/v1")
                     .wrap(actix_web::middleware::from_fn(require_api_key))
+                    .configure(articles::routes)
                     .route("/units", web::post().to(units::create))
                     .route("/units/{id}", web::get().to(units::get))
                     .route("/units/{id}", web::put().to(units::replace))

@@ -145,9 +145,48 @@ impl TmIndex {
         self.reader.searcher()
     }
 
-    /// The number of units in the last commit.
+    /// The number of units in the last commit (records are not units).
     pub fn num_units(&self) -> u64 {
-        self.searcher().num_docs()
+        let searcher = self.searcher();
+        let records = alive_with(&searcher, self.fields.langs, RECORD_MARK).unwrap_or(0);
+        searcher.num_docs().saturating_sub(records)
+    }
+
+    /// The payload of record `key` in the last commit, if any.
+    pub fn record(&self, key: &str) -> Result<Option<Vec<u8>>, IndexError> {
+        Ok(lookup(&self.searcher(), &self.fields, &record_id(key))?.map(strip_record_mark))
+    }
+
+    /// The payloads of every record in the last commit whose key starts with `prefix`.
+    pub fn records(&self, prefix: &str) -> Result<Vec<Vec<u8>>, IndexError> {
+        use tantivy::DocSet;
+        let searcher = self.searcher();
+        let term = Term::from_field_text(self.fields.langs, RECORD_MARK);
+        let mut out = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.fields.langs)?;
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if !segment.is_deleted(doc) {
+                    let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                    let key_matches = stored
+                        .get_first(self.fields.payload)
+                        .and_then(|v| v.as_bytes())
+                        .is_some_and(|bytes| {
+                            record_key_of(bytes).is_some_and(|k| k.starts_with(prefix))
+                        });
+                    if key_matches {
+                        out.push(strip_record_mark(payload_of(&stored, &self.fields)));
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(out)
     }
 
     /// The stored payload of unit `id`, if any.
@@ -242,6 +281,9 @@ impl TmIndex {
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let key = String::from_utf8_lossy(stream.key()).into_owned();
+                if key == RECORD_MARK {
+                    continue;
+                }
                 let term = Term::from_field_text(self.fields.langs, &key);
                 let alive = match inverted.read_postings(&term, IndexRecordOption::Basic)? {
                     Some(mut postings) => {
@@ -330,7 +372,11 @@ impl Snapshot {
         for segment in self.searcher.segment_readers() {
             let store = segment.get_store_reader(4)?;
             for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-                if !visit(payload_of(&doc?, &self.fields))? {
+                let payload = payload_of(&doc?, &self.fields);
+                if payload.first() == Some(&RECORD_BYTE) {
+                    continue;
+                }
+                if !visit(payload)? {
                     return Ok(());
                 }
             }
@@ -343,6 +389,64 @@ impl Drop for TmIndex {
     fn drop(&mut self) {
         self.close();
     }
+}
+
+/// Records are documents of their own kind beside the units, written in the same commits (an
+/// article and its units are durable together). A record's id term is its key after a
+/// control character, which no unit id may hold; its one `langs` term is this mark, which no
+/// language key can be; its stored payload starts with [`RECORD_BYTE`] and its key, which no
+/// unit payload (JSON) does. Records have no retrieval terms, so no search meets them.
+const RECORD_MARK: &str = "\u{1}record";
+const RECORD_BYTE: u8 = 1;
+
+fn record_id(key: &str) -> String {
+    format!("\u{1}{key}")
+}
+
+/// The stored form of a record: the mark, the key's length and the key, then the payload.
+fn record_payload(key: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + key.len() + 5);
+    out.push(RECORD_BYTE);
+    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn record_key_of(stored: &[u8]) -> Option<&str> {
+    let len = u32::from_le_bytes(stored.get(1..5)?.try_into().ok()?) as usize;
+    std::str::from_utf8(stored.get(5..5 + len)?).ok()
+}
+
+fn strip_record_mark(stored: Vec<u8>) -> Vec<u8> {
+    match record_key_of(&stored) {
+        Some(key) => stored[5 + key.len()..].to_vec(),
+        None => Vec::new(),
+    }
+}
+
+/// How many live documents hold `text` in `field`.
+fn alive_with(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    text: &str,
+) -> Result<u64, IndexError> {
+    use tantivy::DocSet;
+    let term = Term::from_field_text(field, text);
+    let mut n = 0;
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if !segment.is_deleted(doc) {
+                    n += 1;
+                }
+                doc = postings.advance();
+            }
+        }
+    }
+    Ok(n)
 }
 
 /// The stored payloads of ranked documents.

@@ -120,6 +120,35 @@ impl WriteSession<'_> {
         Ok(existed)
     }
 
+    /// The current payload of record `key` (see [`super::TmIndex::record`]).
+    pub fn record(&mut self, key: &str) -> Result<Option<Vec<u8>>, IndexError> {
+        Ok(self
+            .get(&super::record_id(key))?
+            .map(super::strip_record_mark))
+    }
+
+    /// Writes record `key` (replacing it), in this session's commit.
+    pub fn put_record(&mut self, key: &str, payload: &[u8]) -> Result<(), IndexError> {
+        let id = super::record_id(key);
+        self.push(UserOperation::Delete(Term::from_field_text(
+            self.fields.id,
+            &id,
+        )))?;
+        let stored = super::record_payload(key, payload);
+        let mut document = TantivyDocument::new();
+        document.add_text(self.fields.id, &id);
+        document.add_bytes(self.fields.payload, &stored);
+        document.add_text(self.fields.langs, super::RECORD_MARK);
+        self.push(UserOperation::Add(document))?;
+        self.remember(&id, Some(stored));
+        Ok(())
+    }
+
+    /// Removes record `key`; true when it existed.
+    pub fn delete_record(&mut self, key: &str) -> Result<bool, IndexError> {
+        self.delete(&super::record_id(key))
+    }
+
     /// Merges every committed segment into one: lookups then run one search instead of one
     /// per segment. Takes as long as rewriting the index.
     pub fn merge_all(&mut self) -> Result<usize, IndexError> {

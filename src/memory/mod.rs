@@ -50,6 +50,10 @@ pub enum MemoryError {
     /// The data directory is in a format this release cannot read (or its record is broken).
     #[error("{0}")]
     DataFormat(String),
+    /// A record changed between reading it and writing its successor (two edits of one
+    /// article at once); the caller reads it again and redoes its work.
+    #[error("the record '{0}' changed while this write was prepared")]
+    Conflict(String),
     /// A bug met while serving the request (a panic, caught); logged with its details.
     #[error("an internal error stopped the request: {0}")]
     Internal(String),
@@ -210,6 +214,29 @@ fn merge_into_session(session: &mut WriteSession<'_>, unit: Unit) -> Result<bool
     }
 }
 
+/// A record and the units that go with it, written in one commit (see
+/// [`Memory::write_record`]).
+#[derive(Debug, Default)]
+pub struct RecordWrite {
+    /// The record's new payload; `None` deletes it.
+    pub record: Option<Vec<u8>>,
+    /// Units written whole (replacing stored units of the same id).
+    pub put: Vec<Unit>,
+    /// Ids of units to remove.
+    pub delete: Vec<String>,
+}
+
+/// What a record write changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RecordWritten {
+    /// Whether the record existed before.
+    #[serde(skip)]
+    pub existed: bool,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+}
+
 /// The translation memory over one data directory.
 pub struct Memory {
     index: TmIndex,
@@ -258,7 +285,7 @@ impl Memory {
                 // A job that failed may have written part of its work: nothing of its group
                 // is committed. Refusals made before writing do not count.
                 if let Err(error) = &result {
-                    if !matches!(error, MemoryError::NotFound(_)) {
+                    if !matches!(error, MemoryError::NotFound(_) | MemoryError::Conflict(_)) {
                         session.fail(IndexError::Io(std::io::Error::other(error.to_string())));
                     }
                 }
@@ -312,6 +339,60 @@ impl Memory {
             }
             session.delete(&id)?;
             Ok(())
+        })
+    }
+
+    /// The record `key` as of the last commit (see [`RecordWrite`]).
+    pub fn record(&self, key: &str) -> Result<Option<Vec<u8>>, MemoryError> {
+        Ok(self.index.record(key)?)
+    }
+
+    /// Every record whose key starts with `prefix`, as of the last commit.
+    pub fn records(&self, prefix: &str) -> Result<Vec<Vec<u8>>, MemoryError> {
+        Ok(self.index.records(prefix)?)
+    }
+
+    /// Writes a record with its units in one commit, so that both survive a crash or neither
+    /// does. `read` is the record the write was computed from: when the stored one differs
+    /// (another write came between), nothing is written and the answer is
+    /// [`MemoryError::Conflict`].
+    pub fn write_record(
+        &self,
+        key: String,
+        read: Option<Vec<u8>>,
+        write: RecordWrite,
+    ) -> Pending<RecordWritten> {
+        self.write(false, move |session| {
+            let current = session.record(&key)?;
+            if current != read {
+                return Err(MemoryError::Conflict(key));
+            }
+            let mut written = RecordWritten {
+                existed: current.is_some(),
+                ..RecordWritten::default()
+            };
+            for unit in write.put {
+                let doc = index_doc(&unit)?;
+                match session.get(&unit.id)? {
+                    None => written.added += 1,
+                    Some(old) if old != doc.payload => written.updated += 1,
+                    // Unchanged: rewriting it would only churn the index.
+                    Some(_) => continue,
+                }
+                session.put(doc)?;
+            }
+            for id in write.delete {
+                if session.delete(&id)? {
+                    written.removed += 1;
+                }
+            }
+            match write.record {
+                Some(payload) => session.put_record(&key, &payload)?,
+                None => {
+                    session.delete_record(&key)?;
+                }
+            }
+            Ok(written)
         })
     }
 

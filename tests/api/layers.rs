@@ -22,10 +22,23 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "editorial",
+        &["model", "text", "formats", "memory", "align"],
+    ),
+    (
         "http",
         &[
-            "model", "text", "formats", "memory", "index", "engine", "l10n", "fault", "config",
+            "model",
+            "text",
+            "formats",
+            "memory",
+            "index",
+            "engine",
+            "l10n",
+            "fault",
+            "config",
             "align",
+            "editorial",
         ],
     ),
 ];

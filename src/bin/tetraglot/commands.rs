@@ -190,6 +190,74 @@ pub fn optimize(data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Adds the articles of `path` (a JSON file, or a directory of them), each in its own commit;
+/// reports each and fails at the end if any was refused.
+pub fn article_add(data_dir: &Path, path: &Path, max_article_chars: usize) -> anyhow::Result<()> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("cannot read the directory {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    if files.is_empty() {
+        bail!("{} holds no .json files", path.display());
+    }
+    let memory = Memory::open(
+        data_dir,
+        Mode::ReadWrite {
+            heap_bytes: 64 << 20,
+        },
+    )?;
+    let settings = tetraglot::editorial::Settings {
+        max_article_chars,
+        ..Default::default()
+    };
+    let mut refused = 0;
+    for file in &files {
+        let outcome = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))
+            .and_then(|text| {
+                serde_json::from_str::<tetraglot::editorial::ArticleInput>(&text)
+                    .map_err(|e| anyhow::anyhow!("line {}: not an article: {e}", e.line()))
+            })
+            .and_then(|input| {
+                tetraglot::editorial::save(&memory, input, &settings).map_err(anyhow::Error::from)
+            });
+        match outcome {
+            Ok(saved) => {
+                let aligned: Vec<String> = saved
+                    .alignment
+                    .iter()
+                    .map(|(lang, a)| format!("{lang} {} beads, {} to review", a.beads, a.review))
+                    .collect();
+                println!(
+                    "{}: {} ({} units added, {} updated, {} removed; {})",
+                    file.display(),
+                    saved.id,
+                    saved.units.added,
+                    saved.units.updated,
+                    saved.units.removed,
+                    aligned.join(", ")
+                );
+            }
+            Err(error) => {
+                refused += 1;
+                eprintln!("{}: {error:#}", file.display());
+            }
+        }
+    }
+    memory.close();
+    if refused > 0 {
+        bail!("{refused} of {} articles were refused", files.len());
+    }
+    Ok(())
+}
+
 /// Aligns two plain-text versions and prints the beads (or writes TMX).
 pub fn align(
     from: &str,

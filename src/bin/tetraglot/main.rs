@@ -77,6 +77,12 @@ enum Command {
         #[arg(long, default_value_t = tetraglot::align::Params::default().review_below)]
         review_below: f32,
     },
+    /// Articles: `article add FILE.json|DIR` segments, aligns and stores them (the server
+    /// must not be running on the data directory).
+    Article {
+        #[command(subcommand)]
+        action: ArticleAction,
+    },
     /// Look a sentence up in the memory.
     Match {
         text: String,
@@ -89,6 +95,18 @@ enum Command {
         min_score: u32,
         #[arg(long, default_value_t = MatchQuery::DEFAULT_LIMIT)]
         limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum ArticleAction {
+    /// Add (or replace) articles: one JSON article per file, as POST /v1/articles takes it;
+    /// a directory adds every *.json file in it.
+    Add {
+        path: PathBuf,
+        /// The most chars of text one article may have.
+        #[arg(long, default_value_t = tetraglot::config::DEFAULT_MAX_ARTICLE_CHARS)]
+        max_article_chars: usize,
     },
 }
 
@@ -125,6 +143,13 @@ fn main() -> anyhow::Result<()> {
             tmx,
             review_below,
         } => commands::align(&from, &to, &source, &target, tmx.as_deref(), review_below),
+        Command::Article {
+            action:
+                ArticleAction::Add {
+                    path,
+                    max_article_chars,
+                },
+        } => commands::article_add(&data_dir, &path, max_article_chars),
         Command::Match {
             text,
             from,

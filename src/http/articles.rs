@@ -1,0 +1,381 @@
+//! `/v1/articles`: the newsroom's articles in, aligned into units; read back with their
+//! sentences and alignment; versions, corrections and deletes (see [`crate::editorial`]).
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::dto::{bounded, canonical_time};
+use super::error::{blocking, ApiError, ErrorCode};
+use super::AppState;
+use crate::editorial::{
+    self, ArticleBead, ArticleInput, ArticleView, Block, EditorialError, ListFilter, Saved,
+    VersionInput,
+};
+use crate::model::lang::Lang;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/articles", web::post().to(create))
+        .route("/articles", web::get().to(list))
+        .route("/articles/{id}", web::get().to(get))
+        .route("/articles/{id}", web::delete().to(delete))
+        .route("/articles/{id}/versions/{lang}", web::put().to(put_version))
+        .route(
+            "/articles/{id}/versions/{lang}",
+            web::delete().to(delete_version),
+        )
+        .route(
+            "/articles/{id}/alignment/{lang}",
+            web::put().to(correct_alignment),
+        );
+}
+
+/// An article as the API takes it (lists bounded while parsed).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleIn {
+    id: String,
+    #[serde(default)]
+    outlet: Option<String>,
+    #[serde(default)]
+    section: Option<String>,
+    #[serde(default, deserialize_with = "bounded::names")]
+    authors: Vec<String>,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    updated: Option<String>,
+    source: String,
+    #[serde(default, deserialize_with = "bounded::names")]
+    tags: Vec<String>,
+    versions: BTreeMap<String, VersionInput>,
+}
+
+impl From<ArticleIn> for ArticleInput {
+    fn from(a: ArticleIn) -> ArticleInput {
+        ArticleInput {
+            id: a.id,
+            outlet: a.outlet,
+            section: a.section,
+            authors: a.authors,
+            published: a.published,
+            updated: a.updated,
+            source: a.source,
+            tags: a.tags,
+            versions: a.versions,
+        }
+    }
+}
+
+/// An article's id from the path, checked before anything is read.
+fn article_id(raw: &str) -> Result<String, ApiError> {
+    match editorial::article::id_problem(raw) {
+        Some(problem) => Err(EditorialError::from(problem).into()),
+        None => Ok(raw.to_string()),
+    }
+}
+
+fn saved_response(saved: Saved) -> HttpResponse {
+    let mut status = if saved.created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    status.json(saved)
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    body: web::Json<ArticleIn>,
+) -> Result<HttpResponse, ApiError> {
+    let input = ArticleInput::from(body.into_inner());
+    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
+    let saved = blocking(move || editorial::save(&memory, input, &settings)).await??;
+    Ok(saved_response(saved))
+}
+
+pub async fn put_version(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<VersionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, tag) = path.into_inner();
+    let id = article_id(&id)?;
+    let lang = Lang::parse(&tag)?;
+    let version = body.into_inner();
+    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
+    let saved =
+        blocking(move || editorial::put_version(&memory, &id, lang.tag(), version, &settings))
+            .await??;
+    // The article existed: a version added or replaced is a change of it.
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+pub async fn delete_version(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, tag) = path.into_inner();
+    let id = article_id(&id)?;
+    let lang = Lang::parse(&tag)?;
+    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
+    let saved =
+        blocking(move || editorial::delete_version(&memory, &id, &lang, &settings)).await??;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeadIn {
+    #[serde(deserialize_with = "bounded::beads")]
+    source: Vec<usize>,
+    #[serde(deserialize_with = "bounded::beads")]
+    target: Vec<usize>,
+    /// Ignored when sent back as read: a corrected bead is confirmed.
+    #[serde(default)]
+    #[allow(dead_code)]
+    confidence: Option<f32>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    state: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    review: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionIn {
+    #[serde(deserialize_with = "bounded::beads")]
+    beads: Vec<BeadIn>,
+}
+
+pub async fn correct_alignment(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Json<CorrectionIn>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, tag) = path.into_inner();
+    let id = article_id(&id)?;
+    let lang = Lang::parse(&tag)?;
+    let beads: Vec<ArticleBead> = body
+        .into_inner()
+        .beads
+        .into_iter()
+        .map(|b| ArticleBead {
+            source: b.source,
+            target: b.target,
+            confidence: 1.0,
+            confirmed: true,
+        })
+        .collect();
+    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
+    let saved =
+        blocking(move || editorial::correct_alignment(&memory, &id, &lang, &beads, &settings))
+            .await??;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteQuery {
+    #[serde(default)]
+    keep_units: bool,
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<DeleteQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    let keep = query.keep_units;
+    let memory = state.memory.clone();
+    let written = blocking(move || editorial::delete(&memory, &id, keep)).await??;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"units": {"removed": written.removed}})))
+}
+
+#[derive(Serialize)]
+struct SentenceOut<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    /// The body block's index, or `"title"` / `"lead"`.
+    block: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markup: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BeadOut<'a> {
+    source: &'a [usize],
+    target: &'a [usize],
+    confidence: f32,
+    state: &'static str,
+    /// Whether an editor should look at it.
+    review: bool,
+}
+
+fn block_value(block: Block) -> serde_json::Value {
+    match block {
+        Block::Title => "title".into(),
+        Block::Lead => "lead".into(),
+        Block::Body(i) => i.into(),
+    }
+}
+
+fn article_json(view: &ArticleView, params: &crate::align::Params) -> serde_json::Value {
+    let article = &view.article;
+    let mut versions = serde_json::Map::new();
+    for (key, version) in &article.versions {
+        let input = version.input();
+        let mut value = serde_json::to_value(&input).unwrap_or_default();
+        let sentences: Vec<SentenceOut<'_>> = view.sentences[key]
+            .iter()
+            .map(|s| SentenceOut {
+                text: &s.text,
+                start: s.start,
+                end: s.end,
+                block: block_value(s.block),
+                markup: s.markup.as_deref(),
+            })
+            .collect();
+        value["sentences"] = serde_json::to_value(sentences).unwrap_or_default();
+        if let Some(beads) = view.alignment.get(key) {
+            let beads: Vec<BeadOut<'_>> = beads
+                .iter()
+                .map(|b| BeadOut {
+                    source: &b.source,
+                    target: &b.target,
+                    confidence: b.confidence,
+                    state: b.state(),
+                    review: b.needs_review(params),
+                })
+                .collect();
+            value["alignment"] = serde_json::to_value(beads).unwrap_or_default();
+        }
+        versions.insert(version.lang.tag().to_string(), value);
+    }
+    serde_json::json!({
+        "id": article.id,
+        "outlet": article.outlet,
+        "section": article.section,
+        "authors": article.authors,
+        "published": article.published,
+        "updated": article.updated,
+        "source": article.source.tag(),
+        "tags": article.tags,
+        "versions": versions,
+        "units": view.units,
+        "saved": view.saved,
+    })
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    let memory = state.memory.clone();
+    let view = blocking(move || editorial::get(&memory, &id)).await??;
+    Ok(HttpResponse::Ok().json(article_json(&view, &state.editorial.align)))
+}
+
+/// The largest page of a listing.
+const MAX_LIST: usize = 1_000;
+const DEFAULT_LIST: usize = 50;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    outlet: Option<String>,
+    section: Option<String>,
+    lang: Option<String>,
+    since: Option<String>,
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+/// A cursor is the last article's date and id, hex-encoded so it is safe in a URL.
+fn encode_cursor((date, id): &(String, String)) -> String {
+    format!("{date}\n{id}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decode_cursor(raw: &str) -> Option<(String, String)> {
+    if raw.len() % 2 != 0 || raw.len() > 2_000 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..raw.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(raw.get(i..i + 2)?, 16).ok())
+        .collect();
+    let text = String::from_utf8(bytes?).ok()?;
+    let (date, id) = text.split_once('\n')?;
+    Some((date.to_string(), id.to_string()))
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let limit = query.limit.unwrap_or(DEFAULT_LIST);
+    if !(1..=MAX_LIST).contains(&limit) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidLimit,
+            format!("limit must be between 1 and {MAX_LIST}"),
+        ));
+    }
+    let filter = ListFilter {
+        outlet: query.outlet,
+        section: query.section,
+        lang: query
+            .lang
+            .as_deref()
+            .map(Lang::parse)
+            .transpose()?
+            .map(|l| l.key().to_string()),
+        since: query
+            .since
+            .as_deref()
+            .map(|s| canonical_time("since", s))
+            .transpose()?,
+        after: match query.cursor.as_deref() {
+            Some(raw) => Some(decode_cursor(raw).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidParameter,
+                    "cursor is not one this server gave; start again without it",
+                )
+            })?),
+            None => None,
+        },
+    };
+    let memory = state.memory.clone();
+    let (articles, more) = blocking(move || editorial::list(&memory, &filter, limit)).await??;
+    let next = more
+        .then(|| articles.last().map(|a| encode_cursor(&a.cursor)))
+        .flatten();
+    let items: Vec<serde_json::Value> = articles
+        .iter()
+        .map(|listed| {
+            let a = &listed.article;
+            serde_json::json!({
+                "id": a.id,
+                "outlet": a.outlet,
+                "section": a.section,
+                "authors": a.authors,
+                "published": a.published,
+                "updated": a.updated,
+                "source": a.source.tag(),
+                "languages": a.versions.values().map(|v| v.lang.tag()).collect::<Vec<_>>(),
+                "titles": a.versions.values().map(|v| (v.lang.tag(), v.title.as_str())).collect::<BTreeMap<_, _>>(),
+                "saved": listed.saved,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({"articles": items, "next": next})))
+}

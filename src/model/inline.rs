@@ -1,0 +1,220 @@
+//! Inline codes: the formatting a segment carries beside its words (a link, emphasis, a line
+//! break), whatever file format it came in, and their interchange form.
+//!
+//! A variant's plain `text` is what matching sees; its codes stand between the characters,
+//! at char offsets. The interchange form is TMX 1.4's inline vocabulary (`<bpt>`, `<ept>`,
+//! `<it>`, `<ph>`), which XLIFF 1.2 shares: it is what [`super::unit::Variant::markup`]
+//! stores, what TMX export writes verbatim and what other writers read back with
+//! their own parsers.
+
+/// Where a code stands in a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    /// Opens a span (`<a href>`, `<em>`), closed by the [`CodeKind::Close`] of the same pair.
+    Open,
+    /// Closes the span of the same pair.
+    Close,
+    /// Stands alone (`<br>`, an image, a placeholder).
+    Standalone,
+}
+
+/// One inline code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineCode {
+    pub kind: CodeKind,
+    /// Pairs an opening code with its closing one (unique within the text it came with).
+    pub pair: u32,
+    /// The char offset in the plain text where the code stands.
+    pub at: usize,
+    /// What the code is in its own format, verbatim: `<a href="/x">`, `</em>`, `<br>`.
+    pub native: String,
+    /// The kind of formatting, in TMX's `type` vocabulary (`link`, `italic`, `bold`, `lb`) or
+    /// an `x-` name.
+    pub ctype: String,
+}
+
+/// A plain text with its inline codes, in order of `at`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tagged {
+    pub text: String,
+    pub codes: Vec<InlineCode>,
+}
+
+impl Tagged {
+    /// The part of the text between chars `start` and `end`, with the codes that stand in
+    /// it. A code exactly at a cut goes with the text it touches: an opening code at `start`
+    /// and a closing code at `end` are inside; an opening code at `end` belongs to what
+    /// follows, a closing code at `start` to what precedes.
+    pub fn slice(&self, start: usize, end: usize) -> Tagged {
+        let text: String = self.text.chars().skip(start).take(end - start).collect();
+        let codes = self
+            .codes
+            .iter()
+            .filter(|c| {
+                (start < c.at && c.at < end)
+                    || (c.at == start && c.kind != CodeKind::Close)
+                    || (c.at == end && c.kind == CodeKind::Close)
+                    || (start == end && c.at == start)
+            })
+            .map(|c| InlineCode {
+                at: c.at - start,
+                ..c.clone()
+            })
+            .collect();
+        Tagged { text, codes }
+    }
+
+    /// The text in TMX inline markup, or `None` when it has no codes (the plain text says
+    /// it all). A pair both of whose codes are inside becomes `<bpt>`/`<ept>`; a code whose
+    /// partner fell into another segment becomes `<it>`; a standalone one `<ph>`.
+    pub fn to_markup(&self) -> Option<String> {
+        if self.codes.is_empty() {
+            return None;
+        }
+        let opened: std::collections::HashSet<u32> = self
+            .codes
+            .iter()
+            .filter(|c| c.kind == CodeKind::Open)
+            .map(|c| c.pair)
+            .collect();
+        let closed: std::collections::HashSet<u32> = self
+            .codes
+            .iter()
+            .filter(|c| c.kind == CodeKind::Close)
+            .map(|c| c.pair)
+            .collect();
+        let mut out = String::with_capacity(self.text.len() + 64 * self.codes.len());
+        let mut codes = self.codes.iter().peekable();
+        let write_code = |code: &InlineCode, out: &mut String| {
+            let ctype = escape_attr(&code.ctype);
+            let native = escape_text(&code.native);
+            let i = code.pair;
+            match code.kind {
+                CodeKind::Open if closed.contains(&i) => {
+                    out.push_str(&format!("<bpt i=\"{i}\" type=\"{ctype}\">{native}</bpt>"));
+                }
+                CodeKind::Close if opened.contains(&i) => {
+                    out.push_str(&format!("<ept i=\"{i}\">{native}</ept>"));
+                }
+                CodeKind::Open => out.push_str(&format!(
+                    "<it pos=\"begin\" x=\"{i}\" type=\"{ctype}\">{native}</it>"
+                )),
+                CodeKind::Close => out.push_str(&format!(
+                    "<it pos=\"end\" x=\"{i}\" type=\"{ctype}\">{native}</it>"
+                )),
+                CodeKind::Standalone => {
+                    out.push_str(&format!("<ph x=\"{i}\" type=\"{ctype}\">{native}</ph>"))
+                }
+            }
+        };
+        for (offset, c) in self.text.chars().enumerate() {
+            while let Some(code) = codes.next_if(|code| code.at <= offset) {
+                write_code(code, &mut out);
+            }
+            let mut buf = [0u8; 4];
+            out.push_str(&escape_text(c.encode_utf8(&mut buf)));
+        }
+        for code in codes {
+            write_code(code, &mut out);
+        }
+        Some(out)
+    }
+}
+
+/// Texts joined by a space, in markup when any of them has markup (the plain ones escaped);
+/// `None` when none has: a unit of several sentences keeps each one's codes.
+pub fn join_markup(parts: &[(&str, Option<&str>)]) -> Option<String> {
+    if parts.iter().all(|(_, markup)| markup.is_none()) {
+        return None;
+    }
+    let pieces: Vec<String> = parts
+        .iter()
+        .map(|(text, markup)| match markup {
+            Some(markup) => markup.to_string(),
+            None => escape_text(text),
+        })
+        .collect();
+    Some(pieces.join(" "))
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn escape_attr(s: &str) -> String {
+    escape_text(s).replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(kind: CodeKind, pair: u32, at: usize, native: &str, ctype: &str) -> InlineCode {
+        InlineCode {
+            kind,
+            pair,
+            at,
+            native: native.into(),
+            ctype: ctype.into(),
+        }
+    }
+
+    fn sample() -> Tagged {
+        // "Read the report. It is long." with "the report" linked and "long" emphasised.
+        Tagged {
+            text: "Read the report. It is long.".into(),
+            codes: vec![
+                code(CodeKind::Open, 1, 5, "<a href=\"/r?a=1&b=2\">", "link"),
+                code(CodeKind::Close, 1, 15, "</a>", "link"),
+                code(CodeKind::Open, 2, 23, "<em>", "italic"),
+                code(CodeKind::Close, 2, 27, "</em>", "italic"),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_pair_inside_a_slice_becomes_bpt_and_ept_with_escaped_native_code() {
+        let first = sample().slice(0, 16);
+        assert_eq!(first.text, "Read the report.");
+        assert_eq!(
+            first.to_markup().unwrap(),
+            "Read <bpt i=\"1\" type=\"link\">&lt;a href=\"/r?a=1&amp;b=2\"&gt;</bpt>the report\
+             <ept i=\"1\">&lt;/a&gt;</ept>."
+        );
+        let second = sample().slice(17, 28);
+        assert_eq!(second.codes[0].at, 6);
+        assert!(second.to_markup().unwrap().contains("<bpt i=\"2\""));
+    }
+
+    #[test]
+    fn a_pair_cut_by_a_sentence_end_becomes_isolated_codes() {
+        let tagged = Tagged {
+            text: "One two. Three.".into(),
+            codes: vec![
+                code(CodeKind::Open, 1, 4, "<b>", "bold"),
+                code(CodeKind::Close, 1, 14, "</b>", "bold"),
+            ],
+        };
+        let first = tagged.slice(0, 8).to_markup().unwrap();
+        assert!(first.contains("<it pos=\"begin\" x=\"1\""), "{first}");
+        let second = tagged.slice(9, 15).to_markup().unwrap();
+        assert!(second.contains("<it pos=\"end\" x=\"1\""), "{second}");
+    }
+
+    #[test]
+    fn codes_at_a_cut_go_with_the_text_they_touch() {
+        let tagged = Tagged {
+            text: "ab".into(),
+            codes: vec![
+                code(CodeKind::Close, 1, 1, "</i>", "italic"),
+                code(CodeKind::Open, 2, 1, "<b>", "bold"),
+            ],
+        };
+        assert_eq!(tagged.slice(0, 1).codes.len(), 1);
+        assert_eq!(tagged.slice(0, 1).codes[0].kind, CodeKind::Close);
+        assert_eq!(tagged.slice(1, 2).codes[0].kind, CodeKind::Open);
+        assert_eq!(Tagged::default().to_markup(), None);
+    }
+}
