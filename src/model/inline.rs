@@ -83,17 +83,24 @@ impl Tagged {
             .filter(|c| c.kind == CodeKind::Close)
             .map(|c| c.pair)
             .collect();
+        // Pairs are numbered from 1 in each segment, in order of appearance, as CAT tools
+        // number them (the source may number them across a whole document).
+        let mut numbers = std::collections::HashMap::new();
+        for code in &self.codes {
+            let next = numbers.len() as u32 + 1;
+            numbers.entry(code.pair).or_insert(next);
+        }
         let mut out = String::with_capacity(self.text.len() + 64 * self.codes.len());
         let mut codes = self.codes.iter().peekable();
         let write_code = |code: &InlineCode, out: &mut String| {
             let ctype = escape_attr(&code.ctype);
             let native = escape_text(&code.native);
-            let i = code.pair;
+            let i = numbers[&code.pair];
             match code.kind {
-                CodeKind::Open if closed.contains(&i) => {
+                CodeKind::Open if closed.contains(&code.pair) => {
                     out.push_str(&format!("<bpt i=\"{i}\" type=\"{ctype}\">{native}</bpt>"));
                 }
-                CodeKind::Close if opened.contains(&i) => {
+                CodeKind::Close if opened.contains(&code.pair) => {
                     out.push_str(&format!("<ept i=\"{i}\">{native}</ept>"));
                 }
                 CodeKind::Open => out.push_str(&format!(
@@ -185,7 +192,8 @@ mod tests {
         );
         let second = sample().slice(17, 28);
         assert_eq!(second.codes[0].at, 6);
-        assert!(second.to_markup().unwrap().contains("<bpt i=\"2\""));
+        let markup = second.to_markup().unwrap();
+        assert!(markup.contains("<bpt i=\"1\" type=\"italic\""), "{markup}");
     }
 
     #[test]

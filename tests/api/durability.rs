@@ -241,3 +241,39 @@ fn the_open_file_limit_is_raised_at_start() {
     assert_eq!(soft, hard, "soft {soft}, hard {hard}");
     assert_ne!(soft, "256");
 }
+
+/// An article answered 201 is there after `kill -9`, with every one of its units.
+#[test]
+fn an_answered_article_survives_kill_9_with_all_its_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = start(dir.path());
+    let response = ureq::post(&format!("{url}/v1/articles"))
+        .send_json(crate::articles::article())
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let answered: serde_json::Value = response.into_json().unwrap();
+    child.kill().unwrap(); // SIGKILL, right after the answer
+    child.wait().unwrap();
+
+    let (mut child, url) = start(dir.path());
+    let article: serde_json::Value =
+        ureq::get(&format!("{url}/v1/articles/2026-11-30.transit-deal"))
+            .call()
+            .expect("the article survived")
+            .into_json()
+            .unwrap();
+    let units = article["units"].as_array().unwrap();
+    assert_eq!(
+        units.len() as u64,
+        answered["units"]["added"].as_u64().unwrap()
+    );
+    for id in units {
+        let id = id.as_str().unwrap();
+        assert!(
+            ureq::get(&format!("{url}/v1/units/{id}")).call().is_ok(),
+            "unit {id} of the answered article is gone"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -5,6 +5,7 @@
 mod common;
 
 mod align;
+mod articles;
 mod batch;
 mod durability;
 mod feeds;
