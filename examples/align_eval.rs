@@ -387,4 +387,91 @@ fn main() {
         times[times.len() / 2],
         times[0]
     );
+
+    // The same article through the editorial pipeline: as a four-language article (plain
+    // bodies, paragraphs as above), segmented, aligned, made into units (`plan`), and then
+    // saved into a fresh memory with its record (one commit each).
+    let body = |tag: &str| -> String {
+        version(tag)
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let versions = ["en", "hy", "az", "ru"]
+        .iter()
+        .map(|t| {
+            (
+                t.to_string(),
+                tetraglot::editorial::VersionInput {
+                    title: rows[0][*t].clone(),
+                    lead: None,
+                    body: Some(body(t)),
+                    html: None,
+                },
+            )
+        })
+        .collect();
+    let input = tetraglot::editorial::ArticleInput {
+        id: "bench".into(),
+        outlet: None,
+        section: None,
+        authors: Vec::new(),
+        published: None,
+        updated: None,
+        source: "en".into(),
+        tags: Vec::new(),
+        versions,
+    };
+    let settings = tetraglot::editorial::Settings::default();
+    let article = input.clone().validate(usize::MAX).unwrap();
+    let mut planned = Vec::new();
+    let mut sentences = 0;
+    for _ in 0..20 {
+        let started = Instant::now();
+        let plan = tetraglot::editorial::plan(&article, Default::default(), &settings).unwrap();
+        planned.push(started.elapsed().as_secs_f64() * 1000.0);
+        sentences = plan.sentences["en"].len();
+        std::hint::black_box(plan);
+    }
+    planned.sort_by(f64::total_cmp);
+    let dir = tempfile::tempdir().unwrap();
+    let memory = tetraglot::memory::Memory::open(
+        dir.path(),
+        tetraglot::index::Mode::ReadWrite {
+            heap_bytes: 64 << 20,
+        },
+    )
+    .unwrap();
+    let mut saved = Vec::new();
+    for n in 0..10 {
+        let mut input = input.clone();
+        input.id = format!("bench-{n}");
+        let started = Instant::now();
+        tetraglot::editorial::save(&memory, input, &settings).unwrap();
+        saved.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    saved.sort_by(f64::total_cmp);
+    println!(
+        "{sentences}-sentence en article with hy, az and ru versions, whole pipeline \
+         (segmenting four versions, three alignments, units): median {:.1} ms, best {:.1} ms; \
+         saved with its record (one commit): median {:.1} ms",
+        planned[planned.len() / 2],
+        planned[0],
+        saved[saved.len() / 2]
+    );
+    memory.close();
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
+            println!(
+                "peak RSS of the whole evaluation: {}",
+                line.trim_start_matches("VmHWM:").trim()
+            );
+        }
+    }
 }

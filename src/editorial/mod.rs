@@ -123,7 +123,9 @@ fn key(id: &str) -> String {
 }
 
 fn now() -> String {
-    time::OffsetDateTime::now_utc()
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -143,15 +145,27 @@ fn read(memory: &Memory, id: &str) -> Result<Option<(Vec<u8>, Record)>, Editoria
     }
 }
 
-/// Segments and aligns `article` and writes it with its units, provided the stored record
-/// is still `old`.
-fn commit(
-    memory: &Memory,
-    article: Article,
+/// An article segmented and aligned, its units made: what a save writes.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Each version's sentences, by language key.
+    pub sentences: BTreeMap<String, Vec<VersionSentence>>,
+    /// Each target's beads, by language key.
+    pub alignment: BTreeMap<String, Vec<ArticleBead>>,
+    /// The confirmed beads that were found again, by target language key.
+    pub confirmed: BTreeMap<String, Vec<ConfirmedBead>>,
+    pub units: Vec<crate::model::unit::Unit>,
+    /// Per target language tag.
+    pub summary: BTreeMap<String, AlignmentSummary>,
+}
+
+/// Segments and aligns `article`, laying `confirmed` beads over the aligner's, and makes
+/// its units; stores nothing (a save, a preview, a benchmark).
+pub fn plan(
+    article: &Article,
     mut confirmed: BTreeMap<String, Vec<ConfirmedBead>>,
-    old: Option<(Vec<u8>, Record)>,
     settings: &Settings,
-) -> Result<Saved, EditorialError> {
+) -> Result<Plan, EditorialError> {
     let mut sentences = BTreeMap::new();
     for (lang_key, version) in &article.versions {
         sentences.insert(lang_key.clone(), sentences::version_sentences(version)?);
@@ -195,17 +209,8 @@ fn commit(
             )
         })
         .collect();
-    let units = units::article_units(&article, source, &aligned, &settings.align);
-    let unit_ids: Vec<String> = units.iter().map(|u| u.id.clone()).collect();
-    let (old_bytes, old_units) = match old {
-        Some((bytes, record)) => (Some(bytes), record.units),
-        None => (None, Vec::new()),
-    };
-    let delete: Vec<String> = old_units
-        .into_iter()
-        .filter(|id| !unit_ids.contains(id))
-        .collect();
-    let summary: BTreeMap<String, AlignmentSummary> = alignments
+    let units = units::article_units(article, source, &aligned, &settings.align);
+    let summary = alignments
         .iter()
         .map(|(k, beads)| {
             let n = beads.len().max(1) as f32;
@@ -228,6 +233,34 @@ fn commit(
             )
         })
         .collect();
+    Ok(Plan {
+        sentences,
+        alignment: alignments,
+        confirmed,
+        units,
+        summary,
+    })
+}
+
+/// Plans `article` and writes it with its units, provided the stored record is still
+/// `old`.
+fn commit(
+    memory: &Memory,
+    article: Article,
+    confirmed: BTreeMap<String, Vec<ConfirmedBead>>,
+    old: Option<(Vec<u8>, Record)>,
+    settings: &Settings,
+) -> Result<Saved, EditorialError> {
+    let plan = plan(&article, confirmed, settings)?;
+    let unit_ids: Vec<String> = plan.units.iter().map(|u| u.id.clone()).collect();
+    let (old_bytes, old_units) = match old {
+        Some((bytes, record)) => (Some(bytes), record.units),
+        None => (None, Vec::new()),
+    };
+    let delete: Vec<String> = old_units
+        .into_iter()
+        .filter(|id| !unit_ids.contains(id))
+        .collect();
     let versions = article
         .versions
         .iter()
@@ -235,15 +268,15 @@ fn commit(
             (
                 v.lang.tag().to_string(),
                 VersionCount {
-                    sentences: sentences[k].len(),
+                    sentences: plan.sentences[k].len(),
                 },
             )
         })
         .collect();
     let record = Record {
         article: article.input(),
-        alignment: alignments,
-        confirmed,
+        alignment: plan.alignment,
+        confirmed: plan.confirmed,
         units: unit_ids,
         saved: now(),
     };
@@ -254,7 +287,7 @@ fn commit(
             old_bytes,
             RecordWrite {
                 record: Some(payload),
-                put: units,
+                put: plan.units,
                 delete,
             },
         )
@@ -264,7 +297,7 @@ fn commit(
         created: !written.existed,
         versions,
         units: written,
-        alignment: summary,
+        alignment: plan.summary,
     })
 }
 

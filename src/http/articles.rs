@@ -211,7 +211,7 @@ struct SentenceOut<'a> {
 struct BeadOut<'a> {
     source: &'a [usize],
     target: &'a [usize],
-    confidence: f32,
+    confidence: f64,
     state: &'static str,
     /// Whether an editor should look at it.
     review: bool,
@@ -248,7 +248,7 @@ fn article_json(view: &ArticleView, params: &crate::align::Params) -> serde_json
                 .map(|b| BeadOut {
                     source: &b.source,
                     target: &b.target,
-                    confidence: b.confidence,
+                    confidence: (f64::from(b.confidence) * 1000.0).round() / 1000.0,
                     state: b.state(),
                     review: b.needs_review(params),
                 })

@@ -386,6 +386,9 @@ fn inline_codes_are_exported_as_tmx_codes() {
         "{tmx}"
     );
     assert!(tmx.contains("<prop type=\"x-alignment\">"));
+    // Records are not units: a whole export holds the article's eight units and nothing else.
+    let all = server.get("/v1/export?format=tmx").text();
+    assert_eq!(all.matches("<tu ").count(), 8);
     // The exported file reads back as the same plain texts.
     let dir = tempfile::tempdir().unwrap();
     let other = spawn_in(dir.path(), |_| {});
