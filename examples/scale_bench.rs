@@ -295,6 +295,7 @@ fn main() {
                         min_score: MatchQuery::DEFAULT_MIN_SCORE,
                         limit: MatchQuery::DEFAULT_LIMIT,
                         context: None,
+                        exclude_document: None,
                     },
                     q,
                 )

@@ -9,6 +9,7 @@
 //! record is still the one they read; otherwise they start again.
 
 pub mod alignment;
+pub mod analysis;
 pub mod article;
 pub mod sentences;
 pub mod units;

@@ -44,6 +44,7 @@ impl MatchIn {
             min_score,
             limit,
             context,
+            exclude_document: None,
         })
     }
 }

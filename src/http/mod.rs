@@ -2,6 +2,7 @@
 //! translates between HTTP and [`crate::memory`] or [`crate::editorial`]; nothing below
 //! imports this module.
 
+mod analysis;
 mod articles;
 mod batch;
 mod concordance;
@@ -77,6 +78,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 web::scope("/v1")
                     .wrap(actix_web::middleware::from_fn(require_api_key))
                     .configure(articles::routes)
+                    .route("/analysis", web::post().to(analysis::analyse))
                     .route("/units", web::post().to(units::create))
                     .route("/units/{id}", web::get().to(units::get))
                     .route("/units/{id}", web::put().to(units::replace))

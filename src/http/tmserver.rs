@@ -185,6 +185,7 @@ async fn unit(
         // A few more than asked for, as the score order may differ from the similarity one.
         limit: (max_candidates + 5).min(MatchQuery::MAX_LIMIT),
         context: None,
+        exclude_document: None,
     };
     let memory = state.memory.clone();
     let matches = blocking(move || memory.find_matches(&query)).await??;

@@ -34,6 +34,9 @@ pub struct MatchQuery {
     pub min_score: u32,
     pub limit: usize,
     pub context: Option<MatchContext>,
+    /// Units of this document are no candidates (an article analysed against the memory
+    /// that holds it already).
+    pub exclude_document: Option<String>,
 }
 
 impl MatchQuery {
@@ -52,6 +55,7 @@ impl MatchQuery {
             min_score: Self::DEFAULT_MIN_SCORE,
             limit: Self::DEFAULT_LIMIT,
             context: None,
+            exclude_document: None,
         }
     }
 }
@@ -187,6 +191,9 @@ impl Memory {
                 continue;
             };
             if target_texts(&unit, source_key, &query.targets).is_empty() {
+                continue;
+            }
+            if query.exclude_document.is_some() && unit.meta.document == query.exclude_document {
                 continue;
             }
             let stored_tokens = tokenize(&query.source, &source.text);

@@ -8,6 +8,7 @@ pub mod profile;
 pub mod sentences;
 pub mod stem;
 pub mod tokens;
+pub mod words;
 
 pub use normalize::{fold_whitespace, nfc, same_text};
 pub use profile::{profile, LanguageProfile};

@@ -5,6 +5,7 @@
 mod common;
 
 mod align;
+mod analysis;
 mod articles;
 mod batch;
 mod durability;

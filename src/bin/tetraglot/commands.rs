@@ -167,6 +167,7 @@ pub fn lookup(
         min_score,
         limit: limit.clamp(1, MatchQuery::MAX_LIMIT),
         context: None,
+        exclude_document: None,
     };
     for m in memory.find_matches(&query)? {
         println!("[{}%] {}  ({})", m.score, m.source_text, m.unit.id);
