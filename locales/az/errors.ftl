@@ -47,3 +47,4 @@ error-invalid-article-id = Məqalə identifikatoru 1–200 hərf, rəqəm, defis
 error-no-article-text = Məqalənin bir versiyasında mətn yoxdur; onun mətnini göndərin.
 error-source-version = Məqalənin mənbə versiyasını silmək olmaz; bunun əvəzinə məqaləni silin.
 error-version-not-found = Məqalənin bu dildə versiyası yoxdur.
+error-malformed-xliff = XLIFF faylı { NUMBER($line, useGrouping: "false") } sətirdə səhvdir; heç nə idxal olunmadı. Faylı düzəldin və yenidən göndərin.

@@ -56,3 +56,4 @@ error-invalid-article-id = An article id is 1 to 200 letters, digits, hyphens, u
 error-no-article-text = A version of the article holds no text; send its body.
 error-source-version = The source version of an article cannot be removed; delete the article instead.
 error-version-not-found = The article has no version in this language.
+error-malformed-xliff = The XLIFF file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.

@@ -47,3 +47,4 @@ error-invalid-article-id = Հոդվածի նույնացուցիչը 1-ից 200 
 error-no-article-text = Հոդվածի տարբերակներից մեկը տեքստ չունի։ Ուղարկեք դրա մարմինը։
 error-source-version = Հոդվածի սկզբնական տարբերակը հնարավոր չէ հեռացնել։ Փոխարենը ջնջեք հոդվածը։
 error-version-not-found = Հոդվածն այս լեզվով տարբերակ չունի։
+error-malformed-xliff = XLIFF ֆայլը սխալ է { NUMBER($line, useGrouping: "false") } տողում։ Ոչինչ չի ներմուծվել։ Ուղղեք ֆայլը և կրկին ուղարկեք։

@@ -57,3 +57,4 @@ error-invalid-article-id = Идентификатор статьи — от 1 д
 error-no-article-text = В одной из версий статьи нет текста; отправьте её текст.
 error-source-version = Исходную версию статьи удалить нельзя; удалите статью целиком.
 error-version-not-found = У статьи нет версии на этом языке.
+error-malformed-xliff = Файл XLIFF повреждён в строке { NUMBER($line, useGrouping: "false") }; ничего не импортировано. Исправьте файл и отправьте его снова.

@@ -11,6 +11,7 @@
 pub mod alignment;
 pub mod analysis;
 pub mod article;
+pub mod pretranslate;
 pub mod sentences;
 pub mod units;
 

@@ -31,6 +31,8 @@ pub struct VersionSentence {
     pub block: Block,
     /// Its inline codes in the model's interchange form, when it has any.
     pub markup: Option<String>,
+    /// The same codes, at char offsets of `text`.
+    pub codes: Vec<crate::model::inline::InlineCode>,
 }
 
 /// The body's blocks as tagged texts, with each block's char offset in the body.
@@ -95,7 +97,8 @@ fn push_sentences(
     out: &mut Vec<VersionSentence>,
 ) {
     for sentence in split(lang, &tagged.text) {
-        let markup = tagged.slice(sentence.start, sentence.end).to_markup();
+        let slice = tagged.slice(sentence.start, sentence.end).renumbered();
+        let markup = slice.to_markup();
         // A sentence with codes keeps its text as the codes' markup has it (HTML white
         // space is collapsed already); a plain one is folded (line breaks inside a paragraph).
         let text = match markup {
@@ -108,6 +111,7 @@ fn push_sentences(
             end: offset + sentence.end,
             block,
             markup,
+            codes: slice.codes,
         });
     }
 }

@@ -77,6 +77,16 @@ fn unit_id(article: &str, source_text: &str, taken: &mut BTreeMap<String, usize>
     }
 }
 
+/// The ids the units of single sentences get, for each of `texts` in reading order (what
+/// a pre-translated file names its segments, so a translation comes back to its unit).
+pub fn sentence_unit_ids(article: &str, texts: &[&str]) -> Vec<String> {
+    let mut taken = BTreeMap::new();
+    texts
+        .iter()
+        .map(|text| unit_id(article, text, &mut taken))
+        .collect()
+}
+
 /// The units of an article: `source` is the source version's sentences, `versions` the
 /// other versions by language key.
 pub fn article_units(

@@ -4,6 +4,7 @@
 pub mod html;
 pub mod tmx;
 pub mod tsv;
+pub mod xliff;
 
 pub use crate::model::stream::{FormatError, Item, Skip};
 
@@ -58,6 +59,8 @@ fn memchr_count(needle: u8, haystack: &[u8]) -> u64 {
 pub enum FileKind {
     Tmx,
     Tsv,
+    /// XLIFF 1.2 or 2.x (translated files coming back).
+    Xliff,
 }
 
 impl FileKind {
@@ -67,6 +70,7 @@ impl FileKind {
         match ext.as_str() {
             "tmx" | "xml" => Some(FileKind::Tmx),
             "tsv" | "tab" => Some(FileKind::Tsv),
+            "xlf" | "xliff" => Some(FileKind::Xliff),
             _ => None,
         }
     }
@@ -79,6 +83,7 @@ impl FileKind {
                 Some(FileKind::Tmx)
             }
             "text/tab-separated-values" => Some(FileKind::Tsv),
+            "application/xliff+xml" | "application/x-xliff+xml" => Some(FileKind::Xliff),
             _ => None,
         }
     }
@@ -97,6 +102,7 @@ impl FileKind {
         Ok(match self {
             FileKind::Tmx => Box::new(tmx::TmxReader::new(input)),
             FileKind::Tsv => Box::new(tsv::TsvReader::new(input)?),
+            FileKind::Xliff => Box::new(xliff::XliffReader::new(input)),
         })
     }
 }

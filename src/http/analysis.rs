@@ -1,6 +1,7 @@
 //! `/v1/analysis`: how much of an article (stored, or sent as text) the memory covers, per
 //! target language and band; JSON, or CSV for `Accept: text/csv` (see
-//! [`crate::editorial::analysis`]).
+//! [`crate::editorial::analysis`]). `/v1/pretranslate`: the same inputs as an XLIFF file to
+//! translate (see [`crate::editorial::pretranslate`]).
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -210,4 +211,102 @@ pub async fn analyse(
         return Ok(HttpResponse::Ok().json(&reports[0]));
     }
     Ok(HttpResponse::Ok().json(serde_json::json!({"articles": reports, "total": total})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PretranslateIn {
+    #[serde(default)]
+    article: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    lead: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    html: Option<String>,
+    target: String,
+    #[serde(default)]
+    min_score: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PretranslateQuery {
+    /// `2.1` (the default) or `1.2`.
+    #[serde(default)]
+    version: Option<String>,
+}
+
+pub async fn pretranslate(
+    state: web::Data<AppState>,
+    query: web::Query<PretranslateQuery>,
+    body: web::Json<PretranslateIn>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let legacy = match query.version.as_deref() {
+        None | Some("2.1") | Some("2") | Some("2.0") => false,
+        Some("1.2") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("XLIFF version '{other}' is not written here; ask for 2.1 or 1.2"),
+            ))
+        }
+    };
+    let min_score = body
+        .min_score
+        .unwrap_or(editorial::pretranslate::DEFAULT_MIN_SCORE);
+    if min_score > 101 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidMinScore,
+            "min_score is a percentage from 0 to 101",
+        ));
+    }
+    let version = VersionInput {
+        title: body.title.unwrap_or_default(),
+        lead: body.lead,
+        body: body.body,
+        html: body.html,
+    };
+    let (ids, sent) = named(body.article, Vec::new(), body.source, version)?;
+    let target = body.target;
+    let memory = state.memory.clone();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (name, file) = blocking(move || -> Result<_, ApiError> {
+        let sources = load_sources(&memory, ids, sent)?;
+        let target = target_langs(std::slice::from_ref(&target), &sources.source)?
+            .pop()
+            .expect("one target");
+        let (article, sentences) = &sources.texts[0];
+        let doc = editorial::pretranslate::pretranslate(
+            &memory,
+            &sources.source,
+            &target,
+            article.as_deref(),
+            sentences,
+            min_score,
+            threads,
+        )?;
+        let mut out = Vec::new();
+        if legacy {
+            crate::formats::xliff::write_xliff12(&doc, &mut out)
+        } else {
+            crate::formats::xliff::write_xliff2(&doc, &mut out)
+        }
+        .map_err(|e| ApiError::internal(format!("writing the XLIFF failed: {e}")))?;
+        let name = format!("{}.{}.xlf", doc.original, target.tag());
+        Ok((name, out))
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/xliff+xml; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(file))
 }

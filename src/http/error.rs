@@ -76,6 +76,7 @@ error_codes! {
     MalformedFile => ("malformed_file", BAD_REQUEST),
     MalformedTmx => ("malformed_tmx", BAD_REQUEST),
     MalformedTsv => ("malformed_tsv", BAD_REQUEST),
+    MalformedXliff => ("malformed_xliff", BAD_REQUEST),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED),
     NoUnits => ("no_units", UNPROCESSABLE_ENTITY),
     NoVariants => ("no_variants", UNPROCESSABLE_ENTITY),

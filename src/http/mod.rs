@@ -79,6 +79,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .wrap(actix_web::middleware::from_fn(require_api_key))
                     .configure(articles::routes)
                     .route("/analysis", web::post().to(analysis::analyse))
+                    .route("/pretranslate", web::post().to(analysis::pretranslate))
                     .route("/units", web::post().to(units::create))
                     .route("/units/{id}", web::get().to(units::get))
                     .route("/units/{id}", web::put().to(units::replace))

@@ -86,7 +86,7 @@ pub async fn import(
         .ok_or_else(|| {
             ApiError::new(ErrorCode::UnsupportedMediaType,
                 format!(
-                    "Content-Type {} is not importable; send TMX as application/x-tmx+xml (or application/xml, text/xml) or TSV as text/tab-separated-values",
+                    "Content-Type {} is not importable; send TMX as application/x-tmx+xml (or application/xml, text/xml), TSV as text/tab-separated-values, or XLIFF as application/xliff+xml",
                     media.as_deref().unwrap_or("(none)")
                 ),
             )
@@ -123,6 +123,7 @@ pub async fn import(
     let malformed = match kind {
         FileKind::Tmx => ErrorCode::MalformedTmx,
         FileKind::Tsv => ErrorCode::MalformedTsv,
+        FileKind::Xliff => ErrorCode::MalformedXliff,
     };
     let memory = state.memory.clone();
     let spooled = path.to_path_buf();

@@ -64,6 +64,17 @@ impl Tagged {
         Tagged { text, codes }
     }
 
+    /// The same, its pairs numbered from 1 in order of appearance (as a segment of its own
+    /// numbers them in every exchange format).
+    pub fn renumbered(mut self) -> Tagged {
+        let mut numbers = std::collections::HashMap::new();
+        for code in &mut self.codes {
+            let next = numbers.len() as u32 + 1;
+            code.pair = *numbers.entry(code.pair).or_insert(next);
+        }
+        self
+    }
+
     /// The text in TMX inline markup, or `None` when it has no codes (the plain text says
     /// it all). A pair both of whose codes are inside becomes `<bpt>`/`<ept>`; a code whose
     /// partner fell into another segment becomes `<it>`; a standalone one `<ph>`.

@@ -20,3 +20,4 @@ mod omegat;
 mod segment;
 mod stored;
 mod tmserver;
+mod xliff;

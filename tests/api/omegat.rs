@@ -15,14 +15,14 @@ use std::time::Instant;
 
 use crate::common::{seed_dir, spawn_in};
 
-const OMEGAT_JAR: &str = "/usr/share/omegat/OmegaT.jar";
+pub const OMEGAT_JAR: &str = "/usr/share/omegat/OmegaT.jar";
 
 fn plugin_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins/omegat")
 }
 
 /// Why the OmegaT tests cannot run here, if they cannot.
-fn missing_tools() -> Option<String> {
+pub fn missing_tools() -> Option<String> {
     if !Path::new(OMEGAT_JAR).exists() {
         return Some(format!(
             "{OMEGAT_JAR} is missing (apt-get install omegat; .ci/run does)"
@@ -165,7 +165,7 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
 }
 
 /// Copies the fixture project (OmegaT writes into it).
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
