@@ -413,6 +413,7 @@ fn main() {
                     lead: None,
                     body: Some(body(t)),
                     html: None,
+                    status: None,
                 },
             )
         })

@@ -51,3 +51,4 @@ article-not-available = { $language ->
         [en] Bu məqalə hələ ingilis dilində yoxdur.
        *[other] Bu məqalə hələ bu dildə yoxdur ({ $language }).
     }
+edition-not-found = Burada belə məqalə yoxdur.

@@ -56,3 +56,4 @@ article-not-available = { $language ->
         [en] This article is not yet available in English.
        *[other] This article is not yet available in this language ({ $language }).
     }
+edition-not-found = There is no such article here.

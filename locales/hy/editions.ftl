@@ -51,3 +51,4 @@ article-not-available = { $language ->
         [en] Այս հոդվածը դեռ հասանելի չէ անգլերենով։
        *[other] Այս հոդվածը դեռ հասանելի չէ այդ լեզվով ({ $language })։
     }
+edition-not-found = Այստեղ նման հոդված չկա։

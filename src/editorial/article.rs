@@ -29,6 +29,9 @@ pub struct VersionInput {
     /// HTML as a CMS stores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
+    /// `draft` (the default) or `published`: only published versions have edition pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 /// An article as sent (and as its record keeps it, once validated).
@@ -68,6 +71,8 @@ pub struct Version {
     pub title: String,
     pub lead: Option<String>,
     pub body: Body,
+    /// Whether the version is published (has an edition page).
+    pub published: bool,
 }
 
 /// A validated article: versions by language key.
@@ -225,6 +230,16 @@ impl VersionInput {
         if self.title.trim().is_empty() {
             return Err(ArticleProblem::NoTitle(name));
         }
+        let published = match self.status.as_deref() {
+            None | Some("draft") => false,
+            Some("published") => true,
+            Some(other) => {
+                return Err(ArticleProblem::Metadata(format!(
+                    "the {name} version's status is '{}'; it is draft or published",
+                    other.chars().take(40).collect::<String>()
+                )))
+            }
+        };
         let body = match (self.body, self.html) {
             (Some(body), None) => Body::Plain(body),
             (None, Some(html)) => Body::Html(html),
@@ -246,6 +261,7 @@ impl VersionInput {
             title: self.title,
             lead: self.lead.filter(|l| !l.trim().is_empty()),
             body,
+            published,
         })
     }
 }
@@ -270,6 +286,7 @@ impl Version {
             lead: self.lead.clone(),
             body,
             html,
+            status: self.published.then(|| "published".to_string()),
         }
     }
 }

@@ -418,6 +418,30 @@ pub fn delete_version(
     })
 }
 
+/// Marks versions published (they get edition pages); `published: false` takes them back
+/// to draft.
+pub fn publish(
+    memory: &Memory,
+    id: &str,
+    langs: &[crate::model::lang::Lang],
+    published: bool,
+    settings: &Settings,
+) -> Result<Saved, EditorialError> {
+    update(memory, id, settings, |input, _, _| {
+        for lang in langs {
+            let Some(tag) = version_tag(input, lang.key()) else {
+                return Err(EditorialError::VersionNotFound(
+                    id.to_string(),
+                    lang.tag().to_string(),
+                ));
+            };
+            let version = input.versions.get_mut(&tag).expect("found by its tag");
+            version.status = published.then(|| "published".to_string());
+        }
+        Ok(())
+    })
+}
+
 /// Replaces the beads of one target language with an editor's: all become confirmed.
 pub fn correct_alignment(
     memory: &Memory,

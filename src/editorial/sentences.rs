@@ -89,6 +89,30 @@ fn body_blocks(body: &Body) -> Vec<(usize, Tagged)> {
     }
 }
 
+/// The body's blocks for display: each block's element (`p` for a plain paragraph) and its
+/// text with inline codes.
+pub fn display_blocks(body: &Body) -> Vec<(String, Tagged)> {
+    match body {
+        Body::Plain(_) => body_blocks(body)
+            .into_iter()
+            .map(|(_, tagged)| {
+                let text = fold_whitespace(&tagged.text);
+                (
+                    "p".to_string(),
+                    Tagged {
+                        text,
+                        codes: Vec::new(),
+                    },
+                )
+            })
+            .collect(),
+        Body::Html(markup) => html::blocks(markup)
+            .into_iter()
+            .map(|b| (b.tag, b.tagged))
+            .collect(),
+    }
+}
+
 fn push_sentences(
     lang: &Lang,
     tagged: &Tagged,
@@ -156,6 +180,7 @@ mod tests {
             title: "Title here".into(),
             lead: None,
             body,
+            published: false,
         }
     }
 

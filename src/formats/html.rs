@@ -254,6 +254,110 @@ pub fn blocks(html: &str) -> Vec<HtmlBlock> {
     blocks
 }
 
+/// Formatting elements an edition page writes back, with the attributes it keeps.
+fn allowed(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "a" => &["href", "title", "hreflang"],
+        "em" | "strong" | "b" | "i" | "u" | "sub" | "sup" | "mark" | "small" | "code" | "q" => &[],
+        "span" => &["lang"],
+        _ => return None,
+    })
+}
+
+/// Whether a link target is safe to write (no `javascript:` or `data:` scheme).
+fn safe_href(href: &str) -> bool {
+    let lower = href.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// A block's text as HTML with its inline formatting rebuilt from the codes: only the
+/// elements and attributes an article needs are written (a link's `href` only with a safe
+/// scheme), every text escaped, every span closed; so an editor's markup shows as written
+/// and a pasted `<a onclick>` or `javascript:` link does not.
+pub fn to_safe_html(tagged: &Tagged) -> String {
+    let mut out = String::with_capacity(tagged.text.len() * 2);
+    let mut open: Vec<(u32, String)> = Vec::new();
+    let mut codes = tagged.codes.iter().peekable();
+    let chars: Vec<char> = tagged.text.chars().collect();
+    let write_code = |code: &InlineCode, out: &mut String, open: &mut Vec<(u32, String)>| {
+        match code.kind {
+            CodeKind::Standalone if code.ctype == "lb" => out.push_str("<br>"),
+            CodeKind::Standalone => {}
+            CodeKind::Open => {
+                let parsed = Html::parse_fragment(&code.native);
+                let Some(element) = parsed
+                    .root_element()
+                    .descendants()
+                    .filter_map(|n| n.value().as_element().map(|e| (n, e)))
+                    .map(|(_, e)| e.clone())
+                    .find(|e| e.name() != "html")
+                else {
+                    return;
+                };
+                let name = element.name().to_string();
+                let Some(attrs) = allowed(&name) else { return };
+                out.push('<');
+                out.push_str(&name);
+                for (key, value) in element.attrs() {
+                    if !attrs.contains(&key) || (key == "href" && !safe_href(value)) {
+                        continue;
+                    }
+                    out.push(' ');
+                    out.push_str(key);
+                    out.push_str("=\"");
+                    escape_html(value, out);
+                    out.push('"');
+                }
+                out.push('>');
+                open.push((code.pair, name));
+            }
+            CodeKind::Close => {
+                if let Some(k) = open.iter().rposition(|(pair, _)| *pair == code.pair) {
+                    // Closing in reverse order keeps the markup well nested.
+                    for (_, name) in open.drain(k..).rev() {
+                        out.push_str("</");
+                        out.push_str(&name);
+                        out.push('>');
+                    }
+                }
+            }
+        }
+    };
+    for (offset, c) in chars.iter().enumerate() {
+        while let Some(code) = codes.next_if(|k| k.at <= offset) {
+            write_code(code, &mut out, &mut open);
+        }
+        let mut buf = [0u8; 4];
+        escape_html(c.encode_utf8(&mut buf), &mut out);
+    }
+    for code in codes {
+        write_code(code, &mut out, &mut open);
+    }
+    for (_, name) in open.drain(..).rev() {
+        out.push_str("</");
+        out.push_str(&name);
+        out.push('>');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +399,17 @@ mod tests {
             ]
         );
         assert_eq!(blocks[2].tag, "figcaption");
+    }
+
+    #[test]
+    fn edition_html_keeps_the_editors_formatting_and_nothing_unsafe() {
+        let found = blocks(
+            r#"<p>See <a href="https://x.org/?a=1&amp;b=2" onclick="steal()" class="c">the <em>report</em></a>, <a href="javascript:alert(1)">this</a> &amp; <span style="x">that</span><br>now &lt;b&gt;.</p>"#,
+        );
+        assert_eq!(
+            to_safe_html(&found[0].tagged),
+            r#"See <a href="https://x.org/?a=1&amp;b=2">the <em>report</em></a>, <a>this</a> &amp; <span>that</span><br> now &lt;b&gt;."#
+        );
     }
 
     #[test]

@@ -175,6 +175,7 @@ pub async fn analyse(
         lead: body.lead,
         body: body.body,
         html: body.html,
+        status: None,
     };
     let (ids, sent) = named(body.article, body.articles, body.source, version)?;
     let (targets, detail) = (body.targets, body.detail);
@@ -271,6 +272,7 @@ pub async fn pretranslate(
         lead: body.lead,
         body: body.body,
         html: body.html,
+        status: None,
     };
     let (ids, sent) = named(body.article, Vec::new(), body.source, version)?;
     let target = body.target;

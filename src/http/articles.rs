@@ -28,7 +28,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/articles/{id}/alignment/{lang}",
             web::put().to(correct_alignment),
-        );
+        )
+        .route("/articles/{id}/publish", web::post().to(publish));
 }
 
 /// An article as the API takes it (lists bounded while parsed).
@@ -173,6 +174,39 @@ pub async fn correct_alignment(
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
     let saved =
         blocking(move || editorial::correct_alignment(&memory, &id, &lang, &beads, &settings))
+            .await??;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishIn {
+    #[serde(deserialize_with = "bounded::targets")]
+    langs: Vec<String>,
+    /// `false` takes the versions back to draft.
+    #[serde(default = "yes")]
+    published: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub async fn publish(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<PublishIn>,
+) -> Result<HttpResponse, ApiError> {
+    let id = article_id(&id)?;
+    let body = body.into_inner();
+    let langs = body
+        .langs
+        .iter()
+        .map(|t| Lang::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
+    let saved =
+        blocking(move || editorial::publish(&memory, &id, &langs, body.published, &settings))
             .await??;
     Ok(HttpResponse::Ok().json(saved))
 }

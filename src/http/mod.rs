@@ -7,6 +7,7 @@ mod articles;
 mod batch;
 mod concordance;
 pub mod dto;
+mod editions;
 pub mod error;
 mod feeds;
 pub mod l10n;
@@ -72,6 +73,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 .into()
             }))
             .route("/health", web::get().to(health))
+            // Edition pages: public, read-only, outside /v1.
+            .configure(editions::routes)
             // The tmserver/amaGama API for CAT tools: read-only, without the API key.
             .configure(tmserver::routes)
             .service(

@@ -9,6 +9,7 @@ mod analysis;
 mod articles;
 mod batch;
 mod durability;
+mod editions;
 mod feeds;
 mod l10n;
 mod layers;
