@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use crate::memory::{MatchContext, MatchQuery, Memory, MemoryError};
+use crate::memory::{Match, MatchContext, MatchQuery, Memory, MemoryError};
 use crate::model::lang::Lang;
 use crate::model::text::fold_whitespace;
 use crate::text::words::count_words;
@@ -157,6 +157,86 @@ pub struct Text<'a> {
 /// Lookups per batch (the batch limit of the memory).
 const CHUNK: usize = MatchQuery::MAX_BATCH;
 
+/// The lookup of sentence `i` of `text` into `targets`, with its neighbours as context.
+fn query(text: &Text<'_>, i: usize, source: &Lang, targets: Vec<Lang>) -> MatchQuery {
+    let sentences = text.sentences;
+    let neighbour = |k: Option<usize>| {
+        Some(
+            k.and_then(|k| sentences.get(k))
+                .map_or(String::new(), |n| n.text.clone()),
+        )
+    };
+    MatchQuery {
+        text: sentences[i].text.clone(),
+        source: source.clone(),
+        targets,
+        min_score: MatchQuery::DEFAULT_MIN_SCORE,
+        limit: 1,
+        context: Some(MatchContext {
+            prev: neighbour(i.checked_sub(1)),
+            next: neighbour(Some(i + 1)),
+            document: None,
+        }),
+        exclude_document: text.id.clone(),
+    }
+}
+
+fn run(
+    memory: &Memory,
+    queries: &[MatchQuery],
+    threads: usize,
+) -> Result<Vec<Option<Match>>, MemoryError> {
+    let mut out = Vec::with_capacity(queries.len());
+    for chunk in queries.chunks(CHUNK) {
+        for matches in memory.find_matches_batch(chunk, threads)? {
+            out.push(matches.into_iter().next());
+        }
+    }
+    Ok(out)
+}
+
+/// Each sentence's best match that has each target (`[sentence][target]`). One lookup asks
+/// for all targets at once: when its best unit has every target, it is also the best of the
+/// units that have any one of them, so per-target lookups are needed only for the targets it
+/// lacks. Repetitions are not looked up (they are counted apart).
+fn best_matches(
+    memory: &Memory,
+    source: &Lang,
+    targets: &[Lang],
+    text: &Text<'_>,
+    repeated: &[bool],
+    threads: usize,
+) -> Result<Vec<Vec<Option<Match>>>, MemoryError> {
+    let asked: Vec<usize> = (0..text.sentences.len())
+        .filter(|&i| !repeated[i])
+        .collect();
+    let queries: Vec<MatchQuery> = asked
+        .iter()
+        .map(|&i| query(text, i, source, targets.to_vec()))
+        .collect();
+    let first = run(memory, &queries, threads)?;
+    let mut best: Vec<Vec<Option<Match>>> = vec![vec![None; targets.len()]; text.sentences.len()];
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    for (&i, found) in asked.iter().zip(first) {
+        let Some(found) = found else { continue };
+        for (t, target) in targets.iter().enumerate() {
+            if found.unit.variants.contains_key(target.key()) {
+                best[i][t] = Some(found.clone());
+            } else {
+                again.push((i, t));
+            }
+        }
+    }
+    let queries: Vec<MatchQuery> = again
+        .iter()
+        .map(|&(i, t)| query(text, i, source, vec![targets[t].clone()]))
+        .collect();
+    for ((i, t), found) in again.into_iter().zip(run(memory, &queries, threads)?) {
+        best[i][t] = found;
+    }
+    Ok(best)
+}
+
 /// Analyses each text and, when there are several, their total (repetitions counted once
 /// across all of them). `detail` keeps each sentence's band, score and unit.
 pub fn analyse(
@@ -184,42 +264,13 @@ pub fn analyse(
             .collect();
         report.sentences = sentences.len();
         report.words = counts.iter().map(|c| c.words).sum();
-        for target in targets {
-            let queries: Vec<MatchQuery> = sentences
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let neighbour = |k: Option<usize>| {
-                        Some(
-                            k.and_then(|k| sentences.get(k))
-                                .map_or(String::new(), |n| n.text.clone()),
-                        )
-                    };
-                    MatchQuery {
-                        text: s.text.clone(),
-                        source: source.clone(),
-                        targets: vec![target.clone()],
-                        min_score: MatchQuery::DEFAULT_MIN_SCORE,
-                        limit: 1,
-                        context: Some(MatchContext {
-                            prev: neighbour(i.checked_sub(1)),
-                            next: neighbour(Some(i + 1)),
-                            document: None,
-                        }),
-                        exclude_document: text.id.clone(),
-                    }
-                })
-                .collect();
-            let mut best = Vec::with_capacity(queries.len());
-            for chunk in queries.chunks(CHUNK) {
-                for matches in memory.find_matches_batch(chunk, threads)? {
-                    best.push(matches.into_iter().next());
-                }
-            }
+        let best = best_matches(memory, source, targets, text, &repeated, threads)?;
+        for (t, target) in targets.iter().enumerate() {
+            let best: Vec<Option<&Match>> = best.iter().map(|b| b[t].as_ref()).collect();
             let mut rows: BTreeMap<Band, Counts> = BTreeMap::new();
             let mut details = Vec::new();
             for (k, sentence) in sentences.iter().enumerate() {
-                let found = best[k].as_ref();
+                let found = best[k];
                 let score = found.map(|m| m.score);
                 let band = if repeated[k] {
                     Band::Repetition
