@@ -6,6 +6,7 @@ mod analysis;
 mod articles;
 mod batch;
 mod concordance;
+mod desk;
 pub mod dto;
 mod editions;
 pub mod error;
@@ -75,6 +76,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .route("/health", web::get().to(health))
             // Edition pages: public, read-only, outside /v1.
             .configure(editions::routes)
+            // The editors' desk: static files; its calls go to /v1 with the editor's key.
+            .configure(desk::routes)
             // The tmserver/amaGama API for CAT tools: read-only, without the API key.
             .configure(tmserver::routes)
             .service(

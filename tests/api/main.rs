@@ -8,6 +8,7 @@ mod align;
 mod analysis;
 mod articles;
 mod batch;
+mod desk;
 mod durability;
 mod editions;
 mod feeds;

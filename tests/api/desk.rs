@@ -1,0 +1,314 @@
+//! The editors' desk in headless Chromium: the page and its module load without console
+//! errors, its strings come from desk.ftl in the chosen language, an article opened by its
+//! link shows the beads (those to review first) and the coverage chart. Screenshots go to
+//! target/screenshots/.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::articles::article;
+use crate::common::spawn_in;
+
+fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Renders `url` (scripts run, fetches answered within the time budget): the DOM and the
+/// browser's log.
+fn render(browser: &Path, profile: &Path, url: &str, extra: &[&str]) -> (String, String) {
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=8000",
+            "--window-size=1280,1400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn console_errors(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| {
+            l.contains("CONSOLE")
+                && (l.contains("ERROR") || l.contains("Uncaught") || l.contains("rror"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_desk_shows_an_articles_beads_and_coverage_in_chromium() {
+    let Some(browser) = chromium() else {
+        crate::common::missing(
+            "the_desk_shows_an_articles_beads_and_coverage_in_chromium",
+            "chromium is missing (apt-get install chromium; .ci/run does)",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(&dir.path().join("data"), |config| {
+        config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+    });
+    assert_eq!(server.post_json("/v1/articles", &article()).status, 201);
+    // An earlier copy of it, so the coverage has matches.
+    let mut copy = article();
+    copy["id"] = "an-earlier-copy".into();
+    assert_eq!(server.post_json("/v1/articles", &copy).status, 201);
+    let desk = server.get("/desk/");
+    assert_eq!(desk.status, 200);
+    assert!(desk
+        .text()
+        .contains("<script type=\"module\" src=\"/desk/desk.js\">"));
+    assert!(server
+        .get("/desk/desk.js")
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/javascript"));
+
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let id = "2026-11-30.transit-deal";
+    // In Russian (the picker's choice is kept in the browser; here the browser's language).
+    let url = format!("{}/desk/#article={id}", server.url);
+    let (dom, log) = render(
+        &browser,
+        &dir.path().join("p1"),
+        &url,
+        &["--dump-dom", "--lang=ru", "--accept-lang=ru"],
+    );
+    assert!(
+        console_errors(&log).is_empty(),
+        "{:#?}",
+        console_errors(&log)
+    );
+    assert!(
+        dom.contains("data-ready=\"true\""),
+        "the desk did not finish starting:\n{dom}"
+    );
+    assert!(
+        dom.contains("Проверка выравнивания"),
+        "the desk's strings in Russian:\n{dom}"
+    );
+    // The az beads (the first target) are listed, the one to review first, and every form
+    // field has a label.
+    let rows = dom.matches("data-bead=").count();
+    assert_eq!(rows, 9, "{dom}");
+    let first_row = &dom[dom.find("data-bead=").unwrap()..];
+    assert!(
+        first_row.starts_with("data-bead=\"3\""),
+        "the 1-0 bead first: {}",
+        &first_row[..200]
+    );
+    for field in [
+        "f-id",
+        "f-outlet",
+        "f-section",
+        "f-authors",
+        "f-published",
+        "f-source",
+        "v-hy-body",
+        "api-key",
+        "ui-lang",
+        "review-lang",
+    ] {
+        assert!(
+            dom.contains(&format!("for=\"{field}\"")),
+            "{field} has no label"
+        );
+    }
+    render(
+        &browser,
+        &dir.path().join("p2"),
+        &format!("{}/desk/?lang=ru#article={id}", server.url),
+        &[&format!(
+            "--screenshot={}",
+            shots.join("desk-review.png").display()
+        )],
+    );
+
+    // The coverage of the article, as a chart and a table.
+    let url = format!("{}/desk/?lang=hy#article={id}&tab=coverage", server.url);
+    let (dom, log) = render(&browser, &dir.path().join("p3"), &url, &["--dump-dom"]);
+    assert!(
+        console_errors(&log).is_empty(),
+        "{:#?}",
+        console_errors(&log)
+    );
+    assert_eq!(dom.matches("class=\"bar-chart\"").count(), 3, "{dom}");
+    assert!(dom.contains("Ծածկույթ"), "the desk's strings in Armenian");
+    render(
+        &browser,
+        &dir.path().join("p4"),
+        &url,
+        &[&format!(
+            "--screenshot={}",
+            shots.join("desk-coverage.png").display()
+        )],
+    );
+}
+
+/// A free port for chromedriver.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Driver(std::process::Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
+    let (Some(browser), true) = (chromium(), Path::new("/usr/bin/chromedriver").exists()) else {
+        crate::common::missing(
+            "an_editor_submits_corrects_analyses_and_publishes_through_the_desk",
+            "chromium or chromium-driver is missing (apt-get install chromium chromium-driver; .ci/run does)",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(&dir.path().join("data"), |config| {
+        config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+    });
+    let port = free_port();
+    let _driver = Driver(
+        Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let fixture = article();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let base = server.url.clone();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async move {
+        use thirtyfour::prelude::*;
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(browser.to_str().unwrap()).unwrap();
+        for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1400"] {
+            caps.add_arg(arg).unwrap();
+        }
+        let driver = WebDriver::new(&format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("a WebDriver session");
+        let result: WebDriverResult<()> = async {
+            driver.goto(&format!("{base}/desk/?lang=en")).await?;
+            driver.query(By::Css("body[data-ready='true']")).first().await?;
+            // A date the API refuses first (the browser itself checks the id's pattern): the
+            // API's message is shown and nothing typed is lost.
+            driver.find(By::Id("f-id")).await?.send_keys("desk-article").await?;
+            driver.find(By::Id("f-published")).await?.send_keys("yesterday").await?;
+            for (lang, version) in fixture["versions"].as_object().unwrap() {
+                let set = |field: &str, value: &str| {
+                    let script = format!("document.getElementById('v-{lang}-{field}').value = arguments[0];");
+                    let value = serde_json::Value::from(value);
+                    let driver = &driver;
+                    async move { driver.execute(&script, vec![value]).await.map(|_| ()) }
+                };
+                set("title", version["title"].as_str().unwrap()).await?;
+                set("lead", version["lead"].as_str().unwrap()).await?;
+                let body = version.get("html").or(version.get("body")).unwrap();
+                set("body", body.as_str().unwrap()).await?;
+            }
+            driver.find(By::Id("align")).await?.click().await?;
+            let error = driver.query(By::Css("#error:not([hidden])")).first().await?;
+            assert!(error.text().await?.contains("RFC 3339"), "{}", error.text().await?);
+            let typed = driver.find(By::Id("v-hy-title")).await?.prop("value").await?;
+            assert_eq!(typed.as_deref(), fixture["versions"]["hy"]["title"].as_str());
+
+            // The date corrected: aligned, and the review shows the beads.
+            let published = driver.find(By::Id("f-published")).await?;
+            published.clear().await?;
+            published.send_keys("2026-11-30T09:00:00+04:00").await?;
+            driver.find(By::Id("f-section")).await?.send_keys("politics").await?;
+            driver.find(By::Id("align")).await?.click().await?;
+            driver.query(By::Css("tr[data-bead]")).first().await?;
+            driver
+                .execute(
+                    "const s = document.getElementById('review-lang'); s.value = 'hy'; s.dispatchEvent(new Event('change'));",
+                    vec![],
+                )
+                .await?;
+            // Split the bead that merged two English sentences into one Armenian one.
+            let split = driver
+                .query(By::Css("tr[data-bead='2'] button[data-action='desk-split']"))
+                .first()
+                .await?;
+            split.click().await?;
+            driver.screenshot(&shots.join("desk-webdriver-review.png")).await?;
+            driver.find(By::Id("confirm")).await?.click().await?;
+            driver
+                .query(By::XPath("//p[@id='status'][contains(., 'confirmed')]"))
+                .first()
+                .await?;
+
+            // Coverage, then publish, then the edition page.
+            driver.find(By::Css("button[data-tab='coverage']")).await?.click().await?;
+            driver.find(By::Id("analyse")).await?.click().await?;
+            let charts = driver.query(By::Css(".bar-chart")).all_from_selector_required().await?;
+            assert_eq!(charts.len(), 3);
+            driver.find(By::Css("button[data-tab='publish']")).await?.click().await?;
+            driver.find(By::Id("publish")).await?.click().await?;
+            let link = driver
+                .query(By::Css("#edition-links a[lang='hy']"))
+                .first()
+                .await?;
+            link.click().await?;
+            driver.query(By::Css("html[lang='hy'] h1")).first().await?;
+            driver.screenshot(&shots.join("desk-webdriver-edition-hy.png")).await?;
+            Ok(())
+        }
+        .await;
+        driver.quit().await.ok();
+        result.expect("the desk flow");
+    });
+    // What the desk did, as the API sees it.
+    let stored = server.get("/v1/articles/desk-article").json();
+    let hy = stored["versions"]["hy"]["alignment"].as_array().unwrap();
+    assert!(hy.iter().all(|b| b["state"] == "confirmed"), "{hy:?}");
+    assert!(hy
+        .iter()
+        .any(|b| b["source"] == serde_json::json!([2]) && b["target"] == serde_json::json!([2])));
+    assert!(hy
+        .iter()
+        .any(|b| b["source"] == serde_json::json!([3]) && b["target"] == serde_json::json!([])));
+    assert_eq!(stored["versions"]["hy"]["status"], "published");
+    assert_eq!(server.get("/editions/desk-article/hy").status, 200);
+}
