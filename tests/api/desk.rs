@@ -312,3 +312,39 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
     assert_eq!(stored["versions"]["hy"]["status"], "published");
     assert_eq!(server.get("/editions/desk-article/hy").status, 200);
 }
+
+/// WCAG's contrast ratio of two `#rrggbb` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |hex: &str| {
+        let channel = |i: usize| {
+            let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The confidence colours (text on background) are readable: WCAG AA, 4.5:1 at least.
+#[test]
+fn the_confidence_colours_have_readable_contrast() {
+    let css = include_str!("../../desk/desk.css");
+    for level in ["high", "mid", "low"] {
+        let rule = css
+            .lines()
+            .find(|l| l.starts_with(&format!("tr.{level} td.conf")))
+            .unwrap_or_else(|| panic!("no rule for {level}"));
+        let colour = |name: &str| {
+            let at = rule.find(&format!("{name}:#")).unwrap() + name.len() + 1;
+            rule[at..at + 7].to_string()
+        };
+        let ratio = contrast(&colour("background"), &colour(";color"));
+        assert!(ratio >= 4.5, "{level}: {ratio:.2}");
+    }
+    assert!(contrast("#17324d", "#ffffff") >= 4.5, "the bars");
+}
