@@ -10,7 +10,7 @@
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
-use crate::model::inline::{CodeKind, InlineCode, Tagged};
+use crate::model::inline::{pieces, CodeKind, InlineCode, Piece, Tagged};
 use crate::model::text::nfc;
 
 /// One block of an article body.
@@ -294,8 +294,6 @@ fn escape_html(text: &str, out: &mut String) {
 pub fn to_safe_html(tagged: &Tagged) -> String {
     let mut out = String::with_capacity(tagged.text.len() * 2);
     let mut open: Vec<(u32, String)> = Vec::new();
-    let mut codes = tagged.codes.iter().peekable();
-    let chars: Vec<char> = tagged.text.chars().collect();
     let write_code = |code: &InlineCode, out: &mut String, open: &mut Vec<(u32, String)>| {
         match code.kind {
             CodeKind::Standalone if code.ctype == "lb" => out.push_str("<br>"),
@@ -340,15 +338,14 @@ pub fn to_safe_html(tagged: &Tagged) -> String {
             }
         }
     };
-    for (offset, c) in chars.iter().enumerate() {
-        while let Some(code) = codes.next_if(|k| k.at <= offset) {
-            write_code(code, &mut out, &mut open);
+    for piece in pieces(&tagged.text, &tagged.codes) {
+        match piece {
+            Piece::Code(code) => write_code(code, &mut out, &mut open),
+            Piece::Char(c) => {
+                let mut buf = [0u8; 4];
+                escape_html(c.encode_utf8(&mut buf), &mut out);
+            }
         }
-        let mut buf = [0u8; 4];
-        escape_html(c.encode_utf8(&mut buf), &mut out);
-    }
-    for code in codes {
-        write_code(code, &mut out, &mut open);
     }
     for (_, name) in open.drain(..).rev() {
         out.push_str("</");

@@ -14,7 +14,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::{FormatError, Item, LineCounter, Skip};
-use crate::model::inline::{CodeKind, InlineCode};
+use crate::model::inline::{pieces, CodeKind, InlineCode, Piece};
 use crate::model::lang::Lang;
 use crate::model::text::{fold_whitespace, nfc};
 use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant};
@@ -65,16 +65,14 @@ fn render(
     mut code: impl FnMut(&InlineCode, &mut String),
 ) -> String {
     let mut out = String::with_capacity(text.len() + 32 * codes.len());
-    let mut pending = codes.iter().peekable();
-    for (offset, c) in text.chars().enumerate() {
-        while let Some(next) = pending.next_if(|k| k.at <= offset) {
-            code(next, &mut out);
+    for piece in pieces(text, codes) {
+        match piece {
+            Piece::Code(c) => code(c, &mut out),
+            Piece::Char(c) => {
+                let mut buf = [0u8; 4];
+                out.push_str(&esc(c.encode_utf8(&mut buf)));
+            }
         }
-        let mut buf = [0u8; 4];
-        out.push_str(&esc(c.encode_utf8(&mut buf)));
-    }
-    for next in pending {
-        code(next, &mut out);
     }
     out
 }

@@ -26,11 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 fn file(req: &HttpRequest, body: &'static str, content_type: &str) -> HttpResponse {
     let etag = format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(body.as_bytes()));
-    let cached = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let cached = super::if_none_match(req, &etag);
     let mut response = if cached {
         HttpResponse::NotModified()
     } else {

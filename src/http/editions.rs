@@ -316,12 +316,7 @@ fn not_found(catalog: &Catalog, lang: &Lang, view: Option<&ArticleView>) -> Http
 /// A page with a strong ETag: 304 when the client has it.
 fn html_page(req: &HttpRequest, lang: &Lang, body: String) -> HttpResponse {
     let etag = format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(body.as_bytes()));
-    let matches = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == etag || t.trim() == "*");
+    let matches = super::if_none_match(req, &etag);
     let mut response = if matches {
         HttpResponse::NotModified()
     } else {

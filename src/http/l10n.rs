@@ -183,7 +183,7 @@ async fn file(
             }
         }
     };
-    let not_modified = if_none_match(&req, etag);
+    let not_modified = super::if_none_match(&req, etag);
     let mut response = if not_modified {
         HttpResponse::NotModified()
     } else {
@@ -197,17 +197,6 @@ async fn file(
         return Ok(response.finish());
     }
     Ok(response.content_type(content_type).body(body.to_string()))
-}
-
-/// Whether `If-None-Match` names `etag` (weakly, as RFC 9110 wants for this header).
-fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
-    let ours = opaque(etag);
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
 #[derive(Debug, Deserialize)]

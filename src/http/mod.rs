@@ -125,6 +125,18 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
     ))
 }
 
+/// Whether `If-None-Match` names `etag` (weakly, as RFC 9110 wants for this header): the one
+/// rule of every cached answer (l10n resources, edition pages, the desk's files).
+pub(crate) fn if_none_match(req: &actix_web::HttpRequest, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
+    let ours = opaque(etag);
+    req.headers()
+        .get_all(actix_web::http::header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
+}
+
 /// Whether the key given is the one expected, in time that does not depend on where they
 /// first differ (so response times do not reveal a key's prefix).
 fn same_key(given: Option<&str>, expected: &str) -> bool {

@@ -33,6 +33,27 @@ pub struct InlineCode {
     pub ctype: String,
 }
 
+/// One step through a text with its codes in place: a code, or a char of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Code(&'a InlineCode),
+    Char(char),
+}
+
+/// The text's chars with the codes where they stand: a code before the char at its offset,
+/// codes past the end after the last char. What every writer of codes walks.
+pub fn pieces<'a>(text: &'a str, codes: &'a [InlineCode]) -> impl Iterator<Item = Piece<'a>> + 'a {
+    let mut codes = codes.iter().peekable();
+    let mut chars = text.chars().enumerate().peekable();
+    std::iter::from_fn(move || {
+        let offset = chars.peek().map_or(usize::MAX, |(k, _)| *k);
+        if let Some(code) = codes.next_if(|c| c.at <= offset) {
+            return Some(Piece::Code(code));
+        }
+        chars.next().map(|(_, c)| Piece::Char(c))
+    })
+}
+
 /// A plain text with its inline codes, in order of `at`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tagged {
@@ -102,7 +123,6 @@ impl Tagged {
             numbers.entry(code.pair).or_insert(next);
         }
         let mut out = String::with_capacity(self.text.len() + 64 * self.codes.len());
-        let mut codes = self.codes.iter().peekable();
         let write_code = |code: &InlineCode, out: &mut String| {
             let ctype = escape_attr(&code.ctype);
             let native = escape_text(&code.native);
@@ -125,15 +145,14 @@ impl Tagged {
                 }
             }
         };
-        for (offset, c) in self.text.chars().enumerate() {
-            while let Some(code) = codes.next_if(|code| code.at <= offset) {
-                write_code(code, &mut out);
+        for piece in pieces(&self.text, &self.codes) {
+            match piece {
+                Piece::Code(code) => write_code(code, &mut out),
+                Piece::Char(c) => {
+                    let mut buf = [0u8; 4];
+                    out.push_str(&escape_text(c.encode_utf8(&mut buf)));
+                }
             }
-            let mut buf = [0u8; 4];
-            out.push_str(&escape_text(c.encode_utf8(&mut buf)));
-        }
-        for code in codes {
-            write_code(code, &mut out);
         }
         Some(out)
     }

@@ -325,3 +325,11 @@ pub fn seeded_in(dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static) ->
     server.wait_for_units(seed_unit_count() as u64);
     server
 }
+
+/// Debian's Chromium, when installed (the edition and desk tests render in it).
+pub fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}

@@ -3,18 +3,11 @@
 //! link shows the beads (those to review first) and the coverage chart. Screenshots go to
 //! target/screenshots/.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::articles::article;
-use crate::common::spawn_in;
-
-fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
+use crate::common::{chromium, spawn_in};
 
 /// Renders `url` (scripts run, fetches answered within the time budget): the DOM and the
 /// browser's log.

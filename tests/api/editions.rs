@@ -4,13 +4,13 @@
 //! negotiation, ETags, drafts and missing versions as localised 404s. Headless Chromium
 //! renders each page (screenshots under target/screenshots/) without console errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::json;
 
 use crate::articles::article;
-use crate::common::{spawn_in, TestServer};
+use crate::common::{chromium, spawn_in, TestServer};
 
 const ID: &str = "2026-11-30.transit-deal";
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
@@ -160,13 +160,6 @@ fn each_published_version_is_a_page_in_its_language() {
     let missing = server.get_with("/editions/nothing-here/ru", "Accept-Language", "ru");
     assert_eq!(missing.status, 404);
     assert!(missing.text().contains("Такой статьи здесь нет."));
-}
-
-fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
 }
 
 #[test]
