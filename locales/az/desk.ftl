@@ -39,3 +39,20 @@ desk-move-up = Tərcümənin ilk cümləsini əvvəlkiyə
 desk-band = Qrup
 desk-segments = Seqmentlər
 desk-words = Sözlər
+
+## The printable coverage report (POST /v1/analysis?format=html)
+
+desk-band-context = 101% (kontekst)
+desk-band-100 = 100%
+desk-band-95-99 = 95–99%
+desk-band-85-94 = 85–94%
+desk-band-75-84 = 75–84%
+desk-band-50-74 = 50–74%
+desk-band-no-match = Uyğunluq yoxdur
+desk-band-repetitions = Təkrarlar
+desk-report-title = Əhatə hesabatı
+desk-report-sentences = Cümlələr
+desk-report-total = Cəmi
+desk-report-text = Mətn
+desk-chars = Simvollar
+desk-chars-with-spaces = Boşluqlarla simvollar

@@ -39,3 +39,20 @@ desk-move-up = First translation sentence to previous
 desk-band = Band
 desk-segments = Segments
 desk-words = Words
+
+## The printable coverage report (POST /v1/analysis?format=html)
+
+desk-band-context = 101% (context)
+desk-band-100 = 100%
+desk-band-95-99 = 95–99%
+desk-band-85-94 = 85–94%
+desk-band-75-84 = 75–84%
+desk-band-50-74 = 50–74%
+desk-band-no-match = No match
+desk-band-repetitions = Repetitions
+desk-report-title = Coverage report
+desk-report-sentences = Sentences
+desk-report-total = Total
+desk-report-text = Text
+desk-chars = Characters
+desk-chars-with-spaces = Characters with spaces

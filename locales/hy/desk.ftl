@@ -39,3 +39,20 @@ desk-move-up = Թարգմանության առաջին նախադասությո�
 desk-band = Խումբ
 desk-segments = Հատվածներ
 desk-words = Բառեր
+
+## The printable coverage report (POST /v1/analysis?format=html)
+
+desk-band-context = 101% (համատեքստ)
+desk-band-100 = 100%
+desk-band-95-99 = 95–99%
+desk-band-85-94 = 85–94%
+desk-band-75-84 = 75–84%
+desk-band-50-74 = 50–74%
+desk-band-no-match = Համընկնում չկա
+desk-band-repetitions = Կրկնություններ
+desk-report-title = Ծածկույթի հաշվետվություն
+desk-report-sentences = Նախադասություններ
+desk-report-total = Ընդամենը
+desk-report-text = Տեքստ
+desk-chars = Նիշեր
+desk-chars-with-spaces = Նիշեր՝ բացատներով

@@ -39,3 +39,20 @@ desk-move-up = Первое предложение перевода — в пр�
 desk-band = Диапазон
 desk-segments = Сегменты
 desk-words = Слова
+
+## The printable coverage report (POST /v1/analysis?format=html)
+
+desk-band-context = 101% (контекст)
+desk-band-100 = 100%
+desk-band-95-99 = 95–99%
+desk-band-85-94 = 85–94%
+desk-band-75-84 = 75–84%
+desk-band-50-74 = 50–74%
+desk-band-no-match = Нет совпадений
+desk-band-repetitions = Повторы
+desk-report-title = Отчёт о покрытии
+desk-report-sentences = Предложения
+desk-report-total = Итого
+desk-report-text = Текст
+desk-chars = Символы
+desk-chars-with-spaces = Символы с пробелами

@@ -164,11 +164,31 @@ fn wants_csv(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.contains("text/csv"))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisQuery {
+    /// `json` (the default), `csv` or `html` (a printable report in the caller's language).
+    #[serde(default)]
+    format: Option<String>,
+}
+
 pub async fn analyse(
     state: web::Data<AppState>,
     req: HttpRequest,
+    query: web::Query<AnalysisQuery>,
+    locale: super::locale::RequestLocale,
     body: web::Json<AnalysisIn>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = match query.format.as_deref() {
+        None => None,
+        Some(f @ ("json" | "csv" | "html")) => Some(f.to_string()),
+        Some(other) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("format '{other}' is not one of json, csv, html"),
+            ))
+        }
+    };
     let body = body.into_inner();
     let version = VersionInput {
         title: body.title.unwrap_or_default(),
@@ -180,7 +200,8 @@ pub async fn analyse(
     let (ids, sent) = named(body.article, body.articles, body.source, version)?;
     let (targets, detail) = (body.targets, body.detail);
     let memory = state.memory.clone();
-    let csv = wants_csv(&req);
+    let csv = format.as_deref() == Some("csv") || (format.is_none() && wants_csv(&req));
+    let html = format.as_deref() == Some("html");
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (reports, total) = blocking(move || -> Result<_, ApiError> {
         let sources = load_sources(&memory, ids, sent)?;
@@ -207,6 +228,14 @@ pub async fn analyse(
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(analysis::to_csv(&reports, total.as_ref())));
+    }
+    if html {
+        let page =
+            super::editions::report_page(&state.l10n, &locale.0.chain, &reports, total.as_ref());
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_LANGUAGE, locale.0.locale().to_string()))
+            .body(page));
     }
     if reports.len() == 1 && total.is_none() {
         return Ok(HttpResponse::Ok().json(&reports[0]));

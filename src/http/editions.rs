@@ -36,6 +36,13 @@ struct Chrome<'a> {
 }
 
 impl<'a> Chrome<'a> {
+    fn for_chain(catalog: &'a Catalog, chain: &[String]) -> Chrome<'a> {
+        Chrome {
+            catalog,
+            chain: chain.to_vec(),
+        }
+    }
+
     fn new(catalog: &'a Catalog, lang: &Lang) -> Chrome<'a> {
         let served = catalog.matcher().resolve(lang.tag()).map(str::to_string);
         let tag = served.unwrap_or_else(|| catalog.default_locale().to_string());
@@ -531,3 +538,95 @@ fn quick_escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// The analysis as a printable page in the caller's language: per text and target, the
+/// bands as a stacked bar and a table (strings from `desk.ftl`).
+pub fn report_page(
+    catalog: &Catalog,
+    chain: &[String],
+    reports: &[crate::editorial::analysis::Report],
+    total: Option<&crate::editorial::analysis::Report>,
+) -> String {
+    use crate::editorial::analysis::Band;
+    let chrome = Chrome::for_chain(catalog, chain);
+    let lang = Lang::parse(&chain[0]).unwrap_or_else(|_| Lang::parse("en").expect("en"));
+    let band_label =
+        |band: Band| chrome.text(&format!("desk-band-{}", band.name().replace('_', "-")));
+    let section = |report: &crate::editorial::analysis::Report, heading: String| {
+        html! {
+            section.report {
+                h2 { (heading) }
+                p { (chrome.text("desk-report-sentences")) ": " (report.sentences) " · " (chrome.text("desk-words")) ": " (report.words) }
+                @for (tag, target) in &report.targets {
+                    @let target_lang = Lang::parse(tag).ok();
+                    h3 { (target_lang.as_ref().map(|l| chrome.text(&format!("language-{}", l.language()))).filter(|s| !s.is_empty()).unwrap_or_else(|| tag.clone())) }
+                    div.bar role="img" aria-label=(target.bands.iter().map(|b| format!("{}: {}%", band_label(b.band), b.percent_words)).collect::<Vec<_>>().join(", ")) {
+                        @for row in &target.bands {
+                            span class={ "band-" (row.band.name()) } style={ "width:" (row.percent_words) "%" } {}
+                        }
+                    }
+                    table {
+                        thead { tr {
+                            th scope="col" { (chrome.text("desk-band")) }
+                            th scope="col" { (chrome.text("desk-segments")) }
+                            th scope="col" { (chrome.text("desk-words")) }
+                            th scope="col" { (chrome.text("desk-chars")) }
+                            th scope="col" { (chrome.text("desk-chars-with-spaces")) }
+                            th scope="col" { "%" }
+                        } }
+                        tbody {
+                            @for row in &target.bands {
+                                tr {
+                                    th scope="row" { span class={ "swatch band-" (row.band.name()) } {} (band_label(row.band)) }
+                                    td { (row.counts.segments) } td { (row.counts.words) }
+                                    td { (row.counts.chars) } td { (row.counts.chars_with_spaces) }
+                                    td { (row.percent_words) }
+                                }
+                            }
+                            tr.total {
+                                th scope="row" { (chrome.text("desk-report-total")) }
+                                td { (target.total.segments) } td { (target.total.words) }
+                                td { (target.total.chars) } td { (target.total.chars_with_spaces) }
+                                td { "100" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = chrome.text("desk-report-title");
+    let body = html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) dir="ltr" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                style { (PreEscaped(REPORT_STYLE)) }
+            }
+            body {
+                h1 { (title) }
+                @for report in reports {
+                    (section(report, report.article.clone().unwrap_or_else(|| chrome.text("desk-report-text"))))
+                }
+                @if let Some(total) = total {
+                    (section(total, chrome.text("desk-report-total")))
+                }
+            }
+        }
+    };
+    body.into_string()
+}
+
+const REPORT_STYLE: &str = "
+body{font:14px/1.5 'Noto Sans','DejaVu Sans',sans-serif;color:#1b1b1b;margin:1.5rem auto;max-width:50rem}
+h1{font-size:1.5rem} h2{font-size:1.2rem;border-bottom:2px solid #17324d} h3{font-size:1rem;margin-bottom:.3rem}
+table{border-collapse:collapse;width:100%;margin-bottom:1rem} th,td{border:1px solid #ccd;padding:.2rem .5rem;text-align:right}
+th[scope=row],thead th{text-align:left} tr.total{font-weight:700;background:#eef1f4}
+.bar{display:flex;height:1.2rem;border:1px solid #888;margin:.2rem 0 .5rem}
+.bar span{display:block;height:100%} .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.4rem;vertical-align:middle}
+.band-context{background:#0b4d1e}.band-100{background:#1e7b34}.band-95-99{background:#4caf50}
+.band-85-94{background:#9ccc65}.band-75-84{background:#f2c14e}.band-50-74{background:#f08c3a}
+.band-no_match{background:#bbb}.band-repetitions{background:#5b7ca8}
+@media print{.bar span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+";

@@ -195,9 +195,20 @@ impl Meta {
             .iter()
             .map(|p| (p.kind.clone(), p.value.clone(), p.lang.clone()))
             .collect();
+        // A state the newer unit states (its alignment and how sure it is) replaces the
+        // older one instead of standing beside it; other types may repeat, as TMX allows.
+        let stated: std::collections::HashSet<String> = self
+            .props
+            .iter()
+            .filter(|p| is_single_valued(&p.kind))
+            .map(|p| p.kind.clone())
+            .collect();
         for prop in older.props {
             if self.props.len() >= MAX_PROPS {
                 break;
+            }
+            if stated.contains(&prop.kind) {
+                continue;
             }
             if seen.insert((prop.kind.clone(), prop.value.clone(), prop.lang.clone())) {
                 self.props.push(prop);
@@ -207,6 +218,11 @@ impl Meta {
             self.attrs.entry(k).or_insert(v);
         }
     }
+}
+
+/// Prop types that hold one state of the unit, not a list: a merge keeps the newer value.
+fn is_single_valued(kind: &str) -> bool {
+    matches!(kind, "x-alignment" | "x-alignment-confidence")
 }
 
 /// Links consecutive units of one document as neighbours (each unit's `prev`/`next`), where
@@ -282,6 +298,29 @@ mod tests {
             "the newer unit's own notes come first"
         );
         assert!(notes(0, MAX_NOTES + 1).problem().is_some());
+        let prop = |kind: &str, value: &str| Prop {
+            kind: kind.into(),
+            value: value.into(),
+            lang: None,
+        };
+        let mut newer = Meta {
+            props: vec![prop("x-alignment", "confirmed")],
+            ..Meta::default()
+        };
+        newer.merge_from(Meta {
+            props: vec![
+                prop("x-alignment", "auto"),
+                prop("x-note", "a"),
+                prop("x-note", "b"),
+            ],
+            ..Meta::default()
+        });
+        let kinds: Vec<&str> = newer.props.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["confirmed", "a", "b"],
+            "one alignment state, repeated notes"
+        );
         assert!(notes(0, MAX_NOTES).problem().is_none());
     }
 }

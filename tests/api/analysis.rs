@@ -146,6 +146,70 @@ fn bands_per_target_with_the_scores_of_the_match_endpoint() {
 }
 
 #[test]
+fn a_printable_report_in_the_callers_language() {
+    let (_dir, server) = memory();
+    let body =
+        json!({"source": "en", "title": "Bridge news", "body": BODY, "targets": ["hy", "az"]});
+    let page = server.request(
+        "POST",
+        "/v1/analysis?format=html",
+        &[("Accept-Language", "hy")],
+        Some(&body),
+    );
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert_eq!(page.header("content-language"), Some("hy"));
+    let html = page.text();
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"hy\" dir=\"ltr\">"),
+        "{html}"
+    );
+    for text in [
+        "Ծածկույթի հաշվետվություն",
+        "Կրկնություններ",
+        "101% (համատեքստ)",
+        "Հայերեն",
+        "Ադրբեջաներեն",
+    ] {
+        assert!(html.contains(text), "{text} missing:\n{html}");
+    }
+    assert!(!html.contains("desk-"), "never a message id: {html}");
+    assert_eq!(html.matches("class=\"bar\"").count(), 2);
+    server
+        .request("POST", "/v1/analysis?format=pdf", &[], Some(&body))
+        .assert_error(400, "invalid_parameter");
+    if let Some(browser) = crate::common::chromium() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("report.html");
+        std::fs::write(&file, &html).unwrap();
+        let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        let out = std::process::Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--window-size=1000,1300",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg(format!(
+                "--screenshot={}",
+                shots.join("analysis-report-hy.png").display()
+            ))
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .expect("chromium runs");
+        assert!(out.status.success());
+    }
+}
+
+#[test]
 fn stored_articles_are_analysed_without_their_own_units_and_repeat_across() {
     let (_dir, server) = memory();
     assert_eq!(server.post_json("/v1/articles", &article()).status, 201);
