@@ -3,10 +3,11 @@
 //!
 //! Written files carry the source's inline codes (XLIFF 2: `<pc>`, `<sc>`/`<ec>` for a
 //! span cut by a sentence end, `<ph>`, the native code in `<originalData>`; XLIFF 1.2:
-//! `<bpt>`/`<ept>`, `<it>`, `<ph>` holding the native code). Read files give plain text:
-//! the content of spans (`<g>`, `<pc>`, `<mrk>`) is kept, native codes are dropped.
+//! `<bpt>`/`<ept>`, `<it>`, `<ph>` holding the native code). Read files give the plain text
+//! (the content of spans such as `<g>`, `<pc>`, `<mrk>` kept) and its codes, which become
+//! the variant's markup.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 
 use quick_xml::escape::escape;
@@ -75,6 +76,33 @@ fn render(
         }
     }
     out
+}
+
+/// XLIFF 2's `type` (and `subType`) of a code of type `ctype`, as attributes.
+fn xliff2_type(ctype: &str) -> &'static str {
+    match ctype {
+        "link" => r#" type="link""#,
+        "bold" => r#" type="fmt" subType="xlf:b""#,
+        "italic" => r#" type="fmt" subType="xlf:i""#,
+        "ulined" => r#" type="fmt" subType="xlf:u""#,
+        "lb" => r#" type="fmt" subType="xlf:lb""#,
+        "" => "",
+        _ => r#" type="fmt""#,
+    }
+}
+
+/// The TMX-style type of an XLIFF 2 code from its `type` and `subType`.
+fn from_xliff2_type(kind: Option<&str>, sub: Option<&str>) -> String {
+    match (kind, sub) {
+        (_, Some("xlf:b")) => "bold",
+        (_, Some("xlf:i")) => "italic",
+        (_, Some("xlf:u")) => "ulined",
+        (_, Some("xlf:lb")) => "lb",
+        (Some("link"), _) => "link",
+        (Some(other), _) if !other.is_empty() => return format!("x-{other}"),
+        _ => "",
+    }
+    .to_string()
 }
 
 /// Which pairs have both ends among `codes`.
@@ -151,15 +179,16 @@ pub fn write_xliff2<W: Write>(doc: &Document, out: &mut W) -> std::io::Result<()
             .collect();
         let source = render(&segment.source, &segment.codes, |code, out| {
             let i = code.pair;
+            let kind = xliff2_type(&code.ctype);
             match code.kind {
                 CodeKind::Open if whole.contains(&i) => out.push_str(&format!(
-                    r#"<pc id="{i}" dataRefStart="d{}" dataRefEnd="d{}">"#,
+                    r#"<pc id="{i}"{kind} dataRefStart="d{}" dataRefEnd="d{}">"#,
                     data[&(i, false)],
                     data[&(i, true)]
                 )),
                 CodeKind::Close if whole.contains(&i) => out.push_str("</pc>"),
                 CodeKind::Open => out.push_str(&format!(
-                    r#"<sc id="{i}" dataRef="d{}" isolated="yes"/>"#,
+                    r#"<sc id="{i}"{kind} dataRef="d{}" isolated="yes"/>"#,
                     data[&(i, false)]
                 )),
                 CodeKind::Close => out.push_str(&format!(
@@ -167,7 +196,7 @@ pub fn write_xliff2<W: Write>(doc: &Document, out: &mut W) -> std::io::Result<()
                     data[&(i, true)]
                 )),
                 CodeKind::Standalone => out.push_str(&format!(
-                    r#"<ph id="{i}" dataRef="d{}"/>"#,
+                    r#"<ph id="{i}"{kind} dataRef="d{}"/>"#,
                     data[&(i, false)]
                 )),
             }
@@ -367,6 +396,56 @@ struct Reading {
     source: String,
     target: String,
     has_target: bool,
+    /// Inline codes of the source and target, at char offsets of the raw text.
+    codes: [Vec<InlineCode>; 2],
+    /// XLIFF 2's `<originalData>`: data id → native code.
+    data: HashMap<String, String>,
+    /// Pair numbers by the file's ids, per side.
+    pairs: [HashMap<String, u32>; 2],
+    /// Spans open on each side (`<g>`, `<pc>`): their pair and the native end.
+    open: [Vec<(u32, String, String)>; 2],
+}
+
+impl Reading {
+    fn side(&mut self, target: bool) -> &mut String {
+        if target {
+            &mut self.target
+        } else {
+            &mut self.source
+        }
+    }
+
+    fn pair(&mut self, target: bool, id: Option<String>) -> u32 {
+        let pairs = &mut self.pairs[usize::from(target)];
+        let next = pairs.len() as u32 + 1;
+        match id {
+            Some(id) => *pairs.entry(id).or_insert(next),
+            None => {
+                pairs.insert(format!("\u{0}{next}"), next);
+                next
+            }
+        }
+    }
+
+    fn code(&mut self, target: bool, kind: CodeKind, pair: u32, native: String, ctype: String) {
+        let at = self.side(target).chars().count();
+        self.codes[usize::from(target)].push(InlineCode {
+            kind,
+            pair,
+            at,
+            native,
+            ctype,
+        });
+    }
+}
+
+/// A native code element being read (`<bpt>`, `<ept>`, `<ph>`, `<it>` of XLIFF 1.2): its
+/// content is the native code.
+struct Native {
+    kind: CodeKind,
+    pair: Option<String>,
+    ctype: String,
+    text: String,
 }
 
 fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
@@ -381,7 +460,11 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
     // Where text goes: the source or target of the unit (not of an alt-trans or a match).
     let mut into: Option<bool> = None;
     let mut native_depth = 0usize;
+    let mut native: Option<Native> = None;
     let mut ignored_depth = 0usize;
+    // Inside `<originalData>`: the `<data>` being read.
+    let mut in_original_data = false;
+    let mut data: Option<(String, String)> = None;
     let mut seen_root = false;
     loop {
         let line = xml.get_ref().line();
@@ -444,7 +527,11 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                             }
                         }
                     }
-                    "alt-trans" | "matches" | "notes" | "note" | "originalData" => {
+                    "originalData" if unit.is_some() => in_original_data = true,
+                    "data" if in_original_data => {
+                        data = Some((attr(&start, "id").unwrap_or_default(), String::new()));
+                    }
+                    "alt-trans" | "matches" | "notes" | "note" => {
                         ignored_depth = 1;
                     }
                     "source" if unit.is_some() => into = Some(false),
@@ -457,8 +544,29 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                             }
                         }
                     }
-                    other if into.is_some() && is_native(other) => native_depth = 1,
-                    _ => {}
+                    other if into.is_some() && !version2 && is_native(other) => {
+                        native_depth = 1;
+                        let kind = match other {
+                            "bpt" => CodeKind::Open,
+                            "ept" => CodeKind::Close,
+                            "it" if attr(&start, "pos").as_deref() == Some("close") => {
+                                CodeKind::Close
+                            }
+                            "it" => CodeKind::Open,
+                            _ => CodeKind::Standalone,
+                        };
+                        native = Some(Native {
+                            kind,
+                            pair: attr(&start, "rid").or_else(|| attr(&start, "id")),
+                            ctype: attr(&start, "ctype").unwrap_or_default(),
+                            text: String::new(),
+                        });
+                    }
+                    other => {
+                        if let (Some(side), Some(u)) = (into, &mut unit) {
+                            inline_start(u, side, other, &start, version2);
+                        }
+                    }
                 }
             }
             Event::End(end) => {
@@ -469,9 +577,29 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                 }
                 if native_depth > 0 {
                     native_depth -= 1;
+                    if native_depth == 0 {
+                        if let (Some(code), Some(side), Some(u)) = (native.take(), into, &mut unit)
+                        {
+                            let pair = u.pair(side, code.pair);
+                            u.code(side, code.kind, pair, code.text, code.ctype);
+                        }
+                    }
                     continue;
                 }
                 match name.as_str() {
+                    "originalData" => in_original_data = false,
+                    "data" => {
+                        if let (Some((id, text)), Some(u)) = (data.take(), &mut unit) {
+                            u.data.insert(id, text);
+                        }
+                    }
+                    "g" | "pc" => {
+                        if let (Some(side), Some(u)) = (into, &mut unit) {
+                            if let Some((pair, end, ctype)) = u.open[usize::from(side)].pop() {
+                                u.code(side, CodeKind::Close, pair, end, ctype);
+                            }
+                        }
+                    }
                     "source" | "target" => into = None,
                     "trans-unit" | "unit" => {
                         if let Some(u) = unit.take() {
@@ -487,6 +615,14 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                 }
             }
             Event::Text(text) => {
+                if let Some((_, content)) = &mut data {
+                    content.push_str(&text.xml10_content());
+                    continue;
+                }
+                if let (Some(code), true) = (&mut native, ignored_depth == 0) {
+                    code.text.push_str(&text.xml10_content());
+                    continue;
+                }
                 if ignored_depth > 0 || native_depth > 0 {
                     continue;
                 }
@@ -500,7 +636,7 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                 }
             }
             Event::GeneralRef(reference) => {
-                if ignored_depth > 0 || native_depth > 0 {
+                if ignored_depth > 0 {
                     continue;
                 }
                 let c =
@@ -518,12 +654,14 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                             )),
                         },
                     };
-                if let (Some(side), Some(u)) = (into, &mut unit) {
-                    if side {
-                        u.target.push(c);
-                    } else {
-                        u.source.push(c);
-                    }
+                if let Some((_, content)) = &mut data {
+                    content.push(c);
+                } else if let Some(code) = &mut native {
+                    code.text.push(c);
+                } else if native_depth > 0 {
+                    // Inside a dropped element.
+                } else if let (Some(side), Some(u)) = (into, &mut unit) {
+                    u.side(side).push(c);
                 }
             }
             Event::DocType(_) => {
@@ -544,6 +682,98 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
         ));
     }
     Ok(items)
+}
+
+/// An inline element that is not native code: spans (`<g>`, `<pc>`) open a pair whose
+/// content stays text; empty codes (`<x>`, `<bx>`, `<ex>`; XLIFF 2's `<sc>`, `<ec>`, `<ph>`)
+/// stand where they are, their native code from `<originalData>`.
+fn inline_start(u: &mut Reading, side: bool, name: &str, start: &BytesStart<'_>, version2: bool) {
+    let data = |u: &Reading, key: &str| {
+        attr(start, key)
+            .and_then(|id| u.data.get(&id).cloned())
+            .unwrap_or_default()
+    };
+    let ctype = if version2 {
+        from_xliff2_type(
+            attr(start, "type").as_deref(),
+            attr(start, "subType").as_deref(),
+        )
+    } else {
+        attr(start, "ctype").unwrap_or_default()
+    };
+    match (name, version2) {
+        ("g", false) | ("pc", true) => {
+            let pair = u.pair(side, attr(start, "id"));
+            let (open, end) = if version2 {
+                (data(u, "dataRefStart"), data(u, "dataRefEnd"))
+            } else {
+                (String::new(), String::new())
+            };
+            u.code(side, CodeKind::Open, pair, open, ctype.clone());
+            u.open[usize::from(side)].push((pair, end, ctype));
+        }
+        ("x", false) | ("ph", true) => {
+            let pair = u.pair(side, attr(start, "id"));
+            let native = data(u, "dataRef");
+            u.code(side, CodeKind::Standalone, pair, native, ctype);
+        }
+        ("bx", false) | ("sc", true) => {
+            let pair = u.pair(side, attr(start, "rid").or_else(|| attr(start, "id")));
+            let native = data(u, "dataRef");
+            u.code(side, CodeKind::Open, pair, native, ctype);
+        }
+        ("ex", false) | ("ec", true) => {
+            let pair = u.pair(
+                side,
+                attr(start, "rid")
+                    .or_else(|| attr(start, "startRef"))
+                    .or_else(|| attr(start, "id")),
+            );
+            let native = data(u, "dataRef");
+            u.code(side, CodeKind::Close, pair, native, ctype);
+        }
+        _ => {}
+    }
+}
+
+/// White space folded as stored texts are, with the codes moved to the folded offsets;
+/// `None` for the codes when NFC changed the text (their offsets no longer hold).
+fn fold_tagged(raw: &str, codes: &[InlineCode]) -> (String, Option<String>) {
+    let composed = nfc(raw);
+    let folded = fold_whitespace(&composed);
+    if codes.is_empty() || composed != raw {
+        return (folded, None);
+    }
+    // map[i]: the folded offset of raw char i (and of the end).
+    let chars: Vec<char> = raw.chars().collect();
+    let mut map = Vec::with_capacity(chars.len() + 1);
+    let (mut out, mut pending_space) = (0usize, false);
+    for &c in &chars {
+        if crate::model::text::is_space(c) {
+            pending_space = out > 0;
+            map.push(out);
+        } else {
+            if pending_space {
+                out += 1;
+                pending_space = false;
+            }
+            map.push(out);
+            out += 1;
+        }
+    }
+    map.push(out);
+    let moved: Vec<InlineCode> = codes
+        .iter()
+        .map(|c| InlineCode {
+            at: map[c.at.min(chars.len())].min(out),
+            ..c.clone()
+        })
+        .collect();
+    let tagged = crate::model::inline::Tagged {
+        text: folded.clone(),
+        codes: moved,
+    };
+    (folded, tagged.renumbered().to_markup())
 }
 
 fn finish(
@@ -573,8 +803,8 @@ fn finish(
             ))
         }
     };
-    let source_text = fold_whitespace(&nfc(&u.source));
-    let target_text = fold_whitespace(&nfc(&u.target));
+    let (source_text, source_markup) = fold_tagged(&u.source, &u.codes[0]);
+    let (target_text, target_markup) = fold_tagged(&u.target, &u.codes[1]);
     if !u.has_target || target_text.is_empty() {
         return skip(format!("unit '{}' has no translation", u.id));
     }
@@ -587,14 +817,13 @@ fn finish(
         }
     }
     let mut variants = BTreeMap::new();
-    variants.insert(
-        source.key().to_string(),
-        Variant::plain(&source, &source_text),
-    );
-    variants.insert(
-        target.key().to_string(),
-        Variant::plain(&target, &target_text),
-    );
+    let mut source_variant = Variant::plain(&source, &source_text);
+    source_variant.markup = source_markup;
+    let mut target_variant = Variant::plain(&target, &target_text);
+    target_variant.markup = target_markup;
+    variants.insert(source.key().to_string(), source_variant);
+    variants.insert(target.key().to_string(), target_variant);
+
     let confirmed = is_confirmed(u.state.as_deref(), u.approved);
     let ours = original.is_some_and(|o| u.id.starts_with(&format!("{o}~")));
     let id = if ours && id_problem(&u.id).is_none() {
@@ -661,7 +890,7 @@ mod tests {
         let two = String::from_utf8(two).unwrap();
         assert!(
             two.contains(
-                r#"Read <pc id="1" dataRefStart="d1" dataRefEnd="d2">the report</pc> &amp; more."#
+                r#"Read <pc id="1" type="link" dataRefStart="d1" dataRefEnd="d2">the report</pc> &amp; more."#
             ),
             "{two}"
         );
@@ -685,6 +914,13 @@ mod tests {
             assert_eq!(unit.variants["hy"].text, "Կարդացեք զեկույցը և ավելին։");
             assert_eq!(unit.meta.document.as_deref(), Some("a1"));
             assert_eq!(unit.meta.props[0].value, "review");
+            // The source's codes come back as the unit's markup, from either version.
+            assert_eq!(
+                unit.variants["en"].markup.as_deref(),
+                Some("Read <bpt i=\"1\" type=\"link\">&lt;a href=\"/r\"&gt;</bpt>the report<ept i=\"1\">&lt;/a&gt;</ept> &amp; more."),
+                "{file}"
+            );
+            assert_eq!(unit.variants["hy"].markup, None);
         }
     }
 

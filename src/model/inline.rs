@@ -125,23 +125,29 @@ impl Tagged {
         let mut out = String::with_capacity(self.text.len() + 64 * self.codes.len());
         let write_code = |code: &InlineCode, out: &mut String| {
             let ctype = escape_attr(&code.ctype);
+            // ` type="…"`, or nothing for a code of no known kind.
+            let ctype = if ctype.is_empty() {
+                String::new()
+            } else {
+                format!(" type=\"{ctype}\"")
+            };
             let native = escape_text(&code.native);
             let i = numbers[&code.pair];
             match code.kind {
                 CodeKind::Open if closed.contains(&code.pair) => {
-                    out.push_str(&format!("<bpt i=\"{i}\" type=\"{ctype}\">{native}</bpt>"));
+                    out.push_str(&format!("<bpt i=\"{i}\"{ctype}>{native}</bpt>"));
                 }
                 CodeKind::Close if opened.contains(&code.pair) => {
                     out.push_str(&format!("<ept i=\"{i}\">{native}</ept>"));
                 }
-                CodeKind::Open => out.push_str(&format!(
-                    "<it pos=\"begin\" x=\"{i}\" type=\"{ctype}\">{native}</it>"
-                )),
-                CodeKind::Close => out.push_str(&format!(
-                    "<it pos=\"end\" x=\"{i}\" type=\"{ctype}\">{native}</it>"
-                )),
+                CodeKind::Open => {
+                    out.push_str(&format!("<it pos=\"begin\" x=\"{i}\"{ctype}>{native}</it>"))
+                }
+                CodeKind::Close => {
+                    out.push_str(&format!("<it pos=\"end\" x=\"{i}\"{ctype}>{native}</it>"))
+                }
                 CodeKind::Standalone => {
-                    out.push_str(&format!("<ph x=\"{i}\" type=\"{ctype}\">{native}</ph>"))
+                    out.push_str(&format!("<ph x=\"{i}\"{ctype}>{native}</ph>"))
                 }
             }
         };

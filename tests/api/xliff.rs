@@ -73,7 +73,7 @@ fn an_article_pretranslated_as_xliff_2_1() {
     assert_eq!(file.matches("<unit ").count(), 4);
     assert!(file.contains(r#"<group id="gtitle">"#) && file.contains(r#"<group id="g1">"#));
     assert!(
-        file.contains("on <pc id=\"1\" dataRefStart=\"d1\" dataRefEnd=\"d2\">Monday</pc>."),
+        file.contains("on <pc id=\"1\" type=\"fmt\" subType=\"xlf:i\" dataRefStart=\"d1\" dataRefEnd=\"d2\">Monday</pc>."),
         "{file}"
     );
     assert!(file.contains("<data id=\"d1\">&lt;em&gt;</data>"));
@@ -182,6 +182,13 @@ store.savefile(sys.argv[1])
             .map(|p| p["value"].as_str().unwrap().to_string())
     };
     assert_eq!(state(&third).as_deref(), Some("confirmed"));
+    // The source's link came back through translate-toolkit as the unit's inline codes.
+    assert!(
+        third["markup"]["en"]
+            .as_str()
+            .is_some_and(|m| m.contains("<bpt i=\"1\" type=\"link\">&lt;a href=")),
+        "{third}"
+    );
     let fourth = server.get(&format!("/v1/units/{}", units[3])).json();
     assert_eq!(fourth["variants"]["hy"], "Այն դեռ ոչ ոք չի տեսել։");
     assert_eq!(state(&fourth).as_deref(), Some("review"));
