@@ -157,8 +157,15 @@ pub struct Text<'a> {
 /// Lookups per batch (the batch limit of the memory).
 const CHUNK: usize = MatchQuery::MAX_BATCH;
 
-/// The lookup of sentence `i` of `text` into `targets`, with its neighbours as context.
-fn query(text: &Text<'_>, i: usize, source: &Lang, targets: Vec<Lang>) -> MatchQuery {
+/// The lookup of sentence `i` of `text` into `targets`, with its neighbours as context and
+/// the text's own document excluded: the one lookup of analysis and pre-translation.
+pub(super) fn query(
+    text: &Text<'_>,
+    i: usize,
+    source: &Lang,
+    targets: Vec<Lang>,
+    limit: usize,
+) -> MatchQuery {
     let sentences = text.sentences;
     let neighbour = |k: Option<usize>| {
         Some(
@@ -171,7 +178,7 @@ fn query(text: &Text<'_>, i: usize, source: &Lang, targets: Vec<Lang>) -> MatchQ
         source: source.clone(),
         targets,
         min_score: MatchQuery::DEFAULT_MIN_SCORE,
-        limit: 1,
+        limit,
         context: Some(MatchContext {
             prev: neighbour(i.checked_sub(1)),
             next: neighbour(Some(i + 1)),
@@ -212,7 +219,7 @@ fn best_matches(
         .collect();
     let queries: Vec<MatchQuery> = asked
         .iter()
-        .map(|&i| query(text, i, source, targets.to_vec()))
+        .map(|&i| query(text, i, source, targets.to_vec(), 1))
         .collect();
     let first = run(memory, &queries, threads)?;
     let mut best: Vec<Vec<Option<Match>>> = vec![vec![None; targets.len()]; text.sentences.len()];
@@ -229,7 +236,7 @@ fn best_matches(
     }
     let queries: Vec<MatchQuery> = again
         .iter()
-        .map(|&(i, t)| query(text, i, source, vec![targets[t].clone()]))
+        .map(|&(i, t)| query(text, i, source, vec![targets[t].clone()], 1))
         .collect();
     for ((i, t), found) in again.into_iter().zip(run(memory, &queries, threads)?) {
         best[i][t] = found;

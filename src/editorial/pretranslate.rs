@@ -3,7 +3,7 @@
 //! three as candidates, grouped by paragraph, with the source's inline codes.
 
 use crate::formats::xliff::{Candidate, Document, Segment};
-use crate::memory::{MatchContext, MatchQuery, Memory, MemoryError};
+use crate::memory::{MatchQuery, Memory, MemoryError};
 use crate::model::lang::Lang;
 
 use super::sentences::{Block, VersionSentence};
@@ -25,30 +25,12 @@ pub fn pretranslate(
     min_score: u32,
     threads: usize,
 ) -> Result<Document, MemoryError> {
-    let queries: Vec<MatchQuery> = sentences
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let neighbour = |k: Option<usize>| {
-                Some(
-                    k.and_then(|k| sentences.get(k))
-                        .map_or(String::new(), |n| n.text.clone()),
-                )
-            };
-            MatchQuery {
-                text: s.text.clone(),
-                source: source.clone(),
-                targets: vec![target.clone()],
-                min_score: MatchQuery::DEFAULT_MIN_SCORE,
-                limit: CANDIDATES,
-                context: Some(MatchContext {
-                    prev: neighbour(i.checked_sub(1)),
-                    next: neighbour(Some(i + 1)),
-                    document: None,
-                }),
-                exclude_document: article.map(str::to_string),
-            }
-        })
+    let text = super::analysis::Text {
+        id: article.map(str::to_string),
+        sentences,
+    };
+    let queries: Vec<MatchQuery> = (0..sentences.len())
+        .map(|i| super::analysis::query(&text, i, source, vec![target.clone()], CANDIDATES))
         .collect();
     let mut found = Vec::with_capacity(queries.len());
     for chunk in queries.chunks(MatchQuery::MAX_BATCH) {
