@@ -333,3 +333,49 @@ pub fn chromium() -> Option<PathBuf> {
         .map(PathBuf::from)
         .find(|p| p.exists())
 }
+
+/// Renders `url` (scripts run, fetches answered within the time budget): the DOM and the
+/// browser's log.
+pub fn headless(
+    browser: &Path,
+    profile: &Path,
+    url: &str,
+    (width, height): (u32, u32),
+    extra: &[&str],
+) -> (String, String) {
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=8000",
+        ])
+        .arg(format!("--window-size={width},{height}"))
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn console_errors(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| {
+            l.contains("CONSOLE")
+                && (l.contains("ERROR") || l.contains("Uncaught") || l.contains("rror"))
+        })
+        .collect()
+}

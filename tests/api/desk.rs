@@ -7,46 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::articles::article;
-use crate::common::{chromium, spawn_in};
+use crate::common::{chromium, console_errors, spawn_in};
 
-/// Renders `url` (scripts run, fetches answered within the time budget): the DOM and the
-/// browser's log.
 fn render(browser: &Path, profile: &Path, url: &str, extra: &[&str]) -> (String, String) {
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=8000",
-            "--window-size=1280,1400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(url)
-        .output()
-        .expect("chromium runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn console_errors(log: &str) -> Vec<&str> {
-    log.lines()
-        .filter(|l| {
-            l.contains("CONSOLE")
-                && (l.contains("ERROR") || l.contains("Uncaught") || l.contains("rror"))
-        })
-        .collect()
+    crate::common::headless(browser, profile, url, (1280, 1400), extra)
 }
 
 #[test]
