@@ -8,35 +8,36 @@ WORKDIR /src
 # targets cargo discovers in src/ and examples/). The recipe only changes when
 # the dependencies or the target list change, not when the code does.
 FROM chef AS planner
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY examples ./examples
 RUN cargo chef prepare --recipe-path recipe.json
 
 # Build stage: compile the dependencies from the recipe in their own cached
-# layer, then the sources, into the release binary.
+# layer, then the sources, into the release binary. The desk's files, the
+# locales and the seed memories are built into the binary.
 FROM chef AS build
 COPY --from=planner /src/recipe.json recipe.json
 RUN cargo chef cook --release --locked --bin tetraglot --recipe-path recipe.json
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY examples ./examples
+COPY desk ./desk
+COPY locales ./locales
+COPY memories ./memories
 RUN cargo build --release --locked --bin tetraglot \
  && strip target/release/tetraglot
 
-# Run stage: the binary, the seed memories and the locales, as a non-root user.
+# Run stage: the binary (with its locales and seed memories built in), as a
+# non-root user.
 FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tetraglot \
  && mkdir -p /data \
  && chown 10001 /data
 WORKDIR /app
 COPY --from=build /src/target/release/tetraglot /usr/local/bin/tetraglot
-COPY memories ./memories
-COPY locales ./locales
 ENV TETRAGLOT_LISTEN=0.0.0.0:8080 \
-    TETRAGLOT_DATA_DIR=/data \
-    TETRAGLOT_SEED_DIR=/app/memories \
-    TETRAGLOT_LOCALES_DIR=/app/locales
+    TETRAGLOT_DATA_DIR=/data
 USER 10001
 VOLUME ["/data"]
 EXPOSE 8080

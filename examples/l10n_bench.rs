@@ -72,7 +72,7 @@ fn single_core(catalog: &Catalog, seconds: f64) {
 fn over_http(seconds: f64, clients: usize, per_request: usize) -> (f64, f64) {
     let data = tempfile::tempdir().unwrap();
     let mut config = Config::for_data_dir(data.path());
-    config.locales_dir = LOCALES.into();
+    config.locales_dir = Some(LOCALES.into());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {

@@ -327,7 +327,7 @@ fn main() {
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let mut config = Config::for_data_dir(data_dir);
-            config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+            config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
             let app = Application::build(config).unwrap();
             tx.send(app.url()).unwrap();
             app.run_until_stopped().await.unwrap();

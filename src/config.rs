@@ -28,8 +28,8 @@ pub struct Config {
     pub listen: String,
     /// Where the index lives.
     pub data_dir: PathBuf,
-    /// TMX/TSV files imported at start when not yet in the memory; `None` skips seeding.
-    pub seed_dir: Option<PathBuf>,
+    /// TMX/TSV files imported at start when not yet in the memory.
+    pub seed: Seed,
     /// The largest request body accepted, in bytes (imports included).
     pub max_body_bytes: usize,
     /// The largest JSON request body accepted, in bytes, after decompression.
@@ -42,14 +42,26 @@ pub struct Config {
     pub writer_heap_bytes: usize,
     /// When set, every `/v1` request must carry `Authorization: Bearer <key>`.
     pub api_key: Option<String>,
-    /// The Fluent files: one directory per locale (`locales/en/*.ftl`).
-    pub locales_dir: PathBuf,
+    /// The Fluent files: one directory per locale (`locales/en/*.ftl`); `None` serves the
+    /// locales built into the binary.
+    pub locales_dir: Option<PathBuf>,
     /// Load the locale files that parse and report the rest, instead of refusing to start.
     pub lenient: bool,
     /// The most chars of text one article may have.
     pub max_article_chars: usize,
     /// Aligned beads under this confidence are marked for review.
     pub review_below: f32,
+}
+
+/// Which memories `serve` imports at start (each file once: see `engine::seed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seed {
+    /// None.
+    Off,
+    /// The repository's `memories/`, built into the binary.
+    Builtin,
+    /// The TMX/TSV files of a directory, which must exist.
+    Dir(PathBuf),
 }
 
 impl Config {
@@ -69,16 +81,14 @@ impl Config {
         Config {
             listen: "127.0.0.1:0".into(),
             data_dir: data_dir.into(),
-            seed_dir: None,
+            seed: Seed::Off,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_json_bytes: DEFAULT_MAX_JSON_BYTES,
             max_uploads: DEFAULT_MAX_UPLOADS,
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
             writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
             api_key: None,
-            // Relative to the working directory, like the other defaults; tests pass
-            // `concat!(env!("CARGO_MANIFEST_DIR"), "/locales")`.
-            locales_dir: "locales".into(),
+            locales_dir: None,
             lenient: false,
             max_article_chars: DEFAULT_MAX_ARTICLE_CHARS,
             review_below: DEFAULT_REVIEW_BELOW,
@@ -104,11 +114,12 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "TETRAGLOT_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: String,
-    /// TMX/TSV files imported at start when not yet in the memory.
-    #[arg(long, env = "TETRAGLOT_SEED_DIR", default_value = "memories")]
-    pub seed_dir: PathBuf,
-    /// Do not import the seed directory.
-    #[arg(long, env = "TETRAGLOT_NO_SEED")]
+    /// TMX/TSV files imported at start when not yet in the memory [default: the seed
+    /// memories built into the binary].
+    #[arg(long, env = "TETRAGLOT_SEED_DIR")]
+    pub seed_dir: Option<PathBuf>,
+    /// Do not import any seed memories.
+    #[arg(long, env = "TETRAGLOT_NO_SEED", conflicts_with = "seed_dir")]
     pub no_seed: bool,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TETRAGLOT_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
@@ -132,9 +143,10 @@ pub struct ServeArgs {
     /// Read the API key from this file (its first line).
     #[arg(long, env = "TETRAGLOT_API_KEY_FILE", conflicts_with = "api_key")]
     pub api_key_file: Option<PathBuf>,
-    /// The Fluent files, one directory per locale (locales/en/*.ftl).
-    #[arg(long, env = "TETRAGLOT_LOCALES_DIR", default_value = "locales")]
-    pub locales_dir: PathBuf,
+    /// The Fluent files, one directory per locale (locales/en/*.ftl) [default: the locales
+    /// built into the binary].
+    #[arg(long, env = "TETRAGLOT_LOCALES_DIR")]
+    pub locales_dir: Option<PathBuf>,
     /// Load the .ftl files that parse and report the rest, instead of refusing to start.
     #[arg(long, env = "TETRAGLOT_LENIENT")]
     pub lenient: bool,
@@ -167,7 +179,11 @@ impl ServeArgs {
         Ok(Config {
             listen: self.listen,
             data_dir,
-            seed_dir: (!self.no_seed).then_some(self.seed_dir),
+            seed: match (self.no_seed, self.seed_dir) {
+                (true, _) => Seed::Off,
+                (false, Some(dir)) => Seed::Dir(dir),
+                (false, None) => Seed::Builtin,
+            },
             max_body_bytes: self.max_body_bytes,
             max_json_bytes: self.max_json_bytes,
             max_uploads: self.max_uploads.max(1),
@@ -236,9 +252,11 @@ mod tests {
             .into_config("data".into())
             .unwrap();
         assert_eq!(defaults.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
-        assert_eq!(
-            defaults.seed_dir.as_deref(),
-            Some(std::path::Path::new("memories"))
-        );
+        assert_eq!(defaults.seed, Seed::Builtin);
+        assert_eq!(defaults.locales_dir, None);
+        let off = Cli::parse_from(["t", "--no-seed"])
+            .serve
+            .into_config("d".into());
+        assert_eq!(off.unwrap().seed, Seed::Off);
     }
 }

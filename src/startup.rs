@@ -7,7 +7,8 @@ use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
-use crate::config::Config;
+use crate::config::{Config, Seed};
+use crate::engine::seed::{self, SeedFile};
 use crate::http::{self, AppState};
 use crate::index::Mode;
 use crate::l10n::{Catalog, LoadError, LoadOptions};
@@ -25,6 +26,8 @@ pub enum StartupError {
     Memory { dir: String, source: MemoryError },
     #[error("the locales in {dir} do not load (--lenient loads what parses):\n{source}")]
     Locales { dir: String, source: LoadError },
+    #[error("cannot read the seed directory {dir}: {source} (--no-seed starts without one)")]
+    SeedDir { dir: String, source: std::io::Error },
 }
 
 /// A bound, not yet running, service.
@@ -34,23 +37,38 @@ pub struct Application {
     port: u16,
     memory: Arc<Memory>,
     config: Config,
+    /// The seed memories still to import.
+    seeds: Vec<SeedFile>,
 }
 
 impl Application {
     /// Opens the memory and binds `config.listen` (port 0 picks a free port).
     pub fn build(config: Config) -> Result<Application, StartupError> {
         // The locales first: a broken .ftl file stops the start before anything is opened.
-        let l10n = Catalog::load(
-            &config.locales_dir,
-            &LoadOptions {
-                lenient: config.lenient,
-                ..LoadOptions::default()
-            },
-        )
+        let options = LoadOptions {
+            lenient: config.lenient,
+            ..LoadOptions::default()
+        };
+        let l10n = match &config.locales_dir {
+            Some(dir) => Catalog::load(dir, &options),
+            None => Catalog::builtin(&options),
+        }
         .map_err(|source| StartupError::Locales {
-            dir: config.locales_dir.display().to_string(),
+            dir: config.locales_dir.as_ref().map_or_else(
+                || "the binary (built in)".to_string(),
+                |d| d.display().to_string(),
+            ),
             source,
         })?;
+        // The seed files are listed now, so that a mistyped --seed-dir stops the start.
+        let seeds = match &config.seed {
+            Seed::Off => Vec::new(),
+            Seed::Builtin => seed::builtin_files(),
+            Seed::Dir(dir) => seed::dir_files(dir).map_err(|source| StartupError::SeedDir {
+                dir: dir.display().to_string(),
+                source,
+            })?,
+        };
         for problem in l10n.problems() {
             tracing::warn!(%problem, "skipped in the locales (--lenient)");
         }
@@ -108,6 +126,7 @@ impl Application {
             port: local.port(),
             memory,
             config,
+            seeds,
         })
     }
 
@@ -130,17 +149,20 @@ impl Application {
         self.memory.clone()
     }
 
-    /// Imports the seed directory on a thread of its own, while the server answers.
-    pub fn seed_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
-        let seed_dir = self.config.seed_dir.clone()?;
+    /// Imports the seed memories on a thread of its own, while the server answers.
+    pub fn seed_in_background(&mut self) -> Option<std::thread::JoinHandle<()>> {
+        if self.seeds.is_empty() {
+            return None;
+        }
+        let seeds = std::mem::take(&mut self.seeds);
         let data_dir = self.config.data_dir.clone();
         let memory = self.memory.clone();
-        Some(std::thread::spawn(
-            move || match crate::engine::seed::seed_from_dir(&memory, &seed_dir, &data_dir) {
+        Some(std::thread::spawn(move || {
+            match seed::seed(&memory, &seeds, &data_dir) {
                 Ok(reports) => {
-                    for (path, report) in reports {
+                    for (file, report) in reports {
                         tracing::info!(
-                            file = %path.display(),
+                            %file,
                             read = report.read,
                             added = report.added,
                             merged = report.merged,
@@ -150,8 +172,8 @@ impl Application {
                     }
                 }
                 Err(error) => tracing::error!(%error, "seeding stopped"),
-            },
-        ))
+            }
+        }))
     }
 
     /// Serves until the process is told to stop.

@@ -3,10 +3,11 @@
 # tetraglot server (or anything speaking POST /v1/match).
 #
 #   plugins/omegat/smoke.sh BASE_URL SRC TGT TEXT EXPECTED
-#   plugins/omegat/smoke.sh http://127.0.0.1:8080 en hy "The train leaves at noon." "[100%]"
+#   plugins/omegat/smoke.sh http://127.0.0.1:8080 en hy "The train leaves at noon." "<tetraglot [100%]"
 #
-# Exit 0 only if the text shown in OmegaT's Machine Translation pane contains EXPECTED
-# (EXPECTED "@none": only if there is no result, i.e. the server found no match).
+# Exit 0 only if OmegaT's Machine Translation pane (default, or with tetraglot.decorate=true)
+# contains EXPECTED, Ctrl+M inserts the bare translation (nothing on an error), ticking fetches
+# and omegat.prefs has every key. EXPECTED "@none": only if nothing is shown or inserted.
 # The API key, if the server wants one, comes from the environment: TETRAGLOT_APIKEY=...
 # Builds the plugin first (without the self-test) if it has not been built.
 set -euo pipefail

@@ -37,10 +37,22 @@ pub fn import_file(
     progress: Option<Box<dyn Fn(u64) + Send>>,
 ) -> Result<Imported, MemoryError> {
     let file = std::fs::File::open(path).map_err(FormatError::Io)?;
-    let input = ProgressReader {
-        inner: file,
-        progress,
-    };
+    import_reader(
+        memory,
+        ProgressReader {
+            inner: file,
+            progress,
+        },
+        kind,
+    )
+}
+
+/// [`import_file`], for a file's bytes from any reader.
+pub fn import_reader(
+    memory: &Memory,
+    input: impl std::io::Read + Send + 'static,
+    kind: FileKind,
+) -> Result<Imported, MemoryError> {
     let report = memory.import(kind.read(input)?).wait()?;
     let optimize = (report.added >= OPTIMIZE_AFTER_UNITS).then(|| memory.optimize());
     Ok(Imported { report, optimize })

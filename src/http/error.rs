@@ -208,7 +208,10 @@ impl From<LangError> for ApiError {
 impl From<IndexError> for ApiError {
     fn from(error: IndexError) -> ApiError {
         match error {
-            IndexError::ReadOnly | IndexError::WriterGone | IndexError::Locked(_) => {
+            IndexError::ReadOnly
+            | IndexError::WriterGone
+            | IndexError::Locked(_)
+            | IndexError::NoMemory(_) => {
                 ApiError::new(ErrorCode::Unavailable, format!("{error}; try again later"))
             }
             IndexError::Panicked(_) => ApiError::internal(INTERNAL_MESSAGE),

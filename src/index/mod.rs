@@ -49,6 +49,10 @@ pub enum IndexError {
     Io(#[from] std::io::Error),
     #[error("the index was opened read-only")]
     ReadOnly,
+    /// Only a writer creates a memory: a reader pointed at the wrong directory says so
+    /// instead of answering from a new, empty index.
+    #[error("no memory at {0} (check --data-dir; `serve` or `import` creates one)")]
+    NoMemory(String),
     #[error("the index writer has stopped")]
     WriterGone,
     /// A write job panicked: its group was rolled back and the writer went on.
@@ -86,6 +90,11 @@ pub enum Mode {
     ReadOnly,
 }
 
+/// Whether `dir` holds an index (tantivy writes `meta.json` when it creates one).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
 fn payload_of(doc: &TantivyDocument, fields: &Fields) -> Vec<u8> {
     doc.get_first(fields.payload)
         .and_then(|v| v.as_bytes())
@@ -96,6 +105,9 @@ fn payload_of(doc: &TantivyDocument, fields: &Fields) -> Vec<u8> {
 impl TmIndex {
     /// Opens the index in `dir`, creating it when the directory holds none.
     pub fn open(dir: &Path, mode: Mode) -> Result<TmIndex, IndexError> {
+        if matches!(mode, Mode::ReadOnly) && !exists(dir) {
+            return Err(IndexError::NoMemory(dir.display().to_string()));
+        }
         std::fs::create_dir_all(dir)?;
         let directory = MmapDirectory::open(dir)
             .map_err(|e| IndexError::Io(std::io::Error::other(e.to_string())))?;

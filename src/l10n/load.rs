@@ -95,6 +95,78 @@ pub struct LocaleSource {
     pub langid: LanguageIdentifier,
     /// (resource name, file): the name is the path below the locale root without `.ftl`.
     pub files: Vec<(String, PathBuf)>,
+    /// Where the files are read from: the disk, or the locales built into the binary (whose
+    /// paths are then relative to the repository's `locales/`).
+    pub origin: Origin,
+}
+
+/// Where a locale's files come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    Disk,
+    Builtin(&'static include_dir::Dir<'static>),
+}
+
+impl Origin {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match self {
+            Origin::Disk => std::fs::read(path),
+            Origin::Builtin(dir) => dir
+                .get_file(path)
+                .map(|f| f.contents().to_vec())
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+        }
+    }
+}
+
+/// The locales shipped in the repository's `locales/`, built into the binary: an installed
+/// `tetraglot` starts from any folder (`--locales-dir` serves others).
+pub static BUILTIN_LOCALES: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/locales");
+
+/// The built-in locales, as [`scan_dir`] finds locales on disk.
+pub fn builtin_sources(problems: &mut Vec<Problem>) -> Vec<LocaleSource> {
+    let mut locales = Vec::new();
+    for dir in BUILTIN_LOCALES.dirs() {
+        let tag = dir.path().to_string_lossy().into_owned();
+        let Some(langid) = parse_tag(&tag) else {
+            problems.push(Problem {
+                kind: ProblemKind::NotALocale,
+                file: dir.path().to_path_buf(),
+                line: None,
+                message: format!("'{tag}' is not a language tag"),
+            });
+            continue;
+        };
+        let mut files = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            stack.extend(d.dirs());
+            for file in d.files() {
+                let path = file.path();
+                if path.extension().is_some_and(|e| e == "ftl") {
+                    let name = path
+                        .strip_prefix(dir.path())
+                        .unwrap_or(path)
+                        .with_extension("")
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    files.push((name, path.to_path_buf()));
+                }
+            }
+        }
+        files.sort();
+        locales.push(LocaleSource {
+            tag,
+            langid,
+            files,
+            origin: Origin::Builtin(&BUILTIN_LOCALES),
+        });
+    }
+    locales.sort_by(|a, b| a.tag.cmp(&b.tag));
+    locales
 }
 
 impl LocaleSource {
@@ -117,6 +189,7 @@ impl LocaleSource {
             tag: tag.to_string(),
             langid,
             files,
+            origin: Origin::Disk,
         })
     }
 }
@@ -209,7 +282,17 @@ pub struct ParsedFile {
 /// Returns the resource even when part of it did not parse (the parser skips the broken
 /// entries as junk): the caller decides whether to keep it.
 pub fn parse_file(name: &str, path: &Path, problems: &mut Vec<Problem>) -> Option<ParsedFile> {
-    let bytes = match std::fs::read(path) {
+    parse_from(Origin::Disk, name, path, problems)
+}
+
+/// [`parse_file`], for a file of `origin`.
+pub fn parse_from(
+    origin: Origin,
+    name: &str,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<ParsedFile> {
+    let bytes = match origin.read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
             problems.push(Problem {

@@ -21,7 +21,7 @@ use unic_langid::LanguageIdentifier;
 
 pub use check::{Issue, IssueKind};
 pub use functions::Bundle;
-pub use load::{LoadError, LoadOptions, LocaleSource, Problem, ProblemKind};
+pub use load::{LoadError, LoadOptions, LocaleSource, Origin, Problem, ProblemKind};
 pub use negotiate::{Matcher, Negotiated};
 
 /// One `.ftl` file of a locale, parsed, with the raw text clients may fetch.
@@ -143,6 +143,13 @@ impl Catalog {
                 default: options.default_locale.clone(),
             });
         }
+        Catalog::from_sources(sources, options, problems)
+    }
+
+    /// The locales built into the binary (the repository's `locales/`).
+    pub fn builtin(options: &LoadOptions) -> Result<Catalog, LoadError> {
+        let mut problems = Vec::new();
+        let sources = load::builtin_sources(&mut problems);
         Catalog::from_sources(sources, options, problems)
     }
 
@@ -422,7 +429,7 @@ fn build_locale(source: LocaleSource, problems: &mut Vec<Problem>) -> LocaleData
     // Which resource defined each id first, to name it when another one repeats it.
     let mut defined: HashMap<String, String> = HashMap::new();
     for (name, path) in &source.files {
-        let Some(parsed) = load::parse_file(name, path, problems) else {
+        let Some(parsed) = load::parse_from(source.origin, name, path, problems) else {
             continue;
         };
         if let Err(errors) = bundle.add_resource(parsed.resource.clone()) {

@@ -25,7 +25,7 @@ pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static
     let (seeded_tx, seeded) = mpsc::channel();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = Application::build(config).expect("the application starts");
+            let mut app = Application::build(config).expect("the application starts");
             let seeding = app.seed_in_background();
             tx.send((app.url(), app.handle())).unwrap();
             let watcher = std::thread::spawn(move || {
@@ -319,7 +319,7 @@ pub fn seed_unit_count() -> usize {
 /// A server on `dir` seeded from the project's memories, once the seeds are all in.
 pub fn seeded_in(dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static) -> TestServer {
     let server = spawn_in(dir, |config| {
-        config.seed_dir = Some(seed_dir());
+        config.seed = tetraglot::config::Seed::Dir(seed_dir());
         tune(config);
     });
     server.wait_for_units(seed_unit_count() as u64);

@@ -24,7 +24,7 @@ fn the_desk_shows_an_articles_beads_and_coverage_in_chromium() {
     };
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(&dir.path().join("data"), |config| {
-        config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+        config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
     });
     assert_eq!(server.post_json("/v1/articles", &article()).status, 201);
     // An earlier copy of it, so the coverage has matches.
@@ -153,7 +153,7 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
     };
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(&dir.path().join("data"), |config| {
-        config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+        config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
     });
     let port = free_port();
     let _driver = Driver(

@@ -17,7 +17,7 @@ const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
 fn published_server() -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(dir.path(), |config| {
-        config.locales_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into();
+        config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
     });
     let mut a = article();
     // An editor's markup that must not reach the page.

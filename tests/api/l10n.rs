@@ -459,7 +459,7 @@ fn the_server_refuses_to_start_on_a_broken_file() {
     let dir = broken_locales();
     let data = tempfile::tempdir().unwrap();
     let mut config = tetraglot::config::Config::for_data_dir(data.path());
-    config.locales_dir = dir.path().to_path_buf();
+    config.locales_dir = Some(dir.path().to_path_buf());
     let error = tetraglot::startup::Application::build(config)
         .err()
         .expect("refused")
@@ -472,7 +472,7 @@ fn the_server_refuses_to_start_on_a_broken_file() {
 fn server() -> (crate::common::TestServer, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     let server = crate::common::spawn_in(data.path(), |config| {
-        config.locales_dir = PathBuf::from(LOCALES);
+        config.locales_dir = Some(PathBuf::from(LOCALES));
     });
     (server, data)
 }
@@ -824,7 +824,7 @@ fn http_errors_come_in_the_callers_language() {
 fn http_errors_from_the_api_key_check_are_localised_too() {
     let data = tempfile::tempdir().unwrap();
     let server = crate::common::spawn_in(data.path(), |config| {
-        config.locales_dir = PathBuf::from(LOCALES);
+        config.locales_dir = Some(PathBuf::from(LOCALES));
         config.api_key = Some("secret".into());
     });
     let r = call(

@@ -8,6 +8,7 @@ mod align;
 mod analysis;
 mod articles;
 mod batch;
+mod cli;
 mod desk;
 mod durability;
 mod editions;

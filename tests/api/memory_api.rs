@@ -299,13 +299,17 @@ fn restart_keeps_the_data() {
 fn seeds_are_imported_once_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let expected = seed_units().len() as u64;
-    let server = spawn_in(dir.path(), |c| c.seed_dir = Some(seed_dir()));
+    let server = spawn_in(dir.path(), |c| {
+        c.seed = tetraglot::config::Seed::Dir(seed_dir())
+    });
     server.wait_for_seeding();
     assert_eq!(server.get("/health").json()["units"], expected);
     assert_eq!(server.delete("/v1/units/railway-2026.1").status, 204);
     server.stop();
     // The second start does not import the seed files again (the deleted unit stays gone).
-    let server = spawn_in(dir.path(), |c| c.seed_dir = Some(seed_dir()));
+    let server = spawn_in(dir.path(), |c| {
+        c.seed = tetraglot::config::Seed::Dir(seed_dir())
+    });
     server.wait_for_seeding();
     assert_eq!(server.get("/health").json()["units"], expected - 1);
 }

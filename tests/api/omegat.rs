@@ -105,7 +105,7 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
     }
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(dir.path(), |config| {
-        config.seed_dir = Some(seed_dir());
+        config.seed = tetraglot::config::Seed::Dir(seed_dir());
         config.api_key = Some("omegat-test-key".into());
     });
     let build = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
@@ -113,7 +113,8 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
     server.wait_for_units(crate::common::seed_unit_count() as u64);
     let started = Instant::now();
 
-    // An exact match, with its score and origin.
+    // An exact match: its score and origin in the pane's engine line, and Ctrl+M inserting
+    // the translation alone (once, the whole decorated line went into the target).
     let sentence =
         "The first train will leave Yerevan at 07:45 and is expected to arrive in Baku at 21:30 the same day.";
     let (ok, printed) = smoke(
@@ -121,11 +122,17 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
         &server.url,
         Some("omegat-test-key"),
         sentence,
-        "[100%] Առաջին գնացքը Երևանից կմեկնի ժամը 07:45-ին",
+        "<tetraglot [100%] railway-2026, tetraglot-news>",
     );
     assert!(ok, "{printed}");
     assert!(
-        printed.contains("(railway-2026, tetraglot-news)"),
+        printed.contains("\nCtrl+M inserts: Առաջին գնացքը Երևանից կմեկնի ժամը 07:45-ին"),
+        "{printed}"
+    );
+    // The decorated form is an opt-in setting.
+    assert!(
+        printed.contains("[100%] Առաջին գնացքը Երևանից կմեկնի ժամը 07:45-ին")
+            && printed.contains("(railway-2026, tetraglot-news)"),
         "{printed}"
     );
 
@@ -200,7 +207,7 @@ fn omegat_console_translate_applies_a_feed_exported_by_tetraglot() {
     }
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(&dir.path().join("data"), |config| {
-        config.seed_dir = Some(seed_dir());
+        config.seed = tetraglot::config::Seed::Dir(seed_dir());
     });
     server.wait_for_units(crate::common::seed_unit_count() as u64);
 

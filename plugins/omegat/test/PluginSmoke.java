@@ -1,22 +1,35 @@
 import java.awt.Component;
+import java.awt.event.ActionListener;
 import java.io.File;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import javax.swing.JCheckBoxMenuItem;
 import javax.swing.JMenu;
+import javax.swing.SwingUtilities;
 
 import org.omegat.core.Core;
+import org.omegat.core.data.EntryKey;
+import org.omegat.core.data.IProject;
+import org.omegat.core.data.ProjectProperties;
+import org.omegat.core.data.ProtectedPart;
+import org.omegat.core.data.SourceTextEntry;
+import org.omegat.gui.editor.IEditor;
+import org.omegat.gui.exttrans.MachineTranslateTextArea;
 import org.omegat.filters2.master.PluginUtils;
 import org.omegat.gui.exttrans.IMachineTranslation;
 import org.omegat.gui.main.IMainMenu;
 import org.omegat.gui.main.IMainWindow;
+import org.omegat.gui.main.MainWindowMenuHandler;
 import org.omegat.util.Language;
 import org.omegat.util.Preferences;
 import org.omegat.util.RuntimePreferences;
@@ -30,28 +43,55 @@ import org.omegat.util.RuntimePreferences;
  * </pre>
  *
  * It installs the plugin jar the way a user does (into a fresh OmegaT config dir's plugins/
- * folder), lets OmegaT's PluginUtils.loadPlugins() find it through the jar manifest,
- * instantiates every registered machine-translation class as OmegaT's Machine Translation pane
- * does, ticks "tetraglot" in the (stand-in) Options → Machine Translate menu, and calls
- * IMachineTranslation.getTranslation(). This class does not link against the plugin at all.
+ * folder) and lets OmegaT's PluginUtils.loadPlugins() find it through the jar manifest. Then it
+ * builds OmegaT's real Machine Translation pane (MachineTranslateTextArea, which instantiates
+ * every registered connector) around a stand-in main window, editor and project whose current
+ * segment is TEXT, and:
+ * <ol>
+ * <li>activates the segment while the connector is still unticked (the pane must stay empty);</li>
+ * <li>ticks "tetraglot" in the (stand-in) Options → Machine Translate menu, which must fetch
+ * the segment without moving to another one;</li>
+ * <li>runs OmegaT's own Ctrl+M handler (Edit → Replace with Machine Translation) and records
+ * what it inserts into the editor;</li>
+ * <li>sets tetraglot.decorate=true, activates the segment again and repeats Ctrl+M;</li>
+ * <li>saves OmegaT's preferences and checks omegat.prefs has every tetraglot.* key.</li>
+ * </ol>
+ * This class does not link against the plugin at all.
  *
- * Exit status 0 only if the result contains EXPECTED; EXPECTED "@none" instead asks for no
- * result (null), which is what the connector returns when the server has no match.
- * BASE_URL is given to the plugin as the system property tetraglot.url, or, with
- * -Dsmoke.viaPrefs=true, as the OmegaT preference tetraglot.url.
+ * Exit status 0 only if the checks hold and the pane text (default or decorated) contains
+ * EXPECTED; EXPECTED "@none" instead asks for nothing in the pane and nothing inserted, which is
+ * what the connector gives when the server has no match. The checks: with a match, Ctrl+M
+ * inserts the bare translation by default (the decorated text must be "[N%] " + it + origin)
+ * and the pane's name line carries the score; on an error the pane has a note and Ctrl+M
+ * inserts nothing. BASE_URL is given to the plugin as the system property tetraglot.url, or,
+ * with -Dsmoke.viaPrefs=true, as the OmegaT preference tetraglot.url.
  */
 public final class PluginSmoke {
 
     /** Private OmegaT config dir of this run, removed at exit. */
     private static File configDir;
+    /** What OmegaT's editor was told to insert (IEditor.replaceEditText). */
+    private static final List<String> inserted = Collections.synchronizedList(new ArrayList<String>());
+    private static final String[] KEYS = { "tetraglot.url", "tetraglot.apikey", "tetraglot.minscore",
+            "tetraglot.timeout", "tetraglot.decorate" };
+    private static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     private PluginSmoke() {
     }
 
-    /** Core.setMainWindow is protected; a subclass may call it. */
+    /** Core.setMainWindow and Core.editor are protected; a subclass may use them. */
     private static final class CoreAccess extends Core {
-        static void install(IMainWindow w) {
+        static void install(IMainWindow w, IEditor e) {
             setMainWindow(w);
+            editor = e;
+        }
+    }
+
+    /** A project whose only working parts are its languages. */
+    private static final class SmokeProperties extends ProjectProperties {
+        SmokeProperties(Language src, Language tgt) {
+            setSourceLanguage(src);
+            setTargetLanguage(tgt);
         }
     }
 
@@ -65,6 +105,7 @@ public final class PluginSmoke {
         Language tgt = new Language(args[2]);
         String text = args[3];
         String expected = args[4];
+        boolean none = "@none".equals(expected);
 
         String pluginJar = System.getProperty("smoke.pluginJar");
         if (pluginJar == null || !new File(pluginJar).isFile()) {
@@ -80,7 +121,8 @@ public final class PluginSmoke {
         Files.copy(new File(pluginJar).toPath(), new File(pluginsDir, "tetraglot-omegat.jar").toPath(),
                 StandardCopyOption.REPLACE_EXISTING);
         RuntimePreferences.setConfigDir(configDir.getAbsolutePath());
-        if (Boolean.getBoolean("smoke.viaPrefs")) {
+        boolean viaPrefs = Boolean.getBoolean("smoke.viaPrefs");
+        if (viaPrefs) {
             // As if the user had put it into omegat.prefs.
             Preferences.setPreference("tetraglot.url", baseUrl);
         } else {
@@ -88,77 +130,258 @@ public final class PluginSmoke {
             System.setProperty("tetraglot.url", baseUrl);
         }
 
-        // BaseTranslate's constructor adds its menu item to the main window's MT menu.
+        // BaseTranslate's constructor adds its menu item to the main window's MT menu; the pane
+        // reads the project's languages and the editor's current segment.
         final JMenu mtMenu = new JMenu("Machine Translate");
-        CoreAccess.install(fakeMainWindow(mtMenu));
+        final SourceTextEntry entry = new SourceTextEntry(new EntryKey("smoke.txt", text, null, null, null, null), 1,
+                null, null, new ArrayList<ProtectedPart>());
+        CoreAccess.install(fakeMainWindow(mtMenu), fakeEditor(entry));
+        Core.setProject(fakeProject(new SmokeProperties(src, tgt)));
 
         PluginUtils.loadPlugins(new HashMap<String, String>());
         for (String err : Core.getPluginsLoadingErrors()) {
             System.err.println("plugin loading error: " + err);
         }
 
-        // What MachineTranslateTextArea's constructor does in the GUI.
-        List<IMachineTranslation> translators = new ArrayList<IMachineTranslation>();
-        for (Class<?> mtc : PluginUtils.getMachineTranslationClasses()) {
-            try {
-                translators.add((IMachineTranslation) mtc.newInstance());
-            } catch (Exception e) {
-                System.err.println("cannot instantiate " + mtc.getName() + ": " + e);
+        // OmegaT's Machine Translation pane; its constructor instantiates every registered
+        // connector, as in the GUI. Core keeps it in a private field (Core.initializeGUI sets it).
+        final MachineTranslateTextArea pane = onEdt(new Callable<MachineTranslateTextArea>() {
+            @Override
+            public MachineTranslateTextArea call() {
+                return new MachineTranslateTextArea();
             }
-        }
-        IMachineTranslation tetraglot = null;
+        });
+        Field paneField = Core.class.getDeclaredField("machineTranslatePane");
+        paneField.setAccessible(true);
+        paneField.set(null, pane);
+
         StringBuilder names = new StringBuilder();
-        for (IMachineTranslation mt : translators) {
-            names.append(names.length() == 0 ? "" : ", ").append(mt.getName());
-            if ("tetraglot".equals(mt.getName())) {
-                if (tetraglot != null) {
+        IMachineTranslation tetraglot = null;
+        JCheckBoxMenuItem item = null;
+        for (Component c : mtMenu.getMenuComponents()) {
+            if (!(c instanceof JCheckBoxMenuItem)) {
+                continue;
+            }
+            JCheckBoxMenuItem i = (JCheckBoxMenuItem) c;
+            names.append(names.length() == 0 ? "" : ", ").append(i.getText());
+            if ("tetraglot".equals(i.getText())) {
+                if (item != null) {
                     fail("tetraglot is registered twice");
                 }
-                tetraglot = mt;
+                item = i;
+                for (ActionListener l : i.getActionListeners()) {
+                    if (l instanceof IMachineTranslation) {
+                        tetraglot = (IMachineTranslation) l;
+                    }
+                }
             }
         }
         System.out.println("machine translators: " + names);
-        if (tetraglot == null) {
+        if (item == null || tetraglot == null) {
             fail("OmegaT did not load the tetraglot connector from " + pluginsDir);
         }
         System.out.println("loaded: " + tetraglot.getClass().getName() + " from "
                 + tetraglot.getClass().getProtectionDomain().getCodeSource().getLocation());
 
-        // Disabled until ticked, as in OmegaT.
-        if (tetraglot.isEnabled() || tetraglot.getTranslation(src, tgt, text) != null) {
-            fail("connector should do nothing before it is enabled");
+        // Disabled until ticked, as in OmegaT: moving to the segment fetches nothing.
+        if (tetraglot.isEnabled()) {
+            fail("connector should be disabled before it is ticked");
         }
-        JCheckBoxMenuItem item = findItem(mtMenu, "tetraglot");
-        if (item == null) {
-            fail("no 'tetraglot' item in Options > Machine Translate");
+        activate(pane, entry);
+        String before = paneText(pane);
+        if (!before.trim().isEmpty()) {
+            fail("the pane shows something before the connector is ticked:\n" + before);
         }
-        item.doClick(0);
+
+        // Ticking fetches the current segment: no segment change here.
+        final JCheckBoxMenuItem tick = item;
+        long t0 = System.nanoTime();
+        onEdt(new Callable<Void>() {
+            @Override
+            public Void call() {
+                tick.doClick(0);
+                return null;
+            }
+        });
         if (!tetraglot.isEnabled()) {
             fail("ticking the menu item did not enable the connector");
         }
+        waitForLookups();
+        long ms = (System.nanoTime() - t0) / 1000000L;
         System.out.println("enabled via menu; preference allow_tetraglot_translate="
                 + Preferences.getPreference("allow_tetraglot_translate"));
+        String plainPane = paneText(pane);
+        String plainDisplayed = pane.getDisplayedTranslation();
+        System.out.println("Machine Translation pane after ticking (" + src + " -> " + tgt + ", \"" + text + "\", "
+                + ms + " ms):");
+        System.out.println(indent(plainPane));
+        String plainInserted = ctrlM(pane);
+        System.out.println("Ctrl+M inserts: " + show(plainInserted));
 
-        long t0 = System.nanoTime();
-        String result = tetraglot.getTranslation(src, tgt, text);
-        long ms = (System.nanoTime() - t0) / 1000000L;
-        System.out.println("getTranslation(" + src + ", " + tgt + ", \"" + text + "\") in " + ms + " ms:");
-        System.out.println(result == null ? "(no result)" : result);
+        // The opt-in: tetraglot.decorate=true puts score and origin into the result itself.
+        Preferences.setPreference("tetraglot.decorate", "true");
+        activate(pane, entry);
+        String decoratedPane = paneText(pane);
+        System.out.println("with tetraglot.decorate=true, the pane shows:");
+        System.out.println(indent(decoratedPane));
+        String decoratedInserted = ctrlM(pane);
+        System.out.println("with tetraglot.decorate=true, Ctrl+M inserts: " + show(decoratedInserted));
 
-        boolean ok = "@none".equals(expected) ? result == null : result != null && result.contains(expected);
-        if (ok && result != null && !result.startsWith("tetraglot:")) {
-            String cached = tetraglot.getCachedTranslation(src, tgt, text);
-            if (!result.equals(cached)) {
-                fail("getCachedTranslation gave " + cached);
+        // Every key is written to omegat.prefs, tetraglot.url included.
+        Preferences.save();
+        String prefs = new String(Files.readAllBytes(new File(configDir, "omegat.prefs").toPath()), "UTF-8");
+        StringBuilder stored = new StringBuilder();
+        for (String key : KEYS) {
+            int a = prefs.indexOf("<" + key + ">");
+            int b = prefs.indexOf("</" + key + ">");
+            if (a < 0 || b < a) {
+                fail("omegat.prefs has no " + key + ":\n" + prefs);
             }
+            stored.append(stored.length() == 0 ? "" : ", ").append(key).append('=')
+                    .append(prefs.substring(a + key.length() + 2, b));
+        }
+        System.out.println("omegat.prefs: " + stored);
+        String wantUrl = "<tetraglot.url>" + (viaPrefs ? baseUrl : DEFAULT_URL) + "</tetraglot.url>";
+        if (!prefs.contains(wantUrl)) {
+            fail("omegat.prefs should have " + wantUrl);
+        }
+
+        // What the translator gets.
+        boolean error = plainPane.contains("tetraglot error");
+        if (plainInserted != null && !plainInserted.equals(plainDisplayed)) {
+            fail("Ctrl+M inserted something else than the pane's first result");
+        }
+        if (error) {
+            if (plainInserted != null || decoratedInserted != null) {
+                fail("Ctrl+M inserted text although tetraglot only reported an error");
+            }
+        } else if (plainInserted != null) {
+            if (plainInserted.startsWith("tetraglot:") || plainInserted.matches("(?s)^\\[\\d+%\\] .*")) {
+                fail("by default Ctrl+M must insert the translation alone");
+            }
+            if (!plainPane.contains(plainInserted + "\n<tetraglot [")) {
+                fail("the pane's name line should carry the score: <tetraglot [N%] ...>");
+            }
+            if (decoratedInserted == null || !decoratedInserted.matches("(?s)^\\[\\d+%\\] .*")
+                    || !decoratedInserted.contains("%] " + plainInserted)) {
+                fail("with tetraglot.decorate=true the result should be \"[N%] \" + the translation + origin");
+            }
+        } else if (!none) {
+            fail("ticking the connector fetched nothing for the current segment");
+        }
+        boolean ok;
+        if (none) {
+            ok = plainPane.trim().isEmpty() && decoratedPane.trim().isEmpty() && plainInserted == null
+                    && decoratedInserted == null;
+        } else {
+            ok = plainPane.contains(expected) || decoratedPane.contains(expected);
         }
         if (!ok) {
-            fail("expected " + ("@none".equals(expected) ? "no result" : "a result containing \"" + expected + "\""));
+            fail("expected " + (none ? "no result and nothing inserted" : "a pane containing \"" + expected + "\""));
         }
         System.out.println("SMOKE OK");
         PluginUtils.unloadPlugins();
         cleanUp();
         System.exit(0);
+    }
+
+    /** Moves the editor to {@code entry} as OmegaT does, and waits for the lookups it starts. */
+    private static void activate(final MachineTranslateTextArea pane, final SourceTextEntry entry) throws Exception {
+        onEdt(new Callable<Void>() {
+            @Override
+            public Void call() {
+                pane.onEntryActivated(entry);
+                return null;
+            }
+        });
+        waitForLookups();
+    }
+
+    /**
+     * OmegaT's own Edit → Replace with Machine Translation (Ctrl+M); its handler uses neither its
+     * main window nor anything else than the pane and the editor. Returns what it inserted, or
+     * {@code null}; with nothing displayed it asks the pane to fetch again instead.
+     */
+    private static String ctrlM(MachineTranslateTextArea pane) throws Exception {
+        inserted.clear();
+        onEdt(new Callable<Void>() {
+            @Override
+            public Void call() {
+                new MainWindowMenuHandler(null).editOverwriteMachineTranslationMenuItemActionPerformed();
+                return null;
+            }
+        });
+        waitForLookups();
+        if (inserted.size() > 1) {
+            fail("Ctrl+M inserted twice: " + inserted);
+        }
+        return inserted.isEmpty() ? null : inserted.get(0);
+    }
+
+    /** Waits until no lookup thread of the pane is running, then until Swing has shown their results. */
+    private static void waitForLookups() throws Exception {
+        long deadline = System.currentTimeMillis() + 60000L;
+        while (true) {
+            boolean running = false;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.isAlive() && t.getClass().getName().equals(MachineTranslateTextArea.class.getName() + "$FindThread")) {
+                    running = true;
+                }
+            }
+            if (!running) {
+                break;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("the Machine Translation lookups did not finish within 60 s");
+            }
+            Thread.sleep(20);
+        }
+        for (int i = 0; i < 2; i++) {
+            onEdt(new Callable<Void>() {
+                @Override
+                public Void call() {
+                    return null;
+                }
+            });
+        }
+    }
+
+    private static String paneText(final MachineTranslateTextArea pane) throws Exception {
+        String t = onEdt(new Callable<String>() {
+            @Override
+            public String call() {
+                return pane.getText();
+            }
+        });
+        return t == null ? "" : t;
+    }
+
+    private static <T> T onEdt(final Callable<T> c) throws Exception {
+        final List<T> result = new ArrayList<T>();
+        final Exception[] error = new Exception[1];
+        SwingUtilities.invokeAndWait(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    result.add(c.call());
+                } catch (Exception e) {
+                    error[0] = e;
+                }
+            }
+        });
+        if (error[0] != null) {
+            throw error[0];
+        }
+        return result.get(0);
+    }
+
+    private static String indent(String paneText) {
+        String t = paneText.replaceAll("\\s+$", "");
+        return t.isEmpty() ? "  (nothing)" : "  " + t.replace("\n", "\n  ");
+    }
+
+    private static String show(String s) {
+        return s == null ? "(nothing)" : s;
     }
 
     private static JCheckBoxMenuItem findItem(JMenu menu, String text) {
@@ -195,6 +418,43 @@ public final class PluginSmoke {
                         if (method.getName().startsWith("display") || method.getName().startsWith("show")) {
                             System.err.println("[main window] " + method.getName() + " "
                                     + (a == null ? "" : java.util.Arrays.deepToString(a)));
+                        }
+                        return defaultValue(proxy, method, a);
+                    }
+                });
+    }
+
+    /** An editor standing at {@code entry}, recording what it is told to insert. */
+    private static IEditor fakeEditor(final SourceTextEntry entry) {
+        return (IEditor) Proxy.newProxyInstance(PluginSmoke.class.getClassLoader(), new Class<?>[] { IEditor.class },
+                new InvocationHandler() {
+                    @Override
+                    public Object invoke(Object proxy, Method method, Object[] a) {
+                        String n = method.getName();
+                        if (n.equals("getCurrentEntry")) {
+                            return entry;
+                        }
+                        if (n.equals("replaceEditText") || n.equals("replaceEditTextAndMark")
+                                || n.equals("insertText")) {
+                            inserted.add((String) a[0]);
+                            return null;
+                        }
+                        return defaultValue(proxy, method, a);
+                    }
+                });
+    }
+
+    /** A loaded project that only has properties (languages). */
+    private static IProject fakeProject(final ProjectProperties props) {
+        return (IProject) Proxy.newProxyInstance(PluginSmoke.class.getClassLoader(), new Class<?>[] { IProject.class },
+                new InvocationHandler() {
+                    @Override
+                    public Object invoke(Object proxy, Method method, Object[] a) {
+                        if (method.getName().equals("getProjectProperties")) {
+                            return props;
+                        }
+                        if (method.getName().equals("isProjectLoaded")) {
+                            return Boolean.TRUE;
                         }
                         return defaultValue(proxy, method, a);
                     }

@@ -34,7 +34,7 @@ pub fn health(listen: &str) -> anyhow::Result<()> {
 
 pub fn serve(config: Config) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(config)?;
+        let mut app = Application::build(config)?;
         println!("listening on {}", app.url());
         let _seeding = app.seed_in_background();
         app.run_until_stopped().await?;
@@ -169,7 +169,26 @@ pub fn lookup(
         context: None,
         exclude_document: None,
     };
-    for m in memory.find_matches(&query)? {
+    let matches = memory.find_matches(&query)?;
+    if matches.is_empty() {
+        // Say why nothing was printed, and how close the memory came.
+        let best = memory
+            .find_matches(&MatchQuery {
+                min_score: 0,
+                limit: 1,
+                ..query.clone()
+            })?
+            .into_iter()
+            .next();
+        match best {
+            Some(m) => println!(
+                "no match ≥ {min_score} (best: {}% {}  ({}); --min-score {} shows it)",
+                m.score, m.source_text, m.unit.id, m.score
+            ),
+            None => println!("no match ≥ {min_score} (the memory holds nothing like it)"),
+        }
+    }
+    for m in matches {
         println!("[{}%] {}  ({})", m.score, m.source_text, m.unit.id);
         for (lang, text) in &m.targets {
             println!("    {lang}: {text}");
@@ -180,6 +199,11 @@ pub fn lookup(
 
 /// Merges the index into one segment.
 pub fn optimize(data_dir: &Path) -> anyhow::Result<()> {
+    if !tetraglot::index::exists(data_dir) {
+        bail!(tetraglot::index::IndexError::NoMemory(
+            data_dir.display().to_string()
+        ));
+    }
     let memory = Memory::open(
         data_dir,
         Mode::ReadWrite {

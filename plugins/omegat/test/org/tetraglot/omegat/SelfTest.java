@@ -1,11 +1,16 @@
 package org.tetraglot.omegat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,13 +18,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.swing.JMenu;
+
+import org.omegat.core.Core;
+import org.omegat.gui.main.IMainMenu;
+import org.omegat.gui.main.IMainWindow;
+import org.omegat.util.Language;
+import org.omegat.util.Preferences;
+import org.omegat.util.RuntimePreferences;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Offline self-test of the JSON codec, the answer/error handling and the HTTP client (against
- * an in-process server on 127.0.0.1). Run by build.sh; prints "selftest: N passed, N failed".
+ * Offline self-test of the JSON codec, the answer/error handling, the HTTP client and the
+ * connector inside OmegaT's classes (against an in-process server on 127.0.0.1). Run by build.sh; prints "selftest: N passed, N failed".
  */
 public final class SelfTest {
 
@@ -214,6 +228,8 @@ public final class SelfTest {
         eq("format outlet", "[80%] t (azatutyun)", TetraglotTranslate.format(match(80, "t", null, "azatutyun")));
         eq("format both", "[100%] t (doc, outlet)", TetraglotTranslate.format(match(100, "t", "doc", "outlet")));
         eq("format none", "[99%] t", TetraglotTranslate.format(match(99.6, "t", null, null)));
+        eq("label both", "tetraglot [100%] doc, outlet", TetraglotTranslate.label(match(100, "t", "doc", "outlet")));
+        eq("label none", "tetraglot [99%]", TetraglotTranslate.label(match(99.6, "t", null, null)));
         eq("best skips missing target", "b", TetraglotTranslate.best(Arrays.asList(match(95, null, null, null),
                 match(90, "b", null, null), match(80, "c", null, null))).target);
         eq("best tie keeps order", "a", TetraglotTranslate.best(Arrays.asList(match(90, "a", null, null),
@@ -304,6 +320,7 @@ public final class SelfTest {
             check("http timeout is bounded", System.currentTimeMillis() - t0 < 2500);
             expectError("http 404", new TetraglotClient(base + "/nope", "sekret", 1000), "x",
                     "tetraglot: 404 not_found");
+            connector(base);
         } finally {
             server.stop(0);
             ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -318,6 +335,130 @@ public final class SelfTest {
         expectError("bad url", new TetraglotClient("127.0.0.1:8080", "", 1000), "x",
                 "tetraglot: invalid server URL \"127.0.0.1:8080\"");
         expectError("empty url", new TetraglotClient("", "", 1000), "x", "tetraglot: invalid server URL \"\"");
+    }
+
+    // ------------------------------------------------------------------ the connector in OmegaT
+
+    /** Core.setMainWindow is protected; a subclass may call it. */
+    private static final class CoreAccess extends Core {
+        static void install(IMainWindow w) {
+            setMainWindow(w);
+        }
+    }
+
+    /** A main window whose only working part is the Options → Machine Translate menu. */
+    private static IMainWindow fakeMainWindow(final JMenu mtMenu) {
+        final IMainMenu menu = (IMainMenu) Proxy.newProxyInstance(SelfTest.class.getClassLoader(),
+                new Class<?>[] { IMainMenu.class }, new InvocationHandler() {
+                    @Override
+                    public Object invoke(Object proxy, Method method, Object[] a) {
+                        return method.getName().equals("getMachineTranslationMenu") ? mtMenu : null;
+                    }
+                });
+        return (IMainWindow) Proxy.newProxyInstance(SelfTest.class.getClassLoader(),
+                new Class<?>[] { IMainWindow.class }, new InvocationHandler() {
+                    @Override
+                    public Object invoke(Object proxy, Method method, Object[] a) {
+                        return method.getName().equals("getMainMenu") ? menu : null;
+                    }
+                });
+    }
+
+    /** Result of getName() when called on another thread than the lookup's. */
+    private static String nameElsewhere(final TetraglotTranslate t) throws InterruptedException {
+        final String[] name = new String[1];
+        Thread other = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                name[0] = t.getName();
+            }
+        });
+        other.start();
+        other.join();
+        return name[0];
+    }
+
+    /**
+     * The connector as OmegaT's pane uses it (getTranslation, then getName on the same thread),
+     * with OmegaT's Preferences in a temporary config dir and the URL as a system property.
+     */
+    private static void connector(String base) throws Exception {
+        File config = Files.createTempDirectory("tetraglot-selftest-").toFile();
+        try {
+            RuntimePreferences.setConfigDir(config.getAbsolutePath());
+            CoreAccess.install(fakeMainWindow(new JMenu("Machine Translate")));
+            System.setProperty(TetraglotTranslate.KEY_URL, base);
+            Preferences.setPreference(TetraglotTranslate.KEY_APIKEY, "sekret");
+            Preferences.setPreference(TetraglotTranslate.PREF_ENABLED, Boolean.TRUE);
+            TetraglotTranslate t = new TetraglotTranslate();
+            Language en = new Language("EN-US");
+            Language hy = new Language("HY-AM");
+            String bare = "Գնացքը «մեկնում» է\n\u0565";
+
+            check("connector enabled", t.isEnabled());
+            eq("name in the menu", "tetraglot", t.getName());
+            eq("default inserts the translation alone", bare, t.getTranslation(en, hy, "The train"));
+            eq("default: score and origin under it", "tetraglot [92%] railway-2026", t.getName());
+            eq("default: name elsewhere", "tetraglot", nameElsewhere(t));
+            eq("default: cached", bare, t.getCachedTranslation(en, hy, "The train"));
+            eq("default: cached label", "tetraglot [92%] railway-2026", t.getName());
+            eq("no match: nothing", null, t.getTranslation(en, hy, "nothing"));
+            eq("no match: plain name", "tetraglot", t.getName());
+
+            Preferences.setPreference(TetraglotTranslate.KEY_DECORATE, "true");
+            eq("decorate: score and origin in the text", "[92%] " + bare + " (railway-2026)",
+                    t.getTranslation(en, hy, "The train"));
+            eq("decorate: plain name", "tetraglot", t.getName());
+            Preferences.setPreference(TetraglotTranslate.KEY_DECORATE, "false");
+
+            Preferences.setPreference(TetraglotTranslate.KEY_APIKEY, "wrong");
+            eq("error inserts nothing", null, t.getTranslation(en, hy, "Unauthorised"));
+            eq("error: plain name", "tetraglot", t.getName());
+            eq("error is reported", "tetraglot: 401 unauthorized \u2014 check the API key", t.lastError());
+            eq("error not cached", null, t.getCachedTranslation(en, hy, "Unauthorised"));
+            Preferences.setPreference(TetraglotTranslate.KEY_APIKEY, "sekret");
+
+            ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+            String closed = "http://127.0.0.1:" + s.getLocalPort();
+            s.close();
+            System.setProperty(TetraglotTranslate.KEY_URL, closed);
+            eq("server down inserts nothing", null, t.getTranslation(en, hy, "The train again"));
+            check("server down is reported", t.lastError() != null
+                    && t.lastError().startsWith("tetraglot: cannot reach " + closed));
+            System.setProperty(TetraglotTranslate.KEY_URL, base);
+            eq("back up", bare, t.getTranslation(en, hy, "The train once more"));
+            eq("back up: no error", null, t.lastError());
+
+            // Every key is in omegat.prefs, tetraglot.url too although a system property set it.
+            Preferences.save();
+            String prefs = new String(Files.readAllBytes(new File(config, "omegat.prefs").toPath()), "UTF-8");
+            check("prefs has tetraglot.url (default, the system property is not stored)",
+                    prefs.contains("<tetraglot.url>http://127.0.0.1:8080</tetraglot.url>"));
+            check("prefs has tetraglot.apikey", prefs.contains("<tetraglot.apikey>sekret</tetraglot.apikey>"));
+            check("prefs has tetraglot.minscore", prefs.contains("<tetraglot.minscore>50</tetraglot.minscore>"));
+            check("prefs has tetraglot.timeout", prefs.contains("<tetraglot.timeout>5</tetraglot.timeout>"));
+            check("prefs has tetraglot.decorate", prefs.contains("<tetraglot.decorate>false</tetraglot.decorate>"));
+            if (!prefs.contains("<tetraglot.url>")) {
+                System.out.println(prefs);
+            }
+
+            // Ticking with no project open (no pane, no current segment) only enables.
+            TetraglotTranslate.fetchCurrentSegment();
+            check("tick without a project is harmless", true);
+        } finally {
+            System.clearProperty(TetraglotTranslate.KEY_URL);
+            deleteTree(config);
+        }
+    }
+
+    private static void deleteTree(File f) {
+        File[] children = f.listFiles();
+        if (children != null) {
+            for (File c : children) {
+                deleteTree(c);
+            }
+        }
+        f.delete();
     }
 
     private static void expectError(String name, TetraglotClient c, String text, String prefix) {
