@@ -500,6 +500,9 @@ impl<R: BufRead> Iterator for TmxReader<R> {
 /// Writes a TMX 1.4b document unit by unit.
 pub struct TmxWriter<W: Write> {
     out: W,
+    /// The header's `srclang`, and its matching key (`None` for `*all*`).
+    srclang: String,
+    source_key: Option<String>,
 }
 
 /// XML 1.0 allows neither the C0 controls (but tab, line feed and carriage return) nor
@@ -550,13 +553,40 @@ impl<W: Write> TmxWriter<W> {
             attr(srclang)
         )?;
         writeln!(out, "  <body>")?;
-        Ok(TmxWriter { out })
+        let source_key = crate::model::lang::Lang::parse(srclang)
+            .ok()
+            .map(|l| l.key().to_string());
+        Ok(TmxWriter {
+            out,
+            srclang: srclang.to_string(),
+            source_key,
+        })
     }
 
     /// Writes one unit; `keep` selects the variants (by matching key) to write.
+    ///
+    /// The source language's variant comes first, and a unit whose source variant is tagged
+    /// otherwise than the header (`en-GB` under `srclang="en"`), or that has none, says so in
+    /// its own `srclang`: readers that look the source up by tag (translate-toolkit) or take
+    /// the first `<tuv>` both find it.
     pub fn unit(&mut self, unit: &Unit, keep: impl Fn(&str) -> bool) -> std::io::Result<()> {
+        let mut variants: Vec<(&String, &Variant)> =
+            unit.variants.iter().filter(|(k, _)| keep(k)).collect();
+        if let Some(key) = &self.source_key {
+            if let Some(at) = variants.iter().position(|(k, _)| *k == key) {
+                let source = variants.remove(at);
+                variants.insert(0, source);
+            }
+        }
+        let own_srclang = match (&self.source_key, variants.first()) {
+            (Some(key), Some((k, v))) if (*k != key || v.lang != self.srclang) => Some(&v.lang),
+            _ => None,
+        };
         let out = &mut self.out;
         write!(out, "    <tu tuid=\"{}\"", attr(&unit.id))?;
+        if let Some(lang) = own_srclang {
+            write!(out, " srclang=\"{}\"", attr(lang))?;
+        }
         let meta = &unit.meta;
         if let Some(date) = &meta.created {
             write!(out, " creationdate=\"{}\"", rfc3339_to_tmx_date(date))?;
@@ -567,7 +597,13 @@ impl<W: Write> TmxWriter<W> {
         if let Some(author) = &meta.author {
             write!(out, " creationid=\"{}\"", attr(author))?;
         }
-        write_attrs(out, &meta.attrs)?;
+        // An imported unit's own srclang could contradict the header's: it was written above
+        // when it is needed.
+        for (key, value) in &meta.attrs {
+            if key != "srclang" {
+                write!(out, " {key}=\"{}\"", attr(value))?;
+            }
+        }
         writeln!(out, ">")?;
         let named = [
             (PROP_DOCUMENT, &meta.document),
@@ -591,10 +627,7 @@ impl<W: Write> TmxWriter<W> {
         for note in &meta.notes {
             writeln!(out, "      <note>{}</note>", text(note))?;
         }
-        for (key, variant) in &unit.variants {
-            if !keep(key) {
-                continue;
-            }
+        for (_, variant) in variants {
             write!(out, "      <tuv xml:lang=\"{}\"", attr(&variant.lang))?;
             write_attrs(out, &variant.attrs)?;
             let seg = match &variant.markup {
@@ -616,6 +649,11 @@ impl<W: Write> TmxWriter<W> {
             writeln!(out, "      </tuv>")?;
         }
         writeln!(out, "    </tu>")
+    }
+
+    /// Writes an XML comment (`--` cannot occur in one, so it becomes `- -`).
+    pub fn comment(&mut self, text: &str) -> std::io::Result<()> {
+        writeln!(self.out, "    <!-- {} -->", text.replace("--", "- -"))
     }
 
     /// Closes the document and hands back the output.

@@ -136,6 +136,7 @@ pub async fn tmx(
             document: params.document.filter(|s| !s.trim().is_empty()),
             outlet: params.outlet.filter(|s| !s.trim().is_empty()),
             since,
+            partial: false,
         },
         source,
         target,

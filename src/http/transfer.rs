@@ -149,6 +149,9 @@ pub struct ExportParams {
     document: Option<String>,
     #[serde(default)]
     outlet: Option<String>,
+    /// Also units that lack one of the export's languages (a backup; not for CAT tools).
+    #[serde(default)]
+    partial: bool,
 }
 
 /// Parses `en,hy` into languages.
@@ -236,6 +239,7 @@ pub async fn export(
         document: params.document,
         outlet: params.outlet,
         since: None,
+        partial: params.partial,
     };
     let memory = state.memory.clone();
     match params.format.as_deref().unwrap_or("tmx") {

@@ -25,7 +25,7 @@ use crate::model::unit::{self as unit, Unit};
 use crate::text::{tokenize, TokenKind};
 
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
-pub use export::ExportFilter;
+pub use export::{ExportFilter, Exported, Left};
 pub use import::ImportReport;
 pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchQuery};
 

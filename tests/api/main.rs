@@ -12,6 +12,7 @@ mod cli;
 mod desk;
 mod durability;
 mod editions;
+mod export_interop;
 mod feeds;
 mod l10n;
 mod layers;

@@ -44,7 +44,7 @@ pub fn missing_tools() -> Option<String> {
     None
 }
 
-fn skip(test: &str) -> bool {
+pub fn skip(test: &str) -> bool {
     match missing_tools() {
         Some(why) => {
             crate::common::missing(test, &why);
@@ -260,18 +260,35 @@ fn omegat_console_translate_applies_a_feed_exported_by_tetraglot() {
     std::fs::write(project.join("tm/auto/tetraglot-en-hy.tmx"), feed.body).unwrap();
     drop(server);
 
-    let config_dir = dir.path().join("omegat-config");
     let started = Instant::now();
+    let (translated, log) = console_translate(&project, "news.txt");
+    let took = started.elapsed();
+    assert_eq!(
+        translated,
+        expected,
+        "OmegaT's Armenian output differs; its log ends with:\n{}",
+        tail(&log)
+    );
+    eprintln!(
+        "OmegaT console-translate of {} segments in {:.1} s",
+        SENTENCES.len() + 1,
+        took.as_secs_f64()
+    );
+}
+
+/// Runs OmegaT's console-translate on `project` (its own config directory beside it) and
+/// returns the target file `file` and OmegaT's log.
+pub fn console_translate(project: &Path, file: &str) -> (String, String) {
+    let config_dir = project.with_extension("omegat-config");
     let out = Command::new("java")
         .args(["-Djava.awt.headless=true", "-jar", OMEGAT_JAR])
-        .arg(&project)
+        .arg(project)
         .arg("--mode=console-translate")
         .arg(format!("--config-dir={}", config_dir.display()))
         .stdin(Stdio::null())
         .output()
         .expect("java runs OmegaT");
-    let took = started.elapsed();
-    let log = String::from_utf8_lossy(&out.stderr);
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         out.status.success(),
         "OmegaT failed ({}):\n{}\n{}",
@@ -280,24 +297,13 @@ fn omegat_console_translate_applies_a_feed_exported_by_tetraglot() {
         log
     );
     // OmegaT exits 0 even when it could not read a TMX: the output is the proof.
-    let translated = std::fs::read_to_string(project.join("target/news.txt"))
-        .unwrap_or_else(|e| panic!("no target/news.txt ({e}); OmegaT said:\n{log}"));
-    assert_eq!(
-        translated,
-        expected,
-        "OmegaT's Armenian output differs; its log ends with:\n{}",
-        log.lines()
-            .rev()
-            .take(40)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    eprintln!(
-        "OmegaT console-translate of {} segments in {:.1} s",
-        SENTENCES.len() + 1,
-        took.as_secs_f64()
-    );
+    let translated = std::fs::read_to_string(project.join("target").join(file))
+        .unwrap_or_else(|e| panic!("no target/{file} ({e}); OmegaT said:\n{log}"));
+    (translated, log)
+}
+
+/// The last lines of a log.
+pub fn tail(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
 }

@@ -112,8 +112,14 @@ pub fn export(
     data_dir: &Path,
     format: &str,
     langs: Option<&str>,
+    partial: bool,
     output: Option<PathBuf>,
 ) -> anyhow::Result<()> {
+    let format = match format {
+        "tmx" => ExportFormat::Tmx,
+        "tsv" => ExportFormat::Tsv,
+        other => bail!("unknown format '{other}': use tmx or tsv"),
+    };
     let memory = Memory::open(data_dir, Mode::ReadOnly)?;
     let filter = ExportFilter {
         langs: langs
@@ -122,6 +128,7 @@ pub fn export(
             .filter(|s| !s.trim().is_empty())
             .map(Lang::parse)
             .collect::<Result<_, _>>()?,
+        partial,
         ..ExportFilter::default()
     };
     let out: Box<dyn std::io::Write> = match output {
@@ -129,21 +136,15 @@ pub fn export(
         None => Box::new(std::io::stdout().lock()),
     };
     let out = std::io::BufWriter::new(out);
-    match format {
-        "tmx" => drop(tetraglot::engine::export(
-            &memory,
-            out,
-            ExportFormat::Tmx,
-            &filter,
-        )?),
-        "tsv" => drop(tetraglot::engine::export(
-            &memory,
-            out,
-            ExportFormat::Tsv,
-            &filter,
-        )?),
-        other => bail!("unknown format '{other}': use tmx or tsv"),
+    let (_, exported) = tetraglot::engine::export(&memory, out, format, &filter)?;
+    eprint!("{} units written", exported.units);
+    if exported.incomplete > 0 {
+        eprint!(
+            "; {} left out because each lacks one of the export's languages (--partial writes them, for backups: not for CAT tools)",
+            exported.incomplete
+        );
     }
+    eprintln!();
     Ok(())
 }
 

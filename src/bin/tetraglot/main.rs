@@ -47,9 +47,13 @@ enum Command {
     Export {
         #[arg(long, default_value = "tmx")]
         format: String,
-        /// Comma-separated languages to keep, e.g. en,hy.
+        /// Comma-separated languages to keep, e.g. en,hy (for a CAT tool: its project's two).
         #[arg(long)]
         langs: Option<String>,
+        /// Also the units that lack one of the export's languages (a backup; a CAT tool
+        /// takes a unit's other languages for the missing one).
+        #[arg(long)]
+        partial: bool,
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -131,8 +135,9 @@ fn main() -> anyhow::Result<()> {
         Command::Export {
             format,
             langs,
+            partial,
             output,
-        } => commands::export(&data_dir, &format, langs.as_deref(), output),
+        } => commands::export(&data_dir, &format, langs.as_deref(), partial, output),
         Command::Health { listen } => commands::health(&listen),
         Command::Optimize => commands::optimize(&data_dir),
         Command::Align {
