@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 use tracing_actix_web::TracingLogger;
 
 use crate::config::{Config, Seed};
@@ -105,21 +105,10 @@ impl Application {
             l10n: Arc::new(l10n),
             editorial: Arc::new(config.editorial()),
         });
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(actix_web::middleware::from_fn(http::locale::localise))
-                .wrap(TracingLogger::default())
-                .configure(http::configure(state.clone()))
-        })
-        // Signals are ours (see `stop_on_signals`): actix would drop in-flight answers on
-        // SIGINT.
-        .disable_signals()
-        .listen(listener)
-        .map_err(|source| StartupError::Bind {
+        let server = serve(listener, local, state).map_err(|source| StartupError::Bind {
             addr: config.listen.clone(),
             source,
-        })?
-        .run();
+        })?;
         Ok(Application {
             server,
             host: local.ip().to_string(),
@@ -186,6 +175,50 @@ impl Application {
         self.memory.close();
         served
     }
+}
+
+/// The HTTP/1.1 server on `listener`: actix-web's app, on connections read and written
+/// through [`http::wire::Wire`] (which actix-web's `HttpServer` cannot insert), with the
+/// timeouts `HttpServer` would set.
+fn serve(
+    listener: TcpListener,
+    local: std::net::SocketAddr,
+    state: web::Data<AppState>,
+) -> std::io::Result<Server> {
+    use actix_service::{fn_service, map_config, ServiceFactoryExt as _};
+    use actix_web::dev::AppConfig;
+    use std::time::Duration;
+    listener.set_nonblocking(true)?;
+    Ok(actix_server::Server::build()
+        // Signals are ours (see `stop_on_signals`): actix would drop in-flight answers on
+        // SIGINT.
+        .disable_signals()
+        .listen("tetraglot", listener, move || {
+            let state = state.clone();
+            let app = App::new()
+                .wrap(actix_web::middleware::from_fn(http::locale::localise))
+                .wrap(TracingLogger::default())
+                .configure(http::configure(state));
+            let http = actix_http::HttpService::build()
+                .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))
+                // Slow headers are cut after 5 s (a request that never finishes its head
+                // would hold a connection for ever).
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(local)
+                .h1(map_config(
+                    actix_service::IntoServiceFactory::into_factory(app)
+                        .map_err(|e| e.error_response()),
+                    |_| AppConfig::default(),
+                ));
+            fn_service(|io: actix_rt::net::TcpStream| async move {
+                let peer = io.peer_addr().ok();
+                let _ = io.set_nodelay(true);
+                Ok::<_, actix_http::error::DispatchError>((http::wire::Wire::new(io), peer))
+            })
+            .and_then(http)
+        })?
+        .run())
 }
 
 /// Removes what uploads left in the spool directory: a process killed mid-upload leaves its

@@ -48,3 +48,6 @@ error-no-article-text = Məqalənin bir versiyasında mətn yoxdur; onun mətnin
 error-source-version = Məqalənin mənbə versiyasını silmək olmaz; bunun əvəzinə məqaləni silin.
 error-version-not-found = Məqalənin bu dildə versiyası yoxdur.
 error-malformed-xliff = XLIFF faylı { NUMBER($line, useGrouping: "false") } sətirdə səhvdir; heç nə idxal olunmadı. Faylı düzəldin və yenidən göndərin.
+error-headers-too-large = Sorğunun başlıqları çox böyükdür (96-dan çox başlıq və ya 128 KiB).
+error-header-timeout = Sorğunun başlıqları 5 saniyə ərzində gəlmədi.
+error-malformed-request = Sorğu etibarlı HTTP/1.1 deyil; sorğu sətrini (metod, / ilə başlayan yol, HTTP/1.1) və başlıqları yoxlayın.

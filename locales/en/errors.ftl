@@ -57,3 +57,6 @@ error-no-article-text = A version of the article holds no text; send its body.
 error-source-version = The source version of an article cannot be removed; delete the article instead.
 error-version-not-found = The article has no version in this language.
 error-malformed-xliff = The XLIFF file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
+error-headers-too-large = The request's headers are too large (more than 96 headers or 128 KiB).
+error-header-timeout = The request's headers did not arrive within 5 seconds.
+error-malformed-request = The request is not valid HTTP/1.1; check its request line (method, a path starting with /, HTTP/1.1) and its headers.

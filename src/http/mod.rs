@@ -18,6 +18,7 @@ mod segment;
 mod tmserver;
 mod transfer;
 mod units;
+pub mod wire;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -24,4 +24,5 @@ mod omegat;
 mod segment;
 mod stored;
 mod tmserver;
+mod wire;
 mod xliff;
