@@ -197,7 +197,9 @@ fn serve(
             let state = state.clone();
             let app = App::new()
                 .wrap(actix_web::middleware::from_fn(http::locale::localise))
-                .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(http::head_as_get))
+                .wrap(actix_web::middleware::from_fn(http::access_log))
+                .wrap(TracingLogger::<http::RequestSpan>::new())
                 .configure(http::configure(state));
             let http = actix_http::HttpService::build()
                 .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))

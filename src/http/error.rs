@@ -123,6 +123,8 @@ pub struct ApiError {
     pub line: Option<u64>,
     /// The limit that was exceeded, for the localised message (`payload_too_large`).
     pub limit: Option<usize>,
+    /// The methods the path answers (`Allow`, on `method_not_allowed`).
+    pub allow: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -146,7 +148,29 @@ impl ApiError {
             message: message.into(),
             line: None,
             limit: None,
+            allow: None,
         }
+    }
+
+    /// The headers an answer with this error carries besides its body: `Retry-After` for
+    /// the codes that invite a retry, `WWW-Authenticate` on 401 (RFC 9110 wants it),
+    /// `Allow` on 405.
+    pub fn headers(&self) -> Vec<(actix_web::http::header::HeaderName, String)> {
+        use actix_web::http::header;
+        let mut headers = Vec::new();
+        if let Some(seconds) = self.code.retry_after() {
+            headers.push((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if self.code == ErrorCode::Unauthorized {
+            headers.push((
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"tetraglot\"".to_string(),
+            ));
+        }
+        if let Some(allow) = self.allow {
+            headers.push((header::ALLOW, allow.to_string()));
+        }
+        headers
     }
 
     /// The status the table gives the code.
@@ -186,8 +210,8 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status());
-        if let Some(seconds) = self.code.retry_after() {
-            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        for header in self.headers() {
+            response.insert_header(header);
         }
         response.json(Body {
             error: Inner {

@@ -26,17 +26,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/l10n/locales")
             .route(web::get().to(locales))
-            .default_service(web::to(method_not_allowed)),
+            .default_service(web::to(super::not_found)),
     )
     .service(
         web::resource("/l10n/format")
             .route(web::post().to(format))
-            .default_service(web::to(method_not_allowed)),
+            .default_service(web::to(super::not_found)),
     )
     .service(
         web::resource("/l10n/{locale}/{file:.+}")
             .route(web::get().to(file))
-            .default_service(web::to(method_not_allowed)),
+            .default_service(web::to(super::not_found)),
     );
 }
 
@@ -44,17 +44,6 @@ fn catalog(req: &HttpRequest) -> Result<Arc<Catalog>, ApiError> {
     req.app_data::<web::Data<AppState>>()
         .map(|state| state.l10n.clone())
         .ok_or_else(|| ApiError::internal("the localisation catalog is not configured"))
-}
-
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(
-        ErrorCode::MethodNotAllowed,
-        format!(
-            "{} is not allowed on {}; see the README for the methods of each endpoint",
-            req.method(),
-            req.path()
-        ),
-    ))
 }
 
 #[derive(Serialize)]

@@ -206,7 +206,7 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
 #[derive(Debug)]
 struct LocalisedError {
     status: StatusCode,
-    retry_after: Option<u32>,
+    headers: Vec<(header::HeaderName, String)>,
     locale: String,
     body: serde_json::Value,
 }
@@ -224,8 +224,8 @@ impl ResponseError for LocalisedError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
-        if let Some(seconds) = self.retry_after {
-            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        for header in &self.headers {
+            response.insert_header(header.clone());
         }
         response
             .insert_header((header::CONTENT_LANGUAGE, language_header(&self.locale)))
@@ -268,7 +268,7 @@ fn localised_error(
     }
     Some(LocalisedError {
         status: error.status(),
-        retry_after: error.code.retry_after(),
+        headers: error.headers(),
         locale,
         body: json!({ "error": inner }),
     })

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpMessage as _, HttpResponse};
 use serde_json::json;
 
 use crate::memory::Memory;
@@ -108,17 +108,138 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok", "units": state.memory.unit_count()}))
 }
 
-async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+/// The methods each route pattern answers, for `Allow` on a 405 (a test checks every row
+/// against the routes, both ways). Every GET route answers HEAD too ([`head_as_get`]).
+pub const METHODS: &[(&str, &str)] = &[
+    ("/health", "GET, HEAD"),
+    ("/desk", "GET, HEAD"),
+    ("/desk/", "GET, HEAD"),
+    ("/desk/desk.js", "GET, HEAD"),
+    ("/desk/desk.css", "GET, HEAD"),
+    ("/editions", "GET, HEAD"),
+    ("/editions/", "GET, HEAD"),
+    ("/editions/sitemap.xml", "GET, HEAD"),
+    ("/editions/{article}", "GET, HEAD"),
+    ("/editions/{article}/{lang}", "GET, HEAD"),
+    ("/tmserver/{tail:.*}", "GET, HEAD"),
+    ("/v1/articles", "GET, HEAD, POST"),
+    ("/v1/articles/{id}", "GET, HEAD, DELETE"),
+    ("/v1/articles/{id}/versions/{lang}", "PUT, DELETE"),
+    ("/v1/articles/{id}/alignment/{lang}", "PUT"),
+    ("/v1/articles/{id}/publish", "POST"),
+    ("/v1/analysis", "POST"),
+    ("/v1/pretranslate", "POST"),
+    ("/v1/units", "POST"),
+    ("/v1/units/{id}", "GET, HEAD, PUT, DELETE"),
+    ("/v1/import", "POST"),
+    ("/v1/export", "GET, HEAD"),
+    ("/v1/match", "POST"),
+    ("/v1/match/batch", "POST"),
+    ("/v1/feeds/{file}", "GET, HEAD"),
+    ("/v1/segment", "POST"),
+    ("/v1/concordance", "GET, HEAD"),
+    ("/v1/l10n/locales", "GET, HEAD"),
+    ("/v1/l10n/format", "POST"),
+    ("/v1/l10n/{locale}/{file:.+}", "GET, HEAD"),
+];
+
+/// The span every request's log lines are in: its id only. (tracing-actix-web's default
+/// span records the whole target, query included, and a query can hold the text a
+/// translator looked up; [`access_log`] writes the rest.)
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> tracing::Span {
+        let id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        tracing::info_span!("request", request_id = %id)
+    }
+
+    fn on_request_end<B: MessageBody>(
+        _span: tracing::Span,
+        _outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+    }
+}
+
+/// One log line per request, when its answer is ready: method, path, status, duration and
+/// the request id (also sent back as `X-Request-Id`, so a user's report can be found in
+/// the log). The query is left out: it can hold the text a translator looked up.
+pub async fn access_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(error) => error.as_response_error().status_code().as_u16(),
+    };
+    tracing::info!(
+        target: "tetraglot::access",
+        %method,
+        // Escaped: a path is the client's text, and must not forge a log line.
+        path = %path.escape_debug(),
+        status,
+        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        request_id = %request_id,
+        "request"
+    );
+    result.map(|mut res| {
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&request_id) {
+            res.headers_mut().insert(
+                actix_web::http::header::HeaderName::from_static("x-request-id"),
+                value,
+            );
+        }
+        res
+    })
+}
+
+/// HEAD is answered as GET (actix-http leaves the body out, keeping its length): CAT tools
+/// and load balancers probe `/health` and the feeds with HEAD.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}
+
+pub(crate) async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     // A path some route serves, asked with another method.
     if req.resource_map().has_resource(path) {
-        return Err(ApiError::new(
-            ErrorCode::MethodNotAllowed,
-            format!(
-                "{} is not allowed on {path}; see the README for the methods of each endpoint",
-                req.method()
-            ),
-        ));
+        let pattern = req.resource_map().match_pattern(path);
+        let allow = pattern.and_then(|p| {
+            METHODS
+                .iter()
+                .find(|(route, _)| *route == p)
+                .map(|(_, methods)| *methods)
+        });
+        return Err(ApiError {
+            allow,
+            ..ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!(
+                    "{} is not allowed on {path}; use {}",
+                    req.method(),
+                    allow.unwrap_or("the methods the README gives")
+                ),
+            )
+        });
     }
     Err(ApiError::new(
         ErrorCode::RouteNotFound,
@@ -145,6 +266,16 @@ fn same_key(given: Option<&str>, expected: &str) -> bool {
     given.is_some_and(|given| bool::from(given.as_bytes().ct_eq(expected.as_bytes())))
 }
 
+/// The token of an `Authorization: Bearer <token>` header; the scheme's name is
+/// case-insensitive (RFC 9110 §11.1), so `bearer` and `BEARER` are the same.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
 /// With an API key configured, `/v1` wants `Authorization: Bearer <key>`.
 async fn require_api_key(
     req: ServiceRequest,
@@ -158,8 +289,7 @@ async fn require_api_key(
             .headers()
             .get(actix_web::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(bearer_token);
         if !same_key(given, &expected) {
             return Err(ApiError::new(
                 ErrorCode::Unauthorized,

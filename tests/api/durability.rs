@@ -196,6 +196,40 @@ fn client_input_cannot_forge_a_log_line() {
     );
 }
 
+#[test]
+fn every_request_has_an_access_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let (mut child, url) = start_logging(
+        &dir.path().join("data"),
+        std::fs::File::create(&log).unwrap().into(),
+    );
+    let answer = ureq::get(&format!("{url}/health")).call().unwrap();
+    let id = answer.header("x-request-id").unwrap().to_string();
+    let missing = ureq::get(&format!("{url}/nothing?q=private")).call();
+    assert!(matches!(missing, Err(ureq::Error::Status(404, _))));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let written = std::fs::read_to_string(&log).unwrap();
+    let line = written
+        .lines()
+        .find(|l| l.contains("tetraglot::access") && l.contains("path=/health"))
+        .unwrap_or_else(|| panic!("no access line: {written}"));
+    for part in [
+        "method=GET",
+        "status=200",
+        "ms=",
+        &format!("request_id={id}"),
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    assert!(written.contains("path=/nothing status=404"), "{written}");
+    assert!(
+        !written.contains("private"),
+        "the query is not logged: {written}"
+    );
+}
+
 /// The server raises its soft open-file limit to the hard one (a soft limit of 1,024 ran out
 /// under 10k slow uploads). Started from a shell with a soft limit of 256.
 #[cfg(target_os = "linux")]

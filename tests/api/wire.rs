@@ -151,3 +151,88 @@ fn every_broken_request_gets_a_json_error() {
         assert_eq!(error_code(&body), code, "{what}");
     }
 }
+
+/// A concrete path for a route pattern.
+fn sample_path(pattern: &str) -> String {
+    pattern
+        .replace("{tail:.*}", "en/hy/unit/Hello")
+        .replace("{file:.+}", "errors.ftl")
+        .replace("{locale}", "en")
+        .replace("{file}", "en-hy.tmx")
+        .replace("{article}", "no-such-article")
+        .replace("{lang}", "hy")
+        .replace("{id}", "no-such-id")
+}
+
+#[test]
+fn every_route_answers_its_methods_and_a_405_says_which_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    for (pattern, methods) in tetraglot::http::METHODS {
+        let path = sample_path(pattern);
+        let allowed: Vec<&str> = methods.split(", ").collect();
+        for method in ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] {
+            let answer = ureq::request(method, &format!("{}{path}", server.url))
+                .set("Content-Type", "application/json");
+            let answer = if matches!(method, "POST" | "PUT" | "PATCH") {
+                answer.send_string("{}")
+            } else {
+                answer.call()
+            };
+            let (status, allow) = match answer {
+                Ok(r) => (r.status(), r.header("allow").map(str::to_string)),
+                Err(ureq::Error::Status(s, r)) => (s, r.header("allow").map(str::to_string)),
+                Err(e) => panic!("{method} {path}: {e}"),
+            };
+            if allowed.contains(&method) {
+                assert_ne!(status, 405, "{method} {path} is in the table");
+            } else {
+                assert_eq!(status, 405, "{method} {path} is not in the table");
+                assert_eq!(allow.as_deref(), Some(*methods), "{method} {path}");
+            }
+        }
+    }
+}
+
+#[test]
+fn head_probes_and_the_bearer_scheme_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| {
+        c.seed = tetraglot::config::Seed::Dir(seed_dir());
+        c.api_key = Some("k3y".into());
+    });
+    server.wait_for_units(crate::common::seed_unit_count() as u64);
+    let address = server.url.trim_start_matches("http://").to_string();
+    // Once 405 everywhere.
+    let (status, head, body) = exchange(
+        &address,
+        b"HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("content-length: "), "{head}");
+    assert!(body.is_empty(), "HEAD has no body: {body}");
+    let feed = ureq::head(&format!("{}/v1/feeds/en-hy.tmx", server.url))
+        .set("Authorization", "Bearer k3y")
+        .call()
+        .unwrap();
+    assert_eq!(feed.status(), 200);
+    assert!(feed.header("etag").is_some());
+
+    // RFC 9110: the scheme's name is case-insensitive. Once `bearer` was refused.
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let answer = ureq::get(&format!("{}/v1/l10n/locales", server.url))
+            .set("Authorization", &format!("{scheme} k3y"))
+            .call();
+        assert!(answer.is_ok(), "{scheme}: {answer:?}");
+    }
+    // A 401 says how to authenticate (once it did not).
+    let Err(ureq::Error::Status(401, refused)) =
+        ureq::get(&format!("{}/v1/l10n/locales", server.url)).call()
+    else {
+        panic!("no key, no answer");
+    };
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some("Bearer realm=\"tetraglot\"")
+    );
+}
