@@ -11,7 +11,7 @@ pub mod seed;
 use std::path::Path;
 
 use crate::formats::FileKind;
-use crate::memory::{ImportReport, Memory, MemoryError, Pending};
+use crate::memory::{ImportReport, Memory, MemoryError, Merge, Pending};
 use crate::model::stream::FormatError;
 
 pub use export::{export, ExportFormat};
@@ -36,6 +36,17 @@ pub fn import_file(
     kind: FileKind,
     progress: Option<Box<dyn Fn(u64) + Send>>,
 ) -> Result<Imported, MemoryError> {
+    import_file_with(memory, path, kind, progress, Merge::default())
+}
+
+/// [`import_file`], meeting the stored units as `merge` says.
+pub fn import_file_with(
+    memory: &Memory,
+    path: &Path,
+    kind: FileKind,
+    progress: Option<Box<dyn Fn(u64) + Send>>,
+    merge: Merge,
+) -> Result<Imported, MemoryError> {
     let file = std::fs::File::open(path).map_err(FormatError::Io)?;
     import_reader(
         memory,
@@ -44,16 +55,18 @@ pub fn import_file(
             progress,
         },
         kind,
+        merge,
     )
 }
 
-/// [`import_file`], for a file's bytes from any reader.
+/// [`import_file_with`], for a file's bytes from any reader.
 pub fn import_reader(
     memory: &Memory,
     input: impl std::io::Read + Send + 'static,
     kind: FileKind,
+    merge: Merge,
 ) -> Result<Imported, MemoryError> {
-    let report = memory.import(kind.read(input)?).wait()?;
+    let report = memory.import_with(kind.read(input)?, merge).wait()?;
     let optimize = (report.added >= OPTIMIZE_AFTER_UNITS).then(|| memory.optimize());
     Ok(Imported { report, optimize })
 }

@@ -65,9 +65,12 @@ impl SeedFile {
     fn import(&self, memory: &Memory, kind: FileKind) -> Result<ImportReport, MemoryError> {
         // A large seed file is optimised like any large import; the merge runs on its own.
         let imported = match self {
-            SeedFile::Builtin(file) => {
-                super::import_reader(memory, std::io::Cursor::new(file.contents()), kind)
-            }
+            SeedFile::Builtin(file) => super::import_reader(
+                memory,
+                std::io::Cursor::new(file.contents()),
+                kind,
+                crate::memory::Merge::default(),
+            ),
             SeedFile::Disk(path) => super::import_file(memory, path, kind, None),
         };
         Ok(imported?.report)

@@ -14,7 +14,7 @@ use super::error::{blocking, format_error, ApiError, ErrorCode};
 use super::AppState;
 use crate::engine::{self, ExportFormat};
 use crate::formats::FileKind;
-use crate::memory::{ExportFilter, MemoryError};
+use crate::memory::{ExportFilter, MemoryError, Merge};
 use crate::model::lang::Lang;
 
 fn media_type(req: &HttpRequest) -> Option<String> {
@@ -74,15 +74,43 @@ async fn spool(
     Ok(path)
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportParams {
+    /// `none`, `id` or `source` (the default): see [`Merge`].
+    #[serde(default)]
+    merge: Option<String>,
+    /// `tmx`, `tsv` or `xliff`: the file's format when its Content-Type does not say.
+    #[serde(default)]
+    format: Option<String>,
+}
+
 pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
+    params: web::Query<ImportParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let merge: Merge = match params.merge.as_deref() {
+        None => Merge::default(),
+        Some(value) => value
+            .parse()
+            .map_err(|e: String| ApiError::new(ErrorCode::InvalidParameter, e))?,
+    };
     let media = media_type(&req);
-    let kind = media
-        .as_deref()
-        .and_then(FileKind::from_media_type)
+    let named = match params.format.as_deref() {
+        None => None,
+        Some(format) => Some(
+            FileKind::from_path(std::path::Path::new(&format!("f.{format}"))).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidParameter,
+                    format!("format '{format}' is not one of tmx, tsv, xliff"),
+                )
+            })?,
+        ),
+    };
+    let kind = named
+        .or_else(|| media.as_deref().and_then(FileKind::from_media_type))
         .ok_or_else(|| {
             ApiError::new(ErrorCode::UnsupportedMediaType,
                 format!(
@@ -128,7 +156,7 @@ pub async fn import(
     let memory = state.memory.clone();
     let spooled = path.to_path_buf();
     // The answer waits for the import's commit, not for the merge a large import queues.
-    let imported = blocking(move || engine::import_file(&memory, &spooled, kind, None))
+    let imported = blocking(move || engine::import_file_with(&memory, &spooled, kind, None, merge))
         .await?
         .map_err(|e| match e {
             MemoryError::Format(e) => format_error(e, malformed),

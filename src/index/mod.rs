@@ -36,6 +36,8 @@ pub struct IndexDoc {
     /// Matching keys of the unit's languages.
     pub langs: Vec<String>,
     pub document: Option<String>,
+    /// Exact-text terms, one per variant (see [`Fields::texts`]).
+    pub texts: Vec<String>,
 }
 
 /// Failures of the storage layer.
@@ -118,10 +120,18 @@ impl TmIndex {
             docstore_blocksize: 8192,
             ..IndexSettings::default()
         };
-        let index = Index::builder()
-            .schema(schema)
-            .settings(settings)
-            .open_or_create(directory)?;
+        // An existing index is opened with its own schema: one written before a field was
+        // added (`texts`) still opens, and does without it.
+        let exists = Index::exists(&directory)
+            .map_err(|e| IndexError::Io(std::io::Error::other(e.to_string())))?;
+        let index = if exists {
+            Index::open(directory)?
+        } else {
+            Index::builder()
+                .schema(schema)
+                .settings(settings)
+                .open_or_create(directory)?
+        };
         let fields = fields.check(&index.schema())?;
         index.tokenizers().register(
             schema::TERMS_TOKENIZER,

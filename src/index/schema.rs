@@ -12,6 +12,10 @@ pub struct Fields {
     pub terms: Field,
     pub langs: Field,
     pub document: Field,
+    /// One term per variant: its language key and a hash of its folded text, to find the
+    /// units holding a sentence exactly (imports join bilingual files by it). `None` in an
+    /// index written before the field existed.
+    pub texts: Option<Field>,
 }
 
 /// The analyzer of the `terms` field: a split on spaces, nothing more.
@@ -35,6 +39,7 @@ pub fn build() -> (Schema, Fields) {
     );
     let langs = builder.add_text_field("langs", STRING);
     let document = builder.add_text_field("document", STRING);
+    let texts = builder.add_text_field("texts", STRING);
     (
         builder.build(),
         Fields {
@@ -43,6 +48,7 @@ pub fn build() -> (Schema, Fields) {
             terms,
             langs,
             document,
+            texts: Some(texts),
         },
     )
 }
@@ -64,6 +70,7 @@ impl Fields {
             terms: schema.get_field("terms")?,
             langs: schema.get_field("langs")?,
             document: schema.get_field("document")?,
+            texts: schema.get_field("texts").ok(),
         })
     }
 }

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use tantivy::indexer::UserOperation;
+use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::schema::Fields;
@@ -104,9 +105,48 @@ impl WriteSession<'_> {
         if let Some(name) = &doc.document {
             document.add_text(fields.document, name);
         }
+        if let Some(texts) = fields.texts {
+            for text in &doc.texts {
+                document.add_text(texts, text);
+            }
+        }
         self.push(UserOperation::Add(document))?;
         self.remember(&doc.id, Some(doc.payload));
         Ok(())
+    }
+
+    /// The payloads of (at most `limit`) committed units with the exact-text term `term`;
+    /// `None` when the index predates exact-text terms. Writes of this session are not
+    /// searched: read each unit again with [`get`](Self::get) for its current form.
+    pub fn with_text(
+        &mut self,
+        term: &str,
+        limit: usize,
+    ) -> Result<Option<Vec<Vec<u8>>>, IndexError> {
+        use tantivy::DocSet;
+        let Some(field) = self.fields.texts else {
+            return Ok(None);
+        };
+        let term = Term::from_field_text(field, term);
+        let mut found = Vec::new();
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(field)?;
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED && found.len() < limit {
+                if !segment.is_deleted(doc) {
+                    let stored: TantivyDocument = self
+                        .searcher
+                        .doc(tantivy::DocAddress::new(ord as u32, doc))?;
+                    found.push(super::payload_of(&stored, self.fields));
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(Some(found))
     }
 
     /// Removes a unit; true when it existed.
@@ -320,6 +360,7 @@ mod tests {
             terms: "en:word".into(),
             langs: vec!["en".into()],
             document: None,
+            texts: Vec::new(),
         }
     }
 

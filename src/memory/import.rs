@@ -25,10 +25,96 @@ pub struct ImportReport {
     pub added: u64,
     /// Units whose id was already stored (or repeated in the file): merged, not duplicated.
     pub merged: u64,
+    /// Units of new ids that joined a stored unit with the same text in one of their
+    /// languages instead (see [`Merge::Source`]).
+    pub joined: u64,
     /// Units or variants left out, each with its line and reason.
     pub skipped: Vec<Skip>,
     /// How many were left out in all (the list stops at 10,000).
     pub skipped_total: u64,
+}
+
+/// How an imported unit meets the stored ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Merge {
+    /// A unit replaces the stored unit of its id.
+    None,
+    /// A unit is merged into the stored unit of its id (its variants and metadata added).
+    Id,
+    /// As `Id`; and a unit whose id is new joins a stored unit when one of its variants has
+    /// the same text (after NFC and whitespace folding) as that unit's variant of the same
+    /// language, the stored unit holds none of its other languages or the same text in
+    /// them, and their documents agree when both have one. Its new languages are added to
+    /// the stored unit, which keeps its id and metadata: an en→hy file and an en→ru file of
+    /// the same sentences make en+hy+ru units.
+    #[default]
+    Source,
+}
+
+impl std::str::FromStr for Merge {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Merge, String> {
+        match s {
+            "none" => Ok(Merge::None),
+            "id" => Ok(Merge::Id),
+            "source" => Ok(Merge::Source),
+            other => Err(format!("merge '{other}' is not one of none, id, source")),
+        }
+    }
+}
+
+/// The most stored units with one text that a joining unit considers.
+const JOIN_CANDIDATES: usize = 16;
+
+/// Joins `unit` into a stored unit by [`Merge::Source`]'s rule; true when it did.
+fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<bool, MemoryError> {
+    use crate::model::text::fold_whitespace;
+    for (key, variant) in &unit.variants {
+        let Some(found) =
+            session.with_text(&super::text_term(key, &variant.text), JOIN_CANDIDATES)?
+        else {
+            return Ok(false);
+        };
+        let folded = fold_whitespace(&variant.text);
+        for payload in found {
+            let id = super::stored::decode(&payload)?.id;
+            // Its current form: an earlier unit of this import may have joined it already.
+            let Some(current) = session.get(&id)? else {
+                continue;
+            };
+            let mut stored = super::stored::decode(&current)?;
+            let same_text = |k: &str, text: &str| {
+                stored
+                    .variants
+                    .get(k)
+                    .is_some_and(|v| fold_whitespace(&v.text) == fold_whitespace(text))
+            };
+            if !same_text(key, &folded) {
+                continue;
+            }
+            let documents_agree = match (&stored.meta.document, &unit.meta.document) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            let fits = unit
+                .variants
+                .iter()
+                .all(|(k, v)| !stored.variants.contains_key(k) || same_text(k, &v.text));
+            if !documents_agree || !fits {
+                continue;
+            }
+            for (k, v) in &unit.variants {
+                stored
+                    .variants
+                    .entry(k.clone())
+                    .or_insert_with(|| v.clone());
+            }
+            session.put(index_doc(&stored)?)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Runs inside the writer: a malformed file fails the job, and the writer rolls back the
@@ -123,6 +209,7 @@ pub(super) fn prepare_in_background(
 pub(super) fn run(
     session: &mut WriteSession<'_>,
     batches: mpsc::Receiver<Batch>,
+    merge: Merge,
 ) -> Result<ImportReport, MemoryError> {
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
@@ -137,7 +224,12 @@ pub(super) fn run(
             Prepared::Unit(unit, doc) => {
                 report.read += 1;
                 let first_in_file = seen.insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
-                let created = match session.get(&unit.id)? {
+                let stored = session.get(&unit.id)?;
+                if stored.is_none() && merge == Merge::Source && join(session, &unit)? {
+                    report.joined += 1;
+                    continue;
+                }
+                let created = match stored {
                     None if first_in_file => {
                         session.insert(doc)?;
                         true
@@ -146,6 +238,10 @@ pub(super) fn run(
                     None => {
                         session.put(doc)?;
                         true
+                    }
+                    Some(_) if merge == Merge::None => {
+                        session.put(doc)?;
+                        false
                     }
                     Some(_) => merge_into_session(session, *unit)?,
                 };

@@ -26,7 +26,7 @@ use crate::text::{tokenize, TokenKind};
 
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::{ExportFilter, Exported, Left};
-pub use import::ImportReport;
+pub use import::{ImportReport, Merge};
 pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchQuery};
 
 /// Failures of the memory layer.
@@ -191,7 +191,22 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
         terms,
         langs: unit.variants.keys().cloned().collect(),
         document: unit.meta.document.clone(),
+        texts: unit
+            .variants
+            .iter()
+            .map(|(key, variant)| text_term(key, &variant.text))
+            .collect(),
     })
+}
+
+/// The exact-text term of a variant: its language key and a hash of its text after NFC and
+/// whitespace folding.
+fn text_term(key: &str, text: &str) -> String {
+    let folded = crate::model::text::fold_whitespace(text);
+    format!(
+        "{key}\u{1}{:016x}",
+        xxhash_rust::xxh3::xxh3_64(folded.as_bytes())
+    )
 }
 
 /// Writes `unit`, merged into the stored unit of the same id if there is one. Returns
@@ -401,8 +416,16 @@ impl Memory {
     where
         I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
     {
+        self.import_with(items, Merge::default())
+    }
+
+    /// [`Memory::import`], meeting the stored units as `merge` says.
+    pub fn import_with<I>(&self, items: I, merge: Merge) -> Pending<ImportReport>
+    where
+        I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
+    {
         let prepared = import::prepare_in_background(items);
-        self.write(true, move |session| import::run(session, prepared))
+        self.write(true, move |session| import::run(session, prepared, merge))
     }
 
     /// Merges the index into one segment (after a large import); returns how many segments

@@ -673,3 +673,144 @@ fn gzip_imports_are_decoded_and_their_decoded_size_is_limited() {
     assert_eq!(status, 413, "{body}");
     assert!(body.contains("payload_too_large"), "{body}");
 }
+
+/// A bilingual TMX of `pairs` (source, target) with tuids `{prefix}.N`.
+fn bilingual_tmx(src: &str, tgt: &str, prefix: &str, pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut tmx = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"{src}\" datatype=\"plaintext\"/><body>\n"
+    );
+    for (i, (s, t)) in pairs.iter().enumerate() {
+        tmx.push_str(&format!(
+            "<tu tuid=\"{prefix}.{i}\"><tuv xml:lang=\"{src}\"><seg>{s}</seg></tuv><tuv xml:lang=\"{tgt}\"><seg>{t}</seg></tuv></tu>\n"
+        ));
+    }
+    tmx.push_str("</body></tmx>\n");
+    tmx.into_bytes()
+}
+
+const EN: [&str; 3] = [
+    "The museum reopens on Friday.",
+    "Entry is free for students.",
+    "The exhibition runs until June.",
+];
+const HY: [&str; 3] = [
+    "Թանգարանը կվերաբացվի ուրբաթ օրը։",
+    "Ուսանողների համար մուտքն անվճար է։",
+    "Ցուցահանդեսը կտևի մինչև հունիս։",
+];
+const RU: [&str; 3] = [
+    "Музей откроется снова в пятницу.",
+    "Для студентов вход бесплатный.",
+    "Выставка продлится до июня.",
+];
+
+fn import_pair(server: &TestServer, query: &str, tmx: Vec<u8>) -> Value {
+    let answer = server.send(
+        "POST",
+        &format!("/v1/import{query}"),
+        "application/x-tmx+xml",
+        &tmx,
+    );
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.json()
+}
+
+#[test]
+fn bilingual_files_of_the_same_sentences_make_multilingual_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let pairs = |a: [&'static str; 3], b: [&'static str; 3]| -> Vec<(&'static str, &'static str)> {
+        a.into_iter().zip(b).collect()
+    };
+    let first = import_pair(
+        &server,
+        "",
+        bilingual_tmx("en", "hy", "enhy", &pairs(EN, HY)),
+    );
+    assert_eq!(
+        (first["added"].as_u64(), first["joined"].as_u64()),
+        (Some(3), Some(0))
+    );
+    // The English of the second file differs only in spacing: it still meets the first.
+    let spaced: Vec<String> = EN.iter().map(|s| s.replace(' ', "  ")).collect();
+    let second = bilingual_tmx(
+        "en-GB",
+        "ru",
+        "enru",
+        &spaced
+            .iter()
+            .map(String::as_str)
+            .zip(RU)
+            .collect::<Vec<_>>(),
+    );
+    let report = import_pair(&server, "", second);
+    // Once 6 two-language units.
+    assert_eq!(report["joined"], 3, "{report}");
+    assert_eq!(report["added"], 0, "{report}");
+    let health = server.get("/health").json();
+    assert_eq!(health["units"], 3);
+    let unit = server.get("/v1/units/enhy.0").json();
+    assert_eq!(unit["variants"]["ru"], RU[0], "{unit}");
+    // hy→ru matches appear, which neither file had.
+    let found = server.post_json(
+        "/v1/match",
+        &json!({"text": HY[1], "source": "hy", "targets": ["ru"]}),
+    );
+    let best = &found.json()["matches"][0];
+    assert_eq!(best["score"], 100, "{best}");
+    assert_eq!(best["targets"]["ru"], RU[1]);
+
+    // A stored unit that has the language already, with another text, is not joined.
+    let other = import_pair(
+        &server,
+        "",
+        bilingual_tmx("en", "ru", "alt", &[(EN[2], "Выставка открыта до июня.")]),
+    );
+    assert_eq!(
+        (other["joined"].as_u64(), other["added"].as_u64()),
+        (Some(0), Some(1))
+    );
+}
+
+#[test]
+fn the_merge_rule_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let en_hy: Vec<_> = EN.into_iter().zip(HY).collect();
+    let en_ru: Vec<_> = EN.into_iter().zip(RU).collect();
+    import_pair(&server, "", bilingual_tmx("en", "hy", "enhy", &en_hy));
+    let report = import_pair(
+        &server,
+        "?merge=id",
+        bilingual_tmx("en", "ru", "enru", &en_ru),
+    );
+    assert_eq!(
+        (report["joined"].as_u64(), report["added"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(server.get("/health").json()["units"], 6);
+
+    // `none` replaces a unit of the same id instead of merging into it.
+    let replaced = import_pair(
+        &server,
+        "?merge=none",
+        bilingual_tmx(
+            "en",
+            "az",
+            "enhy",
+            &[(EN[0], "Muzey cümə günü yenidən açılır.")],
+        ),
+    );
+    assert_eq!(replaced["merged"], 1);
+    let unit = server.get("/v1/units/enhy.0").json();
+    assert!(unit["variants"].get("hy").is_none(), "{unit}");
+
+    let bad = server.send(
+        "POST",
+        "/v1/import?merge=all",
+        "application/x-tmx+xml",
+        &bilingual_tmx("en", "hy", "x", &en_hy),
+    );
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["error"]["code"], "invalid_parameter");
+}

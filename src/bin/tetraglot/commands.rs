@@ -46,8 +46,10 @@ pub fn import(
     data_dir: &Path,
     file: &std::path::Path,
     format: Option<&str>,
+    merge: &str,
     heap_mb: usize,
 ) -> anyhow::Result<()> {
+    let merge: tetraglot::memory::Merge = merge.parse().map_err(anyhow::Error::msg)?;
     let kind = match format {
         Some("tmx") => FileKind::Tmx,
         Some("tsv") => FileKind::Tsv,
@@ -84,7 +86,7 @@ pub fn import(
         .clone()
         .map(|bar| Box::new(move |n: u64| bar.inc(n)) as Box<dyn Fn(u64) + Send>);
     let started = std::time::Instant::now();
-    let imported = tetraglot::engine::import_file(&memory, file, kind, progress)?;
+    let imported = tetraglot::engine::import_file_with(&memory, file, kind, progress, merge)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -94,10 +96,11 @@ pub fn import(
         optimize.wait()?;
     }
     println!(
-        "read {} units: {} added, {} merged, {} skipped in {:.1} s ({:.0} units/s)",
+        "read {} units: {} added, {} merged, {} joined, {} skipped in {:.1} s ({:.0} units/s)",
         report.read,
         report.added,
         report.merged,
+        report.joined,
         report.skipped_total,
         seconds,
         report.read as f64 / seconds.max(1e-9)

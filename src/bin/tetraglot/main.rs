@@ -39,6 +39,11 @@ enum Command {
         /// tmx or tsv; by default from the file name.
         #[arg(long)]
         format: Option<String>,
+        /// How units meet the stored ones: `none` (replace by id), `id` (merge by id) or
+        /// `source` (merge by id, and join a unit with the same text in one language: an
+        /// en→hy file and an en→ru file make en+hy+ru units).
+        #[arg(long, default_value = "source")]
+        merge: String,
         /// Memory budget of the index writer, in MiB.
         #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = 256)]
         writer_heap_mb: usize,
@@ -130,8 +135,9 @@ fn main() -> anyhow::Result<()> {
         Command::Import {
             file,
             format,
+            merge,
             writer_heap_mb,
-        } => commands::import(&data_dir, &file, format.as_deref(), writer_heap_mb),
+        } => commands::import(&data_dir, &file, format.as_deref(), &merge, writer_heap_mb),
         Command::Export {
             format,
             langs,
