@@ -89,15 +89,26 @@ impl FileKind {
     }
 
     /// Streams the items of a file of this kind. A byte-order mark is honoured: UTF-16 files
-    /// (as Trados and others export TMX) are decoded to UTF-8 on the way in.
+    /// (as Trados and others export TMX) are decoded to UTF-8 on the way in; so is the
+    /// encoding an XML declaration names (`ISO-8859-1`, `windows-1251`, as older tools
+    /// write TMX).
     pub fn read<R: std::io::Read + Send + 'static>(
         self,
-        input: R,
+        mut input: R,
     ) -> Result<Box<dyn Iterator<Item = Result<Item, FormatError>> + Send>, FormatError> {
+        use std::io::Read;
+        // The declaration is at the very start: its first 1 KiB is read, and put back.
+        let mut head = Vec::with_capacity(1024);
+        (&mut input)
+            .take(1024)
+            .read_to_end(&mut head)
+            .map_err(FormatError::Io)?;
+        let declared = declared_encoding(&head);
         let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .bom_sniffing(true)
             .strip_bom(true)
-            .build(input);
+            .encoding(declared)
+            .build(std::io::Cursor::new(head).chain(input));
         let input = std::io::BufReader::with_capacity(256 * 1024, decoded);
         Ok(match self {
             FileKind::Tmx => Box::new(tmx::TmxReader::new(input)),
@@ -107,9 +118,73 @@ impl FileKind {
     }
 }
 
+/// The encoding an XML declaration names (`<?xml version="1.0" encoding="windows-1251"?>`),
+/// when it is one other than UTF-8 that the WHATWG encoding standard knows; a byte-order
+/// mark, when there is one, still wins.
+fn declared_encoding(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let declaration = std::str::from_utf8(&head[..end]).ok()?;
+    let at = declaration.find("encoding")? + "encoding".len();
+    let rest = declaration[at..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let label = rest[1..].split(quote).next()?;
+    let encoding = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+    (encoding != encoding_rs::UTF_8).then_some(encoding)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_encoding_the_xml_declaration_names_is_honoured() {
+        // Once "cannot decode input using UTF-8".
+        let tmx = |encoding: &str, en: &[u8], other: (&str, &[u8])| {
+            let mut bytes = format!("<?xml version=\"1.0\" encoding=\"{encoding}\"?>\n<tmx version=\"1.4\"><header/><body>\n<tu tuid=\"1\"><tuv xml:lang=\"en\"><seg>").into_bytes();
+            bytes.extend_from_slice(en);
+            bytes.extend_from_slice(
+                format!("</seg></tuv><tuv xml:lang=\"{}\"><seg>", other.0).as_bytes(),
+            );
+            bytes.extend_from_slice(other.1);
+            bytes.extend_from_slice(b"</seg></tuv></tu>\n</body></tmx>\n");
+            bytes
+        };
+        let read = |bytes: Vec<u8>| -> crate::model::unit::Unit {
+            let items: Vec<Item> = FileKind::Tmx
+                .read(std::io::Cursor::new(bytes))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            match items.into_iter().next() {
+                Some(Item::Unit(unit)) => *unit,
+                other => panic!("{other:?}"),
+            }
+        };
+        // "Café au lait" in Latin-1, "Привет" in windows-1251.
+        let latin1 = read(tmx("ISO-8859-1", b"Caf\xe9", ("fr", b"Caf\xe9 au lait")));
+        assert_eq!(latin1.variants["en"].text, "Café");
+        assert_eq!(latin1.variants["fr"].text, "Café au lait");
+        let cyrillic = read(tmx(
+            "windows-1251",
+            b"Hello",
+            ("ru", b"\xcf\xf0\xe8\xe2\xe5\xf2"),
+        ));
+        assert_eq!(cyrillic.variants["ru"].text, "Привет");
+        assert_eq!(
+            declared_encoding(b"<?xml version='1.0' encoding='utf-8'?>"),
+            None
+        );
+        assert_eq!(
+            declared_encoding(b"<?xml version='1.0' encoding='KOI8-R'?>"),
+            Some(encoding_rs::KOI8_R)
+        );
+    }
 
     #[test]
     fn utf16_files_with_a_byte_order_mark_are_read() {

@@ -1,5 +1,11 @@
 //! Tab-separated units: a header row of language tags (plus optional `id`, `doc_id` or
-//! `document`, `outlet`, `author`, `note` columns), then one unit per line.
+//! `document`, `outlet`, `author`, `created`, `changed`, `note` columns), then one unit per
+//! record.
+//!
+//! A cell may be quoted as spreadsheets write it (`"He said ""yes"""`), and only then may it
+//! hold a tab or a line break; a cell that merely starts with a quote but is not a quoted
+//! field (`"Yes," he said`) is read as it is. The writer quotes exactly the cells that need
+//! it, so what it writes reads back the same.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -14,8 +20,13 @@ enum Column {
     Document,
     Outlet,
     Author,
+    Created,
+    Changed,
     Note,
 }
+
+/// The most lines one record (a quoted cell with line breaks) may take.
+const MAX_RECORD_LINES: usize = 100;
 
 /// Streams the units of a TSV file.
 pub struct TsvReader<R: BufRead> {
@@ -23,6 +34,8 @@ pub struct TsvReader<R: BufRead> {
     columns: Vec<Column>,
     line: u64,
     buf: String,
+    /// Lines read ahead for a quoted cell that did not close, to be read again.
+    again: std::collections::VecDeque<(u64, String)>,
 }
 
 impl<R: BufRead> TsvReader<R> {
@@ -40,6 +53,8 @@ impl<R: BufRead> TsvReader<R> {
                 "doc_id" | "document" | "doc" => Column::Document,
                 "outlet" => Column::Outlet,
                 "author" => Column::Author,
+                "created" => Column::Created,
+                "changed" => Column::Changed,
                 "note" | "notes" => Column::Note,
                 _ => Column::Lang(Lang::parse(name).map_err(|e| {
                     FormatError::malformed(1, format!("header column '{name}': {e}"))
@@ -58,14 +73,73 @@ impl<R: BufRead> TsvReader<R> {
             columns,
             line: 1,
             buf: String::new(),
+            again: std::collections::VecDeque::new(),
         })
     }
 
-    fn parse_line(&self, line: &str) -> Item {
-        let cells: Vec<&str> = line.split('\t').collect();
+    /// The next line (its number, its text without the line break); `None` at the end.
+    fn read_line(&mut self) -> Result<Option<(u64, String)>, FormatError> {
+        if let Some(line) = self.again.pop_front() {
+            return Ok(Some(line));
+        }
+        self.buf.clear();
+        match self.input.read_line(&mut self.buf) {
+            Ok(0) => Ok(None),
+            Ok(_) => {
+                self.line += 1;
+                let text = self.buf.trim_end_matches(['\r', '\n']).to_string();
+                Ok(Some((self.line, text)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(FormatError::malformed(
+                self.line + 1,
+                "the line is not valid UTF-8",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A record's cells, with its first line's number: one line, or more while a quoted
+    /// cell is open. When the quote never closes, the first line is read as it is and the
+    /// lines read ahead are read again as records of their own.
+    fn read_record(&mut self) -> Result<Option<(u64, Vec<String>)>, FormatError> {
+        let (start, first) = loop {
+            match self.read_line()? {
+                None => return Ok(None),
+                Some((_, text)) if text.trim().is_empty() => continue,
+                Some(line) => break line,
+            }
+        };
+        let mut record = first.clone();
+        let mut ahead = Vec::new();
+        loop {
+            if let Some(cells) = split_record(&record) {
+                return Ok(Some((start, cells)));
+            }
+            if ahead.len() == MAX_RECORD_LINES {
+                break;
+            }
+            match self.read_line()? {
+                Some((number, text)) => {
+                    record.push('\n');
+                    record.push_str(&text);
+                    ahead.push((number, text));
+                }
+                None => break,
+            }
+        }
+        for line in ahead.into_iter().rev() {
+            self.again.push_front(line);
+        }
+        Ok(Some((
+            start,
+            first.split('\t').map(str::to_string).collect(),
+        )))
+    }
+
+    fn parse_record(&self, line: u64, cells: &[String]) -> Item {
         if cells.len() != self.columns.len() {
             return Item::Skipped(Skip {
-                line: self.line,
+                line,
                 reason: format!(
                     "expected {} tab-separated columns, found {}",
                     self.columns.len(),
@@ -85,7 +159,7 @@ impl<R: BufRead> TsvReader<R> {
                 Column::Lang(lang) => {
                     if let Some(problem) = text_problem(cell) {
                         return Item::Skipped(Skip {
-                            line: self.line,
+                            line,
                             reason: format!("{}: {problem}", lang.tag()),
                         });
                     }
@@ -95,18 +169,39 @@ impl<R: BufRead> TsvReader<R> {
                 Column::Document => meta.document = Some(cell.to_string()),
                 Column::Outlet => meta.outlet = Some(cell.to_string()),
                 Column::Author => meta.author = Some(cell.to_string()),
-                Column::Note => meta.notes.push(cell.to_string()),
+                Column::Created | Column::Changed => {
+                    let Some(time) = crate::model::time::canonical(cell) else {
+                        return Item::Skipped(Skip {
+                            line,
+                            reason: format!(
+                                "'{cell}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"
+                            ),
+                        });
+                    };
+                    if matches!(column, Column::Created) {
+                        meta.created = Some(time);
+                    } else {
+                        meta.changed = Some(time);
+                    }
+                }
+                // One note per line of the cell (the writer puts a unit's notes in one).
+                Column::Note => meta.notes.extend(
+                    cell.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                ),
             }
         }
         if variants.is_empty() {
             return Item::Skipped(Skip {
-                line: self.line,
+                line,
                 reason: "the line has no text in any language column".into(),
             });
         }
         if let Some(problem) = id.as_deref().and_then(id_problem) {
             return Item::Skipped(Skip {
-                line: self.line,
+                line,
                 reason: format!("id: {problem}"),
             });
         }
@@ -119,64 +214,120 @@ impl<R: BufRead> Iterator for TsvReader<R> {
     type Item = Result<Item, FormatError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            self.buf.clear();
-            match self.input.read_line(&mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                    return Some(Err(FormatError::malformed(
-                        self.line + 1,
-                        "the line is not valid UTF-8",
-                    )))
-                }
-                Err(e) => return Some(Err(e.into())),
-            }
-            self.line += 1;
-            let line = self.buf.trim_end_matches(['\r', '\n']);
-            if line.trim().is_empty() {
-                continue;
-            }
-            return Some(Ok(self.parse_line(line)));
+        match self.read_record() {
+            Ok(Some((line, cells))) => Some(Ok(self.parse_record(line, &cells))),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
         }
     }
 }
 
-/// Writes units as TSV: `id`, `document`, then one column per language key. Tabs and line
-/// breaks inside a text become spaces; inline markup is not kept.
+/// The cells of a record, quoted cells unquoted; `None` while a quoted cell is still open at
+/// the end (it goes on over the next line).
+fn split_record(record: &str) -> Option<Vec<String>> {
+    let mut cells = Vec::new();
+    let mut rest = record;
+    loop {
+        let (cell, after) = match quoted_cell(rest) {
+            Quoted::Cell(cell, after) => (cell, after),
+            Quoted::Open => return None,
+            Quoted::No => {
+                let end = rest.find('\t').unwrap_or(rest.len());
+                (rest[..end].to_string(), &rest[end..])
+            }
+        };
+        cells.push(cell);
+        match after.strip_prefix('\t') {
+            Some(next) => rest = next,
+            None => return Some(cells),
+        }
+    }
+}
+
+enum Quoted<'a> {
+    /// A quoted cell, unquoted, and what follows its closing quote (a tab, or nothing).
+    Cell(String, &'a str),
+    /// A quoted cell that does not close in this text.
+    Open,
+    /// Not a quoted cell: read as it is.
+    No,
+}
+
+/// Reads a cell quoted as spreadsheets quote (`"…"`, a quote inside doubled).
+fn quoted_cell(text: &str) -> Quoted<'_> {
+    let Some(inner) = text.strip_prefix('"') else {
+        return Quoted::No;
+    };
+    let mut cell = String::new();
+    let mut at = 0;
+    while let Some(offset) = inner[at..].find('"') {
+        cell.push_str(&inner[at..at + offset]);
+        let after = &inner[at + offset + 1..];
+        if after.starts_with('"') {
+            cell.push('"');
+            at += offset + 2;
+            continue;
+        }
+        return if after.is_empty() || after.starts_with('\t') {
+            Quoted::Cell(cell, after)
+        } else {
+            // `"Yes," he said`: a quote inside the text, not a quoted cell.
+            Quoted::No
+        };
+    }
+    Quoted::Open
+}
+
+/// A cell as written: quoted when it holds a tab, a line break or a quote at its start
+/// (which a reader would take for quoting), else as it is.
+fn cell(text: &str) -> String {
+    if text.contains(['\t', '\n', '\r']) || text.starts_with('"') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes units as TSV: `id`, `document`, `outlet`, `author`, `created`, `changed`, then one
+/// column per language key, then `notes` (one note per line of the cell). Inline markup is
+/// not kept (TMX is the lossless format).
 pub struct TsvWriter<W: std::io::Write> {
     out: W,
     columns: Vec<String>,
 }
 
-/// A cell's text with the characters that would break the table made spaces.
-fn cell(text: &str) -> String {
-    text.replace(['\t', '\n', '\r'], " ")
-}
-
 impl<W: std::io::Write> TsvWriter<W> {
     /// Writes the header line.
     pub fn start(mut out: W, columns: Vec<String>) -> std::io::Result<Self> {
-        write!(out, "id\tdocument")?;
+        write!(out, "id\tdocument\toutlet\tauthor\tcreated\tchanged")?;
         for column in &columns {
             write!(out, "\t{column}")?;
         }
-        writeln!(out)?;
+        writeln!(out, "\tnotes")?;
         Ok(TsvWriter { out, columns })
     }
 
     pub fn unit(&mut self, unit: &Unit) -> std::io::Result<()> {
-        let mut line = format!(
-            "{}\t{}",
-            cell(&unit.id),
-            cell(unit.meta.document.as_deref().unwrap_or(""))
-        );
-        for column in &self.columns {
-            line.push('\t');
-            if let Some(v) = unit.variants.get(column) {
-                line.push_str(&cell(&v.text));
-            }
+        let meta = &unit.meta;
+        let mut cells = vec![cell(&unit.id)];
+        for value in [
+            &meta.document,
+            &meta.outlet,
+            &meta.author,
+            &meta.created,
+            &meta.changed,
+        ] {
+            cells.push(cell(value.as_deref().unwrap_or("")));
         }
+        for column in &self.columns {
+            cells.push(
+                unit.variants
+                    .get(column)
+                    .map_or_else(String::new, |v| cell(&v.text)),
+            );
+        }
+        cells.push(cell(&meta.notes.join("\n")));
+        let mut line = cells.join("\t");
         line.push('\n');
         self.out.write_all(line.as_bytes())
     }
@@ -191,13 +342,16 @@ impl<W: std::io::Write> TsvWriter<W> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_header_and_rows() {
-        let input = "doc_id\ten\thy\nd1\tHello\tԲարեւ\nd1\tonly one\n\t\t\nd2\t\t \n";
-        let items: Vec<Item> = TsvReader::new(input.as_bytes())
+    fn read(input: &str) -> Vec<Item> {
+        TsvReader::new(input.as_bytes())
             .unwrap()
             .collect::<Result<_, _>>()
-            .unwrap();
+            .unwrap()
+    }
+
+    #[test]
+    fn reads_header_and_rows() {
+        let items = read("doc_id\ten\thy\nd1\tHello\tԲարեւ\nd1\tonly one\n\t\t\nd2\t\t \n");
         let Item::Unit(unit) = &items[0] else {
             panic!()
         };
@@ -211,5 +365,75 @@ mod tests {
     fn bad_header_is_line_one() {
         let err = TsvReader::new("en\tklingon!\n".as_bytes()).err().unwrap();
         assert!(matches!(err, FormatError::Malformed { line: 1, .. }));
+    }
+
+    #[test]
+    fn quoted_cells_are_unquoted_and_quotes_in_text_are_kept() {
+        // Once the quotes stayed in the text.
+        let items = read(concat!(
+            "en\tru\n",
+            "\"He said \"\"yes\"\"\"\t\"Он сказал «да»\"\n",
+            "\"Yes,\" he said\t«Да», — сказал он\n",
+            "\"two\nlines\"\tдве\n",
+            "after\tпосле\n",
+            "\"never closed\tникогда\n",
+            "last\tпоследний\n",
+        ));
+        let texts: Vec<(String, String)> = items
+            .iter()
+            .map(|i| match i {
+                Item::Unit(u) => (u.variants["en"].text.clone(), u.variants["ru"].text.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts[0],
+            ("He said \"yes\"".into(), "Он сказал «да»".into())
+        );
+        assert_eq!(
+            texts[1],
+            ("\"Yes,\" he said".into(), "«Да», — сказал он".into())
+        );
+        assert_eq!(texts[2].0, "two\nlines");
+        assert_eq!(texts[3].0, "after");
+        // A quote that never closes is text, and the lines after it are still read.
+        assert_eq!(texts[4].0, "\"never closed");
+        assert_eq!(texts[5].0, "last");
+    }
+
+    #[test]
+    fn what_is_written_reads_back_the_same() {
+        let mut unit = Unit {
+            id: "u1".into(),
+            variants: BTreeMap::new(),
+            meta: Meta {
+                document: Some("d1".into()),
+                outlet: Some("news".into()),
+                author: Some("ani".into()),
+                created: Some("2026-05-01T10:00:00Z".into()),
+                changed: Some("2026-05-02T10:00:00Z".into()),
+                notes: vec!["checked".into(), "second note".into()],
+                ..Meta::default()
+            },
+        };
+        for (tag, text) in [("en", "\"Quoted\" start\tand a tab"), ("hy", "Բարև")] {
+            let lang = Lang::parse(tag).unwrap();
+            unit.variants
+                .insert(lang.key().to_string(), Variant::plain(&lang, text));
+        }
+        let mut writer = TsvWriter::start(Vec::new(), vec!["en".into(), "hy".into()]).unwrap();
+        writer.unit(&unit).unwrap();
+        let written = String::from_utf8(writer.finish().unwrap()).unwrap();
+        let items = read(&written);
+        let Item::Unit(back) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(back.id, "u1");
+        assert_eq!(back.variants, unit.variants);
+        assert_eq!(back.meta.outlet, unit.meta.outlet);
+        assert_eq!(back.meta.author, unit.meta.author);
+        assert_eq!(back.meta.created, unit.meta.created);
+        assert_eq!(back.meta.changed, unit.meta.changed);
+        assert_eq!(back.meta.notes, unit.meta.notes);
     }
 }

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use super::error::{ApiError, ErrorCode};
 use crate::model::lang::Lang;
@@ -258,31 +256,17 @@ impl From<Unit> for UnitOut {
 
 /// `2024-05-01T14:00:00+04:00` → `2024-05-01T10:00:00Z`.
 pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
-    let parsed = OffsetDateTime::parse(value.trim(), &Rfc3339).map_err(|_| {
+    crate::model::time::canonical(value).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidDate,
             format!("{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
         )
-    })?;
-    Ok(format_utc(parsed))
-}
-
-fn format_utc(time: OffsetDateTime) -> String {
-    let t = time.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    })
 }
 
 /// Now, as stored dates are written.
 pub fn now_utc() -> String {
-    format_utc(OffsetDateTime::now_utc())
+    crate::model::time::now()
 }
 
 /// Checks a text: not empty, not too long.

@@ -6,4 +6,5 @@ pub mod inline;
 pub mod lang;
 pub mod stream;
 pub mod text;
+pub mod time;
 pub mod unit;
