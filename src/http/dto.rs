@@ -180,6 +180,20 @@ impl From<Meta> for MetaOut {
     }
 }
 
+impl From<&Meta> for MetaDto {
+    fn from(m: &Meta) -> MetaDto {
+        MetaDto {
+            document: m.document.clone(),
+            outlet: m.outlet.clone(),
+            author: m.author.clone(),
+            created: m.created.clone(),
+            changed: m.changed.clone(),
+            notes: m.notes.clone(),
+            props: m.props.iter().cloned().map(PropDto::from).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetaDto {
@@ -373,6 +387,97 @@ impl UnitIn {
         };
         check_id(&id)?;
         Ok(Unit { id, variants, meta })
+    }
+}
+
+/// A partial change of a unit (`PATCH /v1/units/{id}`), as a JSON merge patch (RFC 7396):
+/// a variant or a meta field given is set, one given as `null` is removed, the rest kept.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPatch {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub variants: BTreeMap<String, Option<String>>,
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
+}
+
+impl UnitPatch {
+    /// `unit` with the patch applied; `changed` set to now, `created` kept unless given.
+    pub fn apply(self, mut unit: Unit) -> Result<Unit, ApiError> {
+        if let Some(body) = &self.id {
+            if *body != unit.id {
+                return Err(ApiError::new(
+                    ErrorCode::IdMismatch,
+                    format!("the body's id '{body}' differs from the URL's '{}'; drop it or make them equal", unit.id),
+                ));
+            }
+        }
+        for (tag, text) in &self.variants {
+            let lang = Lang::parse(tag)?;
+            match text {
+                Some(text) => {
+                    check_text(&format!("variants.{tag}"), text)?;
+                    unit.variants
+                        .insert(lang.key().to_string(), Variant::plain(&lang, text));
+                }
+                None => {
+                    unit.variants.remove(lang.key());
+                }
+            }
+        }
+        if unit.variants.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NoVariants,
+                "the patch removes every variant; a unit needs at least one (DELETE removes the unit)",
+            ));
+        }
+        if let Some(patch) = self.meta {
+            let stored = MetaDto::from(&unit.meta);
+            let mut value =
+                serde_json::to_value(&stored).map_err(|e| ApiError::internal(e.to_string()))?;
+            merge_patch(&mut value, patch);
+            let dto: MetaDto = serde_json::from_value(value)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidRequest, format!("meta: {e}")))?;
+            let mut meta = dto.into_meta()?;
+            // What the API does not show is kept: neighbours and TMX attributes.
+            meta.prev = unit.meta.prev.take();
+            meta.next = unit.meta.next.take();
+            meta.attrs = std::mem::take(&mut unit.meta.attrs);
+            if meta.created.is_none() {
+                meta.created = unit.meta.created.take();
+            }
+            if let Some(problem) = meta.problem() {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("meta: {problem}"),
+                ));
+            }
+            unit.meta = meta;
+        }
+        unit.meta.changed = Some(now_utc());
+        Ok(unit)
+    }
+}
+
+/// RFC 7396: `patch` merged into `target`; `null` removes a member.
+fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
+    match patch {
+        serde_json::Value::Object(members) => {
+            if !target.is_object() {
+                *target = serde_json::Value::Object(serde_json::Map::new());
+            }
+            let object = target.as_object_mut().expect("made an object above");
+            for (key, value) in members {
+                if value.is_null() {
+                    object.remove(&key);
+                } else {
+                    merge_patch(object.entry(key).or_insert(serde_json::Value::Null), value);
+                }
+            }
+        }
+        other => *target = other,
     }
 }
 

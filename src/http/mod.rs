@@ -90,6 +90,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/units", web::post().to(units::create))
                     .route("/units/{id}", web::get().to(units::get))
                     .route("/units/{id}", web::put().to(units::replace))
+                    .route("/units/{id}", web::patch().to(units::patch))
                     .route("/units/{id}", web::delete().to(units::delete))
                     .route("/import", web::post().to(transfer::import))
                     .route("/export", web::get().to(transfer::export))
@@ -130,7 +131,7 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/v1/analysis", "POST"),
     ("/v1/pretranslate", "POST"),
     ("/v1/units", "POST"),
-    ("/v1/units/{id}", "GET, HEAD, PUT, DELETE"),
+    ("/v1/units/{id}", "GET, HEAD, PUT, PATCH, DELETE"),
     ("/v1/import", "POST"),
     ("/v1/export", "GET, HEAD"),
     ("/v1/match", "POST"),

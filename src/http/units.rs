@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use super::dto::{now_utc, UnitIn, UnitOut, UnitsIn};
+use super::dto::{now_utc, UnitIn, UnitOut, UnitPatch, UnitsIn};
 use super::error::{blocking, ApiError, ErrorCode};
 use super::AppState;
 
@@ -64,15 +64,44 @@ pub async fn replace(
     id: web::Path<String>,
     body: web::Json<UnitIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut unit = body.into_inner().into_unit(Some(id.as_str()))?;
+    let body = body.into_inner();
+    // A replacement keeps the unit's creation time unless the body gives one.
+    let created_given = body.meta.created.is_some();
+    let mut unit = body.into_unit(Some(id.as_str()))?;
+    if !created_given {
+        unit.meta.created = None;
+    }
     unit.meta.changed = Some(now_utc());
-    let existed = state.memory.replace_unit(unit.clone()).await?;
+    let (existed, unit) = state.memory.replace_unit(unit).await?;
     let mut status = if existed {
         HttpResponse::Ok()
     } else {
         HttpResponse::Created()
     };
     Ok(status.json(UnitOut::from(unit)))
+}
+
+/// `PATCH /v1/units/{id}`: the variants and meta fields the body names are set (or, as
+/// `null`, removed); the rest of the unit is kept.
+pub async fn patch(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UnitPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let id = id.into_inner();
+    let unit = state
+        .memory
+        .update_unit(id.clone(), move |unit| patch.apply(unit))
+        .await
+        .map_err(|e| match e {
+            crate::memory::MemoryError::NotFound(_) => ApiError::new(
+                ErrorCode::UnitNotFound,
+                format!("no unit has the id '{id}'; PUT creates one"),
+            ),
+            other => other.into(),
+        })??;
+    Ok(HttpResponse::Ok().json(UnitOut::from(unit)))
 }
 
 pub async fn delete(

@@ -337,12 +337,43 @@ impl Memory {
         })
     }
 
-    /// Replaces a unit whole (creating it if absent); true when it existed.
-    pub fn replace_unit(&self, unit: Unit) -> Pending<bool> {
+    /// Replaces a unit whole (creating it if absent); true when it existed. A unit without
+    /// `created` keeps the stored unit's (a replacement is a change, not a new unit), or
+    /// gets the time now when it is new.
+    pub fn replace_unit(&self, mut unit: Unit) -> Pending<(bool, Unit)> {
         self.write(false, move |session| {
-            let existed = session.get(&unit.id)?.is_some();
+            let stored = session.get(&unit.id)?;
+            if unit.meta.created.is_none() {
+                let kept = match &stored {
+                    Some(bytes) => stored::decode(bytes)?.meta.created,
+                    None => None,
+                };
+                unit.meta.created = Some(kept.unwrap_or_else(crate::model::time::now));
+            }
             session.put(index_doc(&unit)?)?;
-            Ok(existed)
+            Ok((stored.is_some(), unit))
+        })
+    }
+
+    /// Changes the stored unit `id` by `change`, in one write: nothing can come between the
+    /// read and the write. `NotFound` when there is no such unit; `change`'s own error is
+    /// handed back as the inner one, and nothing is written then.
+    pub fn update_unit<E: Send + 'static>(
+        &self,
+        id: String,
+        change: impl FnOnce(Unit) -> Result<Unit, E> + Send + 'static,
+    ) -> Pending<Result<Unit, E>> {
+        self.write(false, move |session| {
+            let Some(bytes) = session.get(&id)? else {
+                return Err(MemoryError::NotFound(id));
+            };
+            match change(stored::decode(&bytes)?) {
+                Ok(unit) => {
+                    session.put(index_doc(&unit)?)?;
+                    Ok(Ok(unit))
+                }
+                Err(e) => Ok(Err(e)),
+            }
         })
     }
 

@@ -814,3 +814,85 @@ fn the_merge_rule_can_be_turned_off() {
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "invalid_parameter");
 }
+
+#[test]
+fn a_replacement_keeps_created_and_a_patch_changes_only_what_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let created = server.post_json(
+        "/v1/units",
+        &json!({"units": [{"id": "u1",
+            "variants": {"en": "The bridge opens.", "ru": "Мост открывается.", "hy": "Կամուրջը բացվում է։"},
+            "meta": {"document": "bridge", "outlet": "news", "author": "ani",
+                     "created": "2026-05-01T10:00:00Z", "notes": ["checked"]}}]}),
+    );
+    assert_eq!(created.status, 201, "{}", created.text());
+
+    // PUT replaces the unit whole, but its creation time stays (once it was lost).
+    let replaced = server.put_json(
+        "/v1/units/u1",
+        &json!({"variants": {"en": "The bridge opens today.", "ru": "Мост открывается сегодня."}}),
+    );
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    let unit = server.get("/v1/units/u1").json();
+    assert_eq!(unit["meta"]["created"], "2026-05-01T10:00:00Z", "{unit}");
+    assert!(unit["meta"]["changed"].is_string(), "{unit}");
+    assert!(
+        unit["meta"].get("document").is_none(),
+        "PUT replaces: {unit}"
+    );
+
+    // PATCH: a variant added, one removed, a field set and one removed; the rest kept.
+    server.put_json(
+        "/v1/units/u1",
+        &json!({"variants": {"en": "The bridge opens today.", "ru": "Мост открывается сегодня."},
+                "meta": {"document": "bridge", "author": "ani", "notes": ["checked"]}}),
+    );
+    let patched = server.send(
+        "PATCH",
+        "/v1/units/u1",
+        "application/merge-patch+json",
+        json!({"variants": {"az": "Körpü bu gün açılır.", "ru": null},
+               "meta": {"outlet": "azatutyun", "author": null}})
+        .to_string()
+        .as_bytes(),
+    );
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let unit = server.get("/v1/units/u1").json();
+    assert_eq!(
+        unit["variants"],
+        json!({"en": "The bridge opens today.", "az": "Körpü bu gün açılır."})
+    );
+    assert_eq!(unit["meta"]["document"], "bridge");
+    assert_eq!(unit["meta"]["outlet"], "azatutyun");
+    assert!(unit["meta"].get("author").is_none(), "{unit}");
+    assert_eq!(unit["meta"]["notes"], json!(["checked"]));
+    assert_eq!(unit["meta"]["created"], "2026-05-01T10:00:00Z");
+    // The new variant is found.
+    let found = server.post_json(
+        "/v1/match",
+        &json!({"text": "Körpü bu gün açılır.", "source": "az", "targets": ["en"]}),
+    );
+    assert_eq!(found.json()["matches"][0]["score"], 100);
+
+    let missing = server.send(
+        "PATCH",
+        "/v1/units/nope",
+        "application/json",
+        b"{\"variants\":{}}",
+    );
+    assert_eq!(missing.status, 404, "{}", missing.text());
+    assert_eq!(missing.json()["error"]["code"], "unit_not_found");
+    let emptied = server.send(
+        "PATCH",
+        "/v1/units/u1",
+        "application/json",
+        br#"{"variants":{"en":null,"az":null}}"#,
+    );
+    assert_eq!(emptied.status, 422);
+    assert_eq!(emptied.json()["error"]["code"], "no_variants");
+    assert_eq!(
+        server.get("/v1/units/u1").json()["variants"]["en"],
+        "The bridge opens today."
+    );
+}
