@@ -3,6 +3,7 @@
 //! [`crate::editorial::analysis`]). `/v1/pretranslate`: the same inputs as an XLIFF file to
 //! translate (see [`crate::editorial::pretranslate`]).
 
+use super::json::Json;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -177,7 +178,7 @@ pub async fn analyse(
     req: HttpRequest,
     query: web::Query<AnalysisQuery>,
     locale: super::locale::RequestLocale,
-    body: web::Json<AnalysisIn>,
+    body: Json<AnalysisIn>,
 ) -> Result<HttpResponse, ApiError> {
     let format = match query.format.as_deref() {
         None => None,
@@ -274,7 +275,7 @@ pub struct PretranslateQuery {
 pub async fn pretranslate(
     state: web::Data<AppState>,
     query: web::Query<PretranslateQuery>,
-    body: web::Json<PretranslateIn>,
+    body: Json<PretranslateIn>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let legacy = match query.version.as_deref() {

@@ -1,6 +1,7 @@
 //! `/v1/articles`: the newsroom's articles in, aligned into units; read back with their
 //! sentences and alignment; versions, corrections and deletes (see [`crate::editorial`]).
 
+use super::json::Json;
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpResponse};
@@ -88,7 +89,7 @@ fn saved_response(saved: Saved) -> HttpResponse {
 
 pub async fn create(
     state: web::Data<AppState>,
-    body: web::Json<ArticleIn>,
+    body: Json<ArticleIn>,
 ) -> Result<HttpResponse, ApiError> {
     let input = ArticleInput::from(body.into_inner());
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
@@ -99,7 +100,7 @@ pub async fn create(
 pub async fn put_version(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<VersionInput>,
+    body: Json<VersionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
@@ -155,7 +156,7 @@ pub struct CorrectionIn {
 pub async fn correct_alignment(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    body: web::Json<CorrectionIn>,
+    body: Json<CorrectionIn>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
@@ -195,7 +196,7 @@ fn yes() -> bool {
 pub async fn publish(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<PublishIn>,
+    body: Json<PublishIn>,
 ) -> Result<HttpResponse, ApiError> {
     let id = article_id(&id)?;
     let body = body.into_inner();

@@ -14,6 +14,7 @@
 //! engine's [`Memory::find_matches_batch`](crate::memory::Memory::find_matches_batch) looks a
 //! repeated sentence up once and runs the lookups on as many threads as there are cores.
 
+use super::json::Json;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,7 @@ fn clone_context(context: &Option<ContextIn>) -> Option<ContextIn> {
 
 pub async fn find(
     state: web::Data<AppState>,
-    body: web::Json<BatchIn>,
+    body: Json<BatchIn>,
 ) -> Result<HttpResponse, ApiError> {
     let queries = body.into_inner().into_queries()?;
     let memory = state.memory.clone();

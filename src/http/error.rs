@@ -369,36 +369,30 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-/// JSON bodies that cannot be read: too large, wrong type, or not the expected shape.
-pub fn json_error(error: actix_web::error::JsonPayloadError, limit: usize) -> ApiError {
-    use actix_web::error::JsonPayloadError as E;
-    match error {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
-            ApiError::too_large(limit, "--max-json-bytes")
-        }
-        E::ContentType => ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "send the body as JSON with Content-Type: application/json",
-        ),
-        E::Deserialize(e) if e.is_data() => ApiError::new(
-            ErrorCode::InvalidRequest,
-            format!("the JSON does not have the expected shape: {e}"),
-        ),
-        E::Deserialize(e) => ApiError::new(
-            ErrorCode::InvalidJson,
-            format!("the body is not valid JSON: {e}"),
-        ),
-        other => ApiError::new(
-            ErrorCode::UnreadableBody,
-            format!("the body could not be read: {other}"),
-        ),
-    }
-}
-
 /// Query strings that do not parse.
 pub fn query_error(error: actix_web::error::QueryPayloadError) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidParameter,
-        format!("a query parameter is invalid: {error}"),
-    )
+    use actix_web::error::QueryPayloadError as E;
+    let detail = match &error {
+        E::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    let message = if let Some(name) = detail.strip_prefix("missing field ") {
+        format!("the query parameter {name} is missing")
+    } else if let Some(rest) = detail.strip_prefix("unknown field ") {
+        let (name, choices) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!(
+            "the query parameter {name} is not one this endpoint takes{}",
+            if choices.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", choices.trim_start_matches("one of "))
+            }
+        )
+    } else {
+        format!(
+            "a query parameter is invalid: {}",
+            super::json::plain(&detail)
+        )
+    };
+    ApiError::new(ErrorCode::InvalidParameter, message)
 }

@@ -1,6 +1,7 @@
 //! `/v1/l10n`: Fluent resources, formatting and the locale list over HTTP (the request's
 //! locale itself is `http::locale`'s).
 
+use super::json::Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -221,7 +222,7 @@ struct FormatOut<'a> {
 async fn format(
     req: HttpRequest,
     locale: RequestLocale,
-    body: web::Json<FormatIn>,
+    body: Json<FormatIn>,
 ) -> Result<HttpResponse, ApiError> {
     let catalog = catalog(&req)?;
     let body = body.into_inner();

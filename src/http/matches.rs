@@ -1,5 +1,6 @@
 //! `/v1/match`: fuzzy lookup.
 
+use super::json::Json;
 use actix_web::{web, HttpResponse};
 
 use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
@@ -74,7 +75,7 @@ impl From<Match> for MatchOut {
 
 pub async fn find(
     state: web::Data<AppState>,
-    body: web::Json<MatchIn>,
+    body: Json<MatchIn>,
 ) -> Result<HttpResponse, ApiError> {
     let query = body.into_inner().into_query()?;
     let memory = state.memory.clone();

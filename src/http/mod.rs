@@ -11,6 +11,7 @@ pub mod dto;
 mod editions;
 pub mod error;
 mod feeds;
+pub mod json;
 pub mod l10n;
 pub mod locale;
 mod matches;
@@ -59,11 +60,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
         // (files go to /v1/import, which streams them).
         let limit = state.max_json_bytes;
         cfg.app_data(state)
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(limit)
-                    .error_handler(move |e, _| error::json_error(e, limit).into()),
-            )
+            // The body `json::Json` reads, as `web::Bytes` reads it: within the JSON limit.
+            .app_data(web::PayloadConfig::new(limit))
             .app_data(
                 web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()),
             )

@@ -1,6 +1,7 @@
 //! `/v1/segment`: splits a text into sentences (see [`crate::text::sentences`]).
 
-use actix_web::{web, HttpResponse};
+use super::json::Json;
+use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 
 use super::dto::check_text;
@@ -42,7 +43,7 @@ impl From<Sentence> for SegmentOut {
     }
 }
 
-pub async fn split(body: web::Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
+pub async fn split(body: Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
     let SegmentIn { lang, text } = body.into_inner();
     let lang = Lang::parse(&lang)?;
     check_text("text", &text)?;

@@ -1,5 +1,6 @@
 //! `/v1/units`: create, read, replace and delete units.
 
+use super::json::Json;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
@@ -12,7 +13,7 @@ use super::dto::MAX_UNITS_PER_REQUEST;
 
 pub async fn create(
     state: web::Data<AppState>,
-    body: web::Json<UnitsIn>,
+    body: Json<UnitsIn>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if body.units.is_empty() {
@@ -62,7 +63,7 @@ pub async fn get(
 pub async fn replace(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UnitIn>,
+    body: Json<UnitIn>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     // A replacement keeps the unit's creation time unless the body gives one.
@@ -86,7 +87,7 @@ pub async fn replace(
 pub async fn patch(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UnitPatch>,
+    body: Json<UnitPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let id = id.into_inner();

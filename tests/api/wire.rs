@@ -236,3 +236,40 @@ fn head_probes_and_the_bearer_scheme_in_any_case() {
         Some("Bearer realm=\"tetraglot\"")
     );
 }
+
+#[test]
+fn errors_speak_the_users_words_and_name_the_field() {
+    // Once "expected a sequence" and "Query deserialize error: missing field `q`".
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let wrong = server.post_json(
+        "/v1/match",
+        &serde_json::json!({"text": "Hello", "source": "en", "targets": "hy"}),
+    );
+    assert_eq!(wrong.status, 400);
+    let message = wrong.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.starts_with(r#"`targets` must be a list of language tags, like ["hy","az"]"#),
+        "{message}"
+    );
+    let missing = server.get("/v1/concordance?lang=hy");
+    assert_eq!(
+        missing.json()["error"]["message"],
+        "the query parameter `q` is missing"
+    );
+    let nested = server.post_json(
+        "/v1/units",
+        &serde_json::json!({"units": [{"variants": {"en": 5}}]}),
+    );
+    let message = nested.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.starts_with("`units[0].variants.en`"), "{message}");
+    for jargon in ["sequence", "u32", "deserialize", "struct "] {
+        assert!(!message.contains(jargon), "{message}");
+    }
+}
