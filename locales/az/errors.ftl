@@ -9,13 +9,19 @@ error-internal = Serverdə xəta baş verdi; yenidən cəhd edin, xəta təkrarl
 error-invalid-date = Tarix RFC 3339 formatında deyil; onu belə yazın: 2026-05-01T09:30:00Z.
 error-invalid-id = Vahidin identifikatoru 1–256 bayt uzunluğunda olmalı və idarəetmə simvolları olmamalıdır.
 error-invalid-json = Sorğunun gövdəsi düzgün JSON deyil; dırnaqları, vergülləri və mötərizələri yoxlayın.
-error-invalid-language = Dil teqi yanlışdır; BCP 47 teqindən istifadə edin, məsələn, en, hy-AM və ya az-Latn.
+error-invalid-language = “{ $tag }” dil teqi yanlışdır; BCP 47 teqindən istifadə edin, məsələn, en, hy-AM və ya az-Latn.
 error-invalid-limit = limit 1 ilə { $max } arasında olmalıdır.
 error-invalid-min-score = min_score faizdir: 0 ilə 101 arasında ədəd göndərin.
-error-invalid-parameter = Sorğu parametrlərindən biri yanlışdır; URL-dəki parametrlərin adlarını və dəyərlərini yoxlayın.
+error-invalid-parameter = { $parameter ->
+        [none] Sorğu parametrlərindən biri yanlışdır
+       *[other] { $parameter } sorğu parametri yanlışdır
+    }; URL-dəki parametrlərin adlarını və dəyərlərini yoxlayın.
 error-invalid-path = URL yolu yanlışdır; ünvanı və ondakı identifikatoru yoxlayın.
 error-invalid-text = Mətndə heç bir mübadilə formatının daşıya bilmədiyi idarəetmə simvolu var; onu silin və mətni yenidən göndərin.
-error-invalid-request = JSON gözlənilən quruluşda deyil; sahələrin adlarını və tiplərini sənədlərlə tutuşdurun.
+error-invalid-request = { $field ->
+        [none] JSON gözlənilən quruluşda deyil
+       *[other] JSON-un { $field } sahəsi gözlənilən quruluşda deyil
+    }; sahələrin adlarını və tiplərini sənədlərlə tutuşdurun.
 error-malformed-file = Faylda xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
 error-malformed-tmx = TMX faylında xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
 error-malformed-tsv = TSV faylında xəta var (sətir { NUMBER($line, useGrouping: "false") }); heç nə idxal edilmədi. Faylı düzəldin və yenidən göndərin.
@@ -31,14 +37,14 @@ error-too-many-segments = Paketdə həddən artıq seqment var; bir sorğuda ən
 error-too-many-units = Bir sorğuda həddən artıq tərcümə vahidi var; daha az göndərin və ya bütöv fayllar üçün /v1/import istifadə edin.
 error-unauthorized = API açarı yoxdur və ya yanlışdır; onu “Authorization: Bearer <key>” başlığı ilə göndərin.
 error-unavailable = Xidmət hazırda bu sorğunu yerinə yetirə bilmir; bir az sonra yenidən cəhd edin.
-error-unit-not-found = Bu identifikatorla tərcümə vahidi yoxdur; identifikatoru yoxlayın.
-error-unknown-language = Dil teqi düzgün qurulub, lakin burada məlum və ya dəstəklənən heç bir dili göstərmir; məsələn, en, hy, az və ya ru istifadə edin.
+error-unit-not-found = “{ $id }” identifikatorlu tərcümə vahidi yoxdur; identifikatoru yoxlayın.
+error-unknown-language = “{ $tag }” dil teqi düzgün qurulub, lakin burada məlum və ya dəstəklənən heç bir dili göstərmir; məsələn, en, hy, az və ya ru istifadə edin.
 error-unreadable-body = Sorğunun gövdəsini oxumaq mümkün olmadı; onu yenidən göndərin.
 error-unsupported-media-type = Bu məzmun növü qəbul edilmir; JSON-u application/json, TMX-i application/x-tmx+xml, TSV-ni isə text/tab-separated-values kimi göndərin.
 error-feed-not-found = { $path } ünvanında axın yoxdur; onu iki dil teqi ilə MƏNBƏ-HƏDƏF.tmx adlandırın, məsələn, /v1/feeds/en-hy.tmx.
 error-locale-not-found = { $path } ünvanındakı dilə uyğun lokal burada təqdim olunmur; siyahı üçün GET /v1/l10n/locales.
 error-too-many-messages = Bir sorğuda həddən artıq mesaj var; ən çoxu { $max } göndərin, qalanını isə növbəti sorğularla.
-error-article-not-found = Bu identifikatorla məqalə yoxdur; identifikatoru yoxlayın və ya əvvəlcə məqaləni POST /v1/articles ilə göndərin.
+error-article-not-found = “{ $id }” identifikatorlu məqalə yoxdur; identifikatoru yoxlayın və ya əvvəlcə məqaləni POST /v1/articles ilə göndərin.
 error-article-too-long = Məqalə bu serverin qəbul etdiyindən uzundur; daha qısa məqalə göndərin və ya administratordan limiti artırmağı xahiş edin.
 error-edit-conflict = Eyni anda başqa biri eyni məqaləni dəyişdi; dəyişikliyinizi yenidən göndərin.
 error-invalid-alignment = Düzəldilmiş uyğunlaşdırma hər iki versiyanın hər cümləsini düz bir dəfə saxlamalıdır; cümlə nömrələrini yoxlayın.
@@ -46,7 +52,7 @@ error-invalid-article = Məqalə tam deyil: hər versiyanın başlığı və bod
 error-invalid-article-id = Məqalə identifikatoru 1–200 hərf, rəqəm, defis, alt xətt və ya nöqtədir, çəp xətt olmadan.
 error-no-article-text = Məqalənin bir versiyasında mətn yoxdur; onun mətnini göndərin.
 error-source-version = Məqalənin mənbə versiyasını silmək olmaz; bunun əvəzinə məqaləni silin.
-error-version-not-found = Məqalənin bu dildə versiyası yoxdur.
+error-version-not-found = “{ $id }” məqaləsinin { $lang } versiyası yoxdur.
 error-malformed-xliff = XLIFF faylı { NUMBER($line, useGrouping: "false") } sətirdə səhvdir; heç nə idxal olunmadı. Faylı düzəldin və yenidən göndərin.
 error-headers-too-large = Sorğunun başlıqları çox böyükdür (96-dan çox başlıq və ya 128 KiB).
 error-header-timeout = Sorğunun başlıqları 5 saniyə ərzində gəlmədi.

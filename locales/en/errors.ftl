@@ -12,13 +12,19 @@ error-internal = Something went wrong on the server; try again, and report it if
 error-invalid-date = A date is not in RFC 3339 form; write it like 2026-05-01T09:30:00Z.
 error-invalid-id = A unit id must be 1 to 256 bytes long, without control characters.
 error-invalid-json = The body is not valid JSON; check the quotes, commas and brackets.
-error-invalid-language = A language tag is not valid; use a BCP 47 tag such as en, hy-AM or az-Latn.
+error-invalid-language = The language tag “{ $tag }” is not valid; use a BCP 47 tag such as en, hy-AM or az-Latn.
 error-invalid-limit = The limit must be between 1 and { $max }.
 error-invalid-min-score = min_score is a percentage: send a number from 0 to 101.
-error-invalid-parameter = A query parameter is not valid; check the names and values in the URL.
+error-invalid-parameter = { $parameter ->
+        [none] A query parameter is not valid
+       *[other] The query parameter { $parameter } is not valid
+    }; check the names and values in the URL.
 error-invalid-path = The URL path is not valid; check the endpoint and the id in it.
 error-invalid-text = The text holds a control character that no exchange format can carry; remove it and send the text again.
-error-invalid-request = The JSON does not have the expected shape; check the field names and types against the documentation.
+error-invalid-request = { $field ->
+        [none] The JSON does not have the expected shape
+       *[other] The JSON field { $field } does not have the expected shape
+    }; check the field names and types against the documentation.
 error-malformed-file = The file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
 error-malformed-tmx = The TMX file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
 error-malformed-tsv = The TSV file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
@@ -40,14 +46,14 @@ error-too-many-segments = The batch has too many segments; send at most 100 in o
 error-too-many-units = There are too many units in one request; send fewer, or use /v1/import for whole files.
 error-unauthorized = The API key is missing or wrong; send it as “Authorization: Bearer <key>”.
 error-unavailable = The service cannot take this request right now; try again later.
-error-unit-not-found = No unit has this id; check the id.
-error-unknown-language = The language tag is well-formed, but it names no language known or served here; use e.g. en, hy, az or ru.
+error-unit-not-found = No unit has the id “{ $id }”; check the id.
+error-unknown-language = The language tag “{ $tag }” is well-formed, but it names no language known or served here; use e.g. en, hy, az or ru.
 error-unreadable-body = The request body could not be read; send it again.
 error-unsupported-media-type = This content type is not accepted; send JSON as application/json, TMX as application/x-tmx+xml and TSV as text/tab-separated-values.
 error-feed-not-found = There is no feed at { $path }; name it SOURCE-TARGET.tmx with two language tags, e.g. /v1/feeds/en-hy.tmx.
 error-locale-not-found = No locale served here matches the one in { $path }; GET /v1/l10n/locales lists them.
 error-too-many-messages = There are too many messages in one request; send at most { $max } and the rest in further requests.
-error-article-not-found = No article has this id; check the id, or send the article with POST /v1/articles first.
+error-article-not-found = No article has the id “{ $id }”; check the id, or send the article with POST /v1/articles first.
 error-article-too-long = The article is longer than this server takes; send a shorter article or ask the administrator to raise the limit.
 error-edit-conflict = Someone else changed the same article at the same moment; send your change again.
 error-invalid-alignment = The corrected alignment must hold every sentence of both versions exactly once; check the sentence numbers.
@@ -55,7 +61,7 @@ error-invalid-article = The article is not complete: each version needs a title 
 error-invalid-article-id = An article id is 1 to 200 letters, digits, hyphens, underscores or dots, without a slash.
 error-no-article-text = A version of the article holds no text; send its body.
 error-source-version = The source version of an article cannot be removed; delete the article instead.
-error-version-not-found = The article has no version in this language.
+error-version-not-found = The article “{ $id }” has no version in { $lang }.
 error-malformed-xliff = The XLIFF file is malformed at line { NUMBER($line, useGrouping: "false") }; nothing was imported. Fix the file and send it again.
 error-headers-too-large = The request's headers are too large (more than 96 headers or 128 KiB).
 error-header-timeout = The request's headers did not arrive within 5 seconds.

@@ -125,6 +125,9 @@ pub struct ApiError {
     pub limit: Option<usize>,
     /// The methods the path answers (`Allow`, on `method_not_allowed`).
     pub allow: Option<&'static str>,
+    /// The specifics the localised messages name (`tag`, `id`, `field` …): what the client
+    /// sent, language-neutral.
+    pub args: Vec<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
@@ -149,7 +152,14 @@ impl ApiError {
             line: None,
             limit: None,
             allow: None,
+            args: Vec::new(),
         }
+    }
+
+    /// The error with `value` for the localised messages' `$name`.
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> ApiError {
+        self.args.push((name, value.into()));
+        self
     }
 
     /// The headers an answer with this error carries besides its body: `Retry-After` for
@@ -226,8 +236,12 @@ impl ResponseError for ApiError {
 impl From<LangError> for ApiError {
     fn from(error: LangError) -> ApiError {
         match error {
-            LangError::Invalid(_) => ApiError::new(ErrorCode::InvalidLanguage, error.to_string()),
-            LangError::Unknown(_) => ApiError::new(ErrorCode::UnknownLanguage, error.to_string()),
+            LangError::Invalid(ref tag) => {
+                ApiError::new(ErrorCode::InvalidLanguage, error.to_string()).with("tag", tag)
+            }
+            LangError::Unknown(ref tag) => {
+                ApiError::new(ErrorCode::UnknownLanguage, error.to_string()).with("tag", tag)
+            }
         }
     }
 }
@@ -280,7 +294,8 @@ impl From<MemoryError> for ApiError {
             MemoryError::NotFound(id) => ApiError::new(
                 ErrorCode::UnitNotFound,
                 format!("no unit has the id '{id}'"),
-            ),
+            )
+            .with("id", id),
             MemoryError::NotCommitted(message) => {
                 tracing::warn!(reason = ?message, "a write was not committed");
                 ApiError::new(
@@ -311,6 +326,14 @@ impl From<crate::editorial::EditorialError> for ApiError {
     fn from(error: crate::editorial::EditorialError) -> ApiError {
         use crate::editorial::{ArticleProblem as P, EditorialError as E};
         let message = error.to_string();
+        let args: Vec<(&'static str, String)> = match &error {
+            E::NotFound(id) => vec![("id", id.clone())],
+            E::VersionNotFound(id, lang) => vec![("id", id.clone()), ("lang", lang.clone())],
+            E::Problem(P::InvalidLanguage(tag) | P::UnknownLanguage(tag)) => {
+                vec![("tag", tag.clone())]
+            }
+            _ => Vec::new(),
+        };
         let code = match error {
             E::Memory(e) => return e.into(),
             E::NotFound(_) => ErrorCode::ArticleNotFound,
@@ -336,7 +359,10 @@ impl From<crate::editorial::EditorialError> for ApiError {
                 | P::Metadata(_) => ErrorCode::InvalidArticle,
             },
         };
-        ApiError::new(code, message)
+        ApiError {
+            args,
+            ..ApiError::new(code, message)
+        }
     }
 }
 
@@ -376,6 +402,11 @@ pub fn query_error(error: actix_web::error::QueryPayloadError) -> ApiError {
         E::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
+    let parameter = detail
+        .strip_prefix("missing field ")
+        .or_else(|| detail.strip_prefix("unknown field "))
+        .and_then(|rest| rest.split('`').nth(1))
+        .map(str::to_string);
     let message = if let Some(name) = detail.strip_prefix("missing field ") {
         format!("the query parameter {name} is missing")
     } else if let Some(rest) = detail.strip_prefix("unknown field ") {
@@ -394,5 +425,9 @@ pub fn query_error(error: actix_web::error::QueryPayloadError) -> ApiError {
             super::json::plain(&detail)
         )
     };
-    ApiError::new(ErrorCode::InvalidParameter, message)
+    let error = ApiError::new(ErrorCode::InvalidParameter, message);
+    match parameter {
+        Some(name) => error.with("parameter", name),
+        None => error,
+    }
 }

@@ -94,7 +94,12 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() {
-            ApiError::new(ErrorCode::InvalidRequest, shape_message(&path, &inner))
+            let error = ApiError::new(ErrorCode::InvalidRequest, shape_message(&path, &inner));
+            if path == "." || path.is_empty() {
+                error
+            } else {
+                error.with("field", path)
+            }
         } else {
             ApiError::new(
                 ErrorCode::InvalidJson,

@@ -239,7 +239,8 @@ async fn format(
                 return Err(ApiError::new(
                     ErrorCode::InvalidLanguage,
                     format!("locale '{asked}' is not a language tag (expected e.g. hy, ru-RU or \"hy, ru;q=0.5\")"),
-                ));
+                )
+                .with("tag", asked.to_string()));
             }
             Arc::new(catalog.matcher().negotiate(&ranges))
         }

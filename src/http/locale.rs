@@ -192,6 +192,14 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
     if let Some(line) = error.line {
         args.set("line", FluentValue::from(line));
     }
+    // What the messages may name, "none" where this error has none (the messages select on
+    // it, so a missing specific never shows as a variable's name).
+    for name in ["tag", "id", "lang", "field", "parameter"] {
+        args.set(name, FluentValue::from("none"));
+    }
+    for (name, value) in &error.args {
+        args.set(*name, FluentValue::from(value.clone()));
+    }
     match error.code {
         ErrorCode::TextTooLong => args.set("max", super::dto::MAX_TEXT_CHARS),
         ErrorCode::InvalidLimit => args.set("max", crate::memory::MatchQuery::MAX_LIMIT),

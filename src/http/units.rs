@@ -56,7 +56,8 @@ pub async fn get(
         None => Err(ApiError::new(
             ErrorCode::UnitNotFound,
             format!("no unit has the id '{id}'"),
-        )),
+        )
+        .with("id", id)),
     }
 }
 
@@ -99,7 +100,8 @@ pub async fn patch(
             crate::memory::MemoryError::NotFound(_) => ApiError::new(
                 ErrorCode::UnitNotFound,
                 format!("no unit has the id '{id}'; PUT creates one"),
-            ),
+            )
+            .with("id", id.clone()),
             other => other.into(),
         })??;
     Ok(HttpResponse::Ok().json(UnitOut::from(unit)))

@@ -120,6 +120,11 @@ fn every_api_error_has_one_status_and_a_message_in_every_locale() {
         ("limit", json!(1048576)),
         ("line", json!(12)),
         ("max", json!(10000)),
+        ("tag", json!("xx-!!")),
+        ("id", json!("u1")),
+        ("lang", json!("hy")),
+        ("field", json!("none")),
+        ("parameter", json!("none")),
     ];
     for tag in SERVED {
         for code in ErrorCode::ALL {
@@ -808,6 +813,63 @@ fn http_errors_come_in_the_callers_language() {
     );
     r.assert_error(400, "invalid_request");
     assert_eq!(r.header("Content-Language"), Some("az"));
+
+    // The specifics are in every language's message, not only in the English `detail`
+    // (once "Недопустимый языковой тег" without saying which).
+    let wrong_tag = json!({"text": "Hello", "source": "en", "targets": ["xx-!!"]});
+    for (locale, expected) in [
+        ("ru", "«xx-!!»"),
+        ("hy", "«xx-!!»"),
+        ("az", "“xx-!!”"),
+        ("en", "“xx-!!”"),
+    ] {
+        let r = call(
+            &server,
+            "POST",
+            &format!("/v1/match?locale={locale}"),
+            &[],
+            Some(&wrong_tag),
+        );
+        r.assert_error(400, "invalid_language");
+        let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+        if locale == "en" {
+            // English keeps the call site's own message.
+            assert!(message.contains("'xx-!!'"), "{message}");
+        } else {
+            assert!(message.contains(expected), "{locale}: {message}");
+        }
+    }
+    let r = call(
+        &server,
+        "GET",
+        "/v1/units/no-such-unit?locale=hy",
+        &[],
+        None,
+    );
+    r.assert_error(404, "unit_not_found");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("«no-such-unit» նույնացուցիչով"),
+        "{}",
+        r.text()
+    );
+    let r = call(
+        &server,
+        "POST",
+        "/v1/match?locale=ru",
+        &[],
+        Some(&json!({"text": "Hello", "source": "en", "targets": "hy"})),
+    );
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Структура поля JSON targets не та"),
+        "{}",
+        r.text()
+    );
 
     // Responses that are not localised say they are in English.
     let r = call(
