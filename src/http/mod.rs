@@ -86,6 +86,9 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/analysis", web::post().to(analysis::analyse))
                     .route("/pretranslate", web::post().to(analysis::pretranslate))
                     .route("/units", web::post().to(units::create))
+                    .route("/units", web::get().to(units::list))
+                    .route("/units", web::delete().to(units::delete_document))
+                    .route("/stats", web::get().to(units::stats))
                     .route("/units/{id}", web::get().to(units::get))
                     .route("/units/{id}", web::put().to(units::replace))
                     .route("/units/{id}", web::patch().to(units::patch))
@@ -128,7 +131,8 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/v1/articles/{id}/publish", "POST"),
     ("/v1/analysis", "POST"),
     ("/v1/pretranslate", "POST"),
-    ("/v1/units", "POST"),
+    ("/v1/units", "GET, HEAD, POST, DELETE"),
+    ("/v1/stats", "GET, HEAD"),
     ("/v1/units/{id}", "GET, HEAD, PUT, PATCH, DELETE"),
     ("/v1/import", "POST"),
     ("/v1/export", "GET, HEAD"),

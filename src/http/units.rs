@@ -114,3 +114,90 @@ pub async fn delete(
     state.memory.delete_unit(id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    #[serde(default)]
+    document: Option<String>,
+    #[serde(default)]
+    outlet: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    since: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// The most units one page of `GET /v1/units` holds.
+const MAX_PAGE: usize = 1000;
+
+/// `GET /v1/units`: units in id order, filtered, a page at a time (`cursor` from the last
+/// page's `next`).
+pub async fn list(
+    state: web::Data<AppState>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let limit = params.limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::new(
+            ErrorCode::InvalidLimit,
+            format!("limit must be from 1 to {MAX_PAGE}"),
+        ));
+    }
+    let filter = crate::memory::ListFilter {
+        document: params.document.filter(|s| !s.is_empty()),
+        outlet: params.outlet.filter(|s| !s.is_empty()),
+        lang: params
+            .lang
+            .map(|l| crate::model::lang::Lang::parse(&l).map(|l| l.key().to_string()))
+            .transpose()?,
+        since: params
+            .since
+            .map(|s| super::dto::canonical_time("since", &s))
+            .transpose()?,
+    };
+    let memory = state.memory.clone();
+    let cursor = params.cursor;
+    let page = blocking(move || memory.list_units(&filter, cursor.as_deref(), limit)).await??;
+    let units: Vec<UnitOut> = page.units.into_iter().map(UnitOut::from).collect();
+    Ok(HttpResponse::Ok().json(json!({"units": units, "next": page.next})))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteParams {
+    #[serde(default)]
+    document: Option<String>,
+}
+
+/// `DELETE /v1/units?document=ID`: every unit of one document (an article's, a file's).
+pub async fn delete_document(
+    state: web::Data<AppState>,
+    params: web::Query<DeleteParams>,
+) -> Result<HttpResponse, ApiError> {
+    let Some(document) = params
+        .into_inner()
+        .document
+        .filter(|d| !d.trim().is_empty())
+    else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameter,
+            "name the document whose units go: DELETE /v1/units?document=ID",
+        )
+        .with("parameter", "document"));
+    };
+    let removed = state.memory.delete_document(document.clone()).await?;
+    Ok(HttpResponse::Ok().json(json!({"document": document, "removed": removed})))
+}
+
+/// `GET /v1/stats`: units per language and pair, documents, index size, last commit.
+pub async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let memory = state.memory.clone();
+    let stats = blocking(move || memory.stats()).await??;
+    Ok(HttpResponse::Ok().json(stats))
+}

@@ -386,6 +386,88 @@ impl Snapshot {
         hasher.digest()
     }
 
+    /// Unit payloads in id order, from the first id after `after` (all ids when `None`),
+    /// until `visit` returns `false`: a listing whose cursor (the last id) stays valid
+    /// whatever commits come between two pages.
+    pub fn by_id_after(
+        &self,
+        after: Option<&str>,
+        mut visit: impl FnMut(Vec<u8>) -> Result<bool, IndexError>,
+    ) -> Result<(), IndexError> {
+        // The id terms of every segment, merged lazily in order: a page reads as many as it
+        // needs, whatever the memory's size. (A replaced unit's id can be in two segments,
+        // live in one: equal keys are taken once.)
+        let readers: Vec<_> = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.inverted_index(self.fields.id))
+            .collect::<Result<_, _>>()?;
+        let mut streams = Vec::new();
+        for inverted in &readers {
+            let mut stream = match after {
+                Some(after) => inverted
+                    .terms()
+                    .range()
+                    .gt(after.as_bytes())
+                    .into_stream()?,
+                None => inverted.terms().stream()?,
+            };
+            if stream.advance() {
+                streams.push(stream);
+            }
+        }
+        while !streams.is_empty() {
+            let smallest = streams
+                .iter()
+                .map(|s| s.key().to_vec())
+                .min()
+                .expect("not empty");
+            streams.retain_mut(|s| s.key() != smallest.as_slice() || s.advance());
+            let Ok(id) = String::from_utf8(smallest) else {
+                continue;
+            };
+            if id.starts_with('\u{1}') {
+                continue; // a record
+            }
+            if let Some(payload) = lookup(&self.searcher, &self.fields, &id)? {
+                if !visit(payload)? {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How many distinct `document` values the live units have.
+    pub fn document_count(&self) -> Result<u64, IndexError> {
+        let mut documents = std::collections::BTreeSet::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.document)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let term = Term::from_field_bytes(self.fields.document, stream.key());
+                if live_postings(segment, &inverted, &term)? > 0 {
+                    documents.insert(stream.key().to_vec());
+                }
+            }
+        }
+        Ok(documents.len() as u64)
+    }
+
+    /// How many live units hold both language keys `a` and `b`.
+    pub fn pair_count(&self, a: &str, b: &str) -> Result<u64, IndexError> {
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        let term = |key: &str| -> Box<dyn tantivy::query::Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.langs, key),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let query = BooleanQuery::new(vec![(Occur::Must, term(a)), (Occur::Must, term(b))]);
+        Ok(self.searcher.search(&query, &tantivy::collector::Count)? as u64)
+    }
+
     /// Every unit of this commit, in index order; stops early when `visit` returns `false`.
     pub fn for_each(
         &self,
@@ -486,6 +568,27 @@ fn load_hits(
             })
         })
         .collect()
+}
+
+/// How many live documents of `segment` hold `term`.
+fn live_postings(
+    segment: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    term: &Term,
+) -> Result<u64, IndexError> {
+    use tantivy::DocSet;
+    let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    let mut doc = postings.doc();
+    while doc != tantivy::TERMINATED {
+        if !segment.is_deleted(doc) {
+            n += 1;
+        }
+        doc = postings.advance();
+    }
+    Ok(n)
 }
 
 /// Finds the live document for `id` by its postings, without a collector.

@@ -123,10 +123,25 @@ impl WriteSession<'_> {
         term: &str,
         limit: usize,
     ) -> Result<Option<Vec<Vec<u8>>>, IndexError> {
+        match self.fields.texts {
+            Some(field) => self.payloads_with(field, term, limit).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The payloads of the committed units of `document` (see [`with_text`](Self::with_text)
+    /// on this session's own writes).
+    pub fn with_document(&mut self, document: &str) -> Result<Vec<Vec<u8>>, IndexError> {
+        self.payloads_with(self.fields.document, document, usize::MAX)
+    }
+
+    fn payloads_with(
+        &mut self,
+        field: tantivy::schema::Field,
+        term: &str,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, IndexError> {
         use tantivy::DocSet;
-        let Some(field) = self.fields.texts else {
-            return Ok(None);
-        };
         let term = Term::from_field_text(field, term);
         let mut found = Vec::new();
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
@@ -146,7 +161,7 @@ impl WriteSession<'_> {
                 doc = postings.advance();
             }
         }
-        Ok(Some(found))
+        Ok(found)
     }
 
     /// Removes a unit; true when it existed.

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod concordance;
 pub mod export;
 pub mod import;
+mod inventory;
 pub mod matching;
 pub mod score;
 pub mod stored;
@@ -27,6 +28,7 @@ use crate::text::{tokenize, TokenKind};
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::{ExportFilter, Exported, Left};
 pub use import::{ImportReport, Merge};
+pub use inventory::{ListFilter, Stats, UnitPage};
 pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchQuery};
 
 /// Failures of the memory layer.
@@ -255,6 +257,8 @@ pub struct RecordWritten {
 /// The translation memory over one data directory.
 pub struct Memory {
     index: TmIndex,
+    /// The data directory (its size is reported in [`Stats`]).
+    dir: std::path::PathBuf,
 }
 
 impl Memory {
@@ -264,6 +268,7 @@ impl Memory {
         stored::check_format(dir, matches!(mode, Mode::ReadWrite { .. }))?;
         Ok(Memory {
             index: TmIndex::open(dir, mode)?,
+            dir: dir.to_path_buf(),
         })
     }
 

@@ -896,3 +896,63 @@ fn a_replacement_keeps_created_and_a_patch_changes_only_what_it_names() {
         "The bridge opens today."
     );
 }
+
+#[test]
+fn units_are_listed_by_page_counted_and_removed_by_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| {
+        c.seed = tetraglot::config::Seed::Dir(seed_dir())
+    });
+    let total = crate::common::seed_unit_count() as u64;
+    server.wait_for_units(total);
+
+    let stats = server.get("/v1/stats").json();
+    assert_eq!(stats["units"], total, "{stats}");
+    assert_eq!(stats["languages"]["hy"], total);
+    assert_eq!(stats["pairs"]["en-hy"], total);
+    assert_eq!(stats["documents"], 7);
+    assert!(stats["index_bytes"].as_u64().unwrap() > 10_000);
+    assert!(stats["last_commit"].as_str().unwrap().ends_with('Z'));
+
+    // Every unit once, ten at a time.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/units?limit=10&cursor={c}"),
+            None => "/v1/units?limit=10".to_string(),
+        };
+        let page = server.get(&path).json();
+        let units = page["units"].as_array().unwrap();
+        assert!(units.len() <= 10);
+        seen.extend(units.iter().map(|u| u["id"].as_str().unwrap().to_string()));
+        match page["next"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len() as u64, total);
+    assert_eq!(seen, sorted, "in id order");
+
+    let railway = server
+        .get("/v1/units?document=railway-2026&limit=1000")
+        .json();
+    let n = railway["units"].as_array().unwrap().len() as u64;
+    assert!(n > 5, "{railway}");
+    assert!(railway["next"].is_null());
+
+    let removed = server.delete("/v1/units?document=railway-2026");
+    assert_eq!(removed.status, 200, "{}", removed.text());
+    assert_eq!(removed.json()["removed"], n);
+    assert_eq!(server.get("/v1/stats").json()["units"], total - n);
+    assert_eq!(server.get("/v1/stats").json()["documents"], 6);
+
+    let everything = server.delete("/v1/units");
+    assert_eq!(everything.status, 400);
+    assert_eq!(everything.json()["error"]["code"], "invalid_parameter");
+    let bad = server.get("/v1/units?limit=0");
+    assert_eq!(bad.json()["error"]["code"], "invalid_limit");
+}
