@@ -296,6 +296,7 @@ fn main() {
                         limit: MatchQuery::DEFAULT_LIMIT,
                         context: None,
                         exclude_document: None,
+                        only: Default::default(),
                     },
                     q,
                 )

@@ -185,6 +185,7 @@ pub(super) fn query(
             document: None,
         }),
         exclude_document: text.id.clone(),
+        only: Default::default(),
     }
 }
 

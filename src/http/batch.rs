@@ -46,6 +46,13 @@ pub struct BatchIn {
     pub min_score: Option<u32>,
     #[serde(default)]
     pub limit: Option<usize>,
+    /// Only units of this document, outlet, or changed since this time (every segment).
+    #[serde(default)]
+    pub document: Option<String>,
+    #[serde(default)]
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +79,9 @@ impl BatchIn {
             min_score: self.min_score,
             limit: self.limit,
             context,
+            document: self.document.clone(),
+            outlet: self.outlet.clone(),
+            since: self.since.clone(),
         };
         // The shared options first, so their errors do not name a segment.
         shared("probe".into(), None).into_query()?;

@@ -506,6 +506,13 @@ pub struct MatchIn {
     pub limit: Option<usize>,
     #[serde(default)]
     pub context: Option<ContextIn>,
+    /// Only units of this document, outlet, or changed since this time.
+    #[serde(default)]
+    pub document: Option<String>,
+    #[serde(default)]
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

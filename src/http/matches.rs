@@ -46,6 +46,14 @@ impl MatchIn {
             limit,
             context,
             exclude_document: None,
+            only: crate::memory::MatchFilter {
+                document: self.document.filter(|s| !s.is_empty()),
+                outlet: self.outlet.filter(|s| !s.is_empty()),
+                since: self
+                    .since
+                    .map(|s| super::dto::canonical_time("since", &s))
+                    .transpose()?,
+            },
         })
     }
 }

@@ -186,6 +186,7 @@ async fn unit(
         limit: (max_candidates + 5).min(MatchQuery::MAX_LIMIT),
         context: None,
         exclude_document: None,
+        only: Default::default(),
     };
     let memory = state.memory.clone();
     let matches = blocking(move || memory.find_matches(&query)).await??;

@@ -224,6 +224,7 @@ impl TmIndex {
         words: &[Vec<String>],
         max_terms: usize,
         limit: usize,
+        document: Option<&str>,
     ) -> Result<Vec<Hit>, IndexError> {
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
@@ -256,7 +257,18 @@ impl TmIndex {
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
-        let query = BooleanQuery::new(clauses);
+        let mut query = BooleanQuery::new(clauses);
+        if let Some(document) = document {
+            // Only that document's units: the words score, the document term must hold.
+            let only: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.document, document),
+                IndexRecordOption::Basic,
+            ));
+            query = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(query) as Box<dyn Query>),
+                (Occur::Must, only),
+            ]);
+        }
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         load_hits(&searcher, &self.fields, top)
     }

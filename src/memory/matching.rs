@@ -37,6 +37,36 @@ pub struct MatchQuery {
     /// Units of this document are no candidates (an article analysed against the memory
     /// that holds it already).
     pub exclude_document: Option<String>,
+    /// Only units of this document, outlet, or time are candidates.
+    pub only: MatchFilter,
+}
+
+/// Restricts a lookup to part of the memory. The document is asked of the index with the
+/// words (so its units are found however many others match better); the outlet and the time
+/// filter a larger candidate pool.
+#[derive(Debug, Clone, Default)]
+pub struct MatchFilter {
+    pub document: Option<String>,
+    pub outlet: Option<String>,
+    /// Units created or changed at or after this RFC 3339 UTC time.
+    pub since: Option<String>,
+}
+
+impl MatchFilter {
+    fn keeps(&self, unit: &Unit) -> bool {
+        let last = unit.meta.changed.as_ref().or(unit.meta.created.as_ref());
+        (self.document.is_none() || unit.meta.document == self.document)
+            && (self.outlet.is_none() || unit.meta.outlet == self.outlet)
+            && self
+                .since
+                .as_ref()
+                .is_none_or(|since| last.is_some_and(|t| t >= since))
+    }
+
+    /// Whether candidates are filtered after retrieval (which then asks for more).
+    fn filters_after(&self) -> bool {
+        self.outlet.is_some() || self.since.is_some()
+    }
 }
 
 impl MatchQuery {
@@ -56,6 +86,7 @@ impl MatchQuery {
             limit: Self::DEFAULT_LIMIT,
             context: None,
             exclude_document: None,
+            only: MatchFilter::default(),
         }
     }
 }
@@ -179,9 +210,16 @@ impl Memory {
         let query_tokens = tokenize(&query.source, &text);
         let profile = QueryProfile::new(&query_tokens);
         let source_key = query.source.key();
-        let hits = self
-            .index()
-            .search(&terms, RETRIEVAL_TERMS, candidates_for(query.limit))?;
+        let pool = match query.only.filters_after() {
+            true => candidates_for(query.limit) * 5,
+            false => candidates_for(query.limit),
+        };
+        let hits = self.index().search(
+            &terms,
+            RETRIEVAL_TERMS,
+            pool,
+            query.only.document.as_deref(),
+        )?;
         // Every candidate with the upper bound of its similarity, cheap to get; then exact
         // alignment in the order of those bounds, until no bound can beat the `limit` best.
         let mut candidates = Vec::with_capacity(hits.len());
@@ -194,6 +232,9 @@ impl Memory {
                 continue;
             }
             if query.exclude_document.is_some() && unit.meta.document == query.exclude_document {
+                continue;
+            }
+            if !query.only.keeps(&unit) {
                 continue;
             }
             let stored_tokens = tokenize(&query.source, &source.text);

@@ -29,7 +29,7 @@ pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::{ExportFilter, Exported, Left};
 pub use import::{ImportReport, Merge};
 pub use inventory::{ListFilter, Stats, UnitPage};
-pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchQuery};
+pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchFilter, MatchQuery};
 
 /// Failures of the memory layer.
 #[derive(Debug, thiserror::Error)]

@@ -956,3 +956,50 @@ fn units_are_listed_by_page_counted_and_removed_by_document() {
     let bad = server.get("/v1/units?limit=0");
     assert_eq!(bad.json()["error"]["code"], "invalid_limit");
 }
+
+#[test]
+fn lookups_can_be_kept_to_a_document_an_outlet_or_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let added = server.post_json(
+        "/v1/units",
+        &json!({"units": [
+            {"id": "a", "variants": {"en": "The bridge opens on Monday.", "hy": "Կամուրջը կբացվի երկուշաբթի։"},
+             "meta": {"document": "bridge-a", "outlet": "one", "created": "2026-01-01T00:00:00Z"}},
+            {"id": "b", "variants": {"en": "The bridge opens on Monday!", "hy": "Կամուրջը կբացվի երկուշաբթի՜։"},
+             "meta": {"document": "bridge-b", "outlet": "two", "created": "2026-06-01T00:00:00Z"}}
+        ]}),
+    );
+    assert_eq!(added.status, 201, "{}", added.text());
+    let ids = |filter: Value| -> Vec<String> {
+        let mut body =
+            json!({"text": "The bridge opens on Monday.", "source": "en", "targets": ["hy"]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(filter.as_object().unwrap().clone());
+        let found = server.post_json("/v1/match", &body);
+        assert_eq!(found.status, 200, "{}", found.text());
+        found.json()["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["unit_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(json!({})), ["a", "b"]);
+    assert_eq!(ids(json!({"document": "bridge-b"})), ["b"]);
+    assert_eq!(ids(json!({"outlet": "one"})), ["a"]);
+    assert_eq!(ids(json!({"since": "2026-03-01T00:00:00+04:00"})), ["b"]);
+    let batch = server.post_json(
+        "/v1/match/batch",
+        &json!({"segments": [{"text": "The bridge opens on Monday."}], "source": "en",
+                "targets": ["hy"], "document": "bridge-b"}),
+    );
+    assert_eq!(batch.status, 200, "{}", batch.text());
+    assert_eq!(
+        batch.json()["results"][0]["matches"][0]["unit_id"],
+        "b",
+        "{}",
+        batch.text()
+    );
+}

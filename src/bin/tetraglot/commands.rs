@@ -172,6 +172,7 @@ pub fn lookup(
         limit: limit.clamp(1, MatchQuery::MAX_LIMIT),
         context: None,
         exclude_document: None,
+        only: Default::default(),
     };
     let matches = memory.find_matches(&query)?;
     if matches.is_empty() {
