@@ -67,14 +67,15 @@ impl std::str::FromStr for Merge {
 /// The most stored units with one text that a joining unit considers.
 const JOIN_CANDIDATES: usize = 16;
 
-/// Joins `unit` into a stored unit by [`Merge::Source`]'s rule; true when it did.
-fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<bool, MemoryError> {
+/// Joins `unit` into a stored unit by [`Merge::Source`]'s rule; the id of the unit it
+/// joined.
+fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<Option<String>, MemoryError> {
     use crate::model::text::fold_whitespace;
     for (key, variant) in &unit.variants {
         let Some(found) =
             session.with_text(&super::text_term(key, &variant.text), JOIN_CANDIDATES)?
         else {
-            return Ok(false);
+            return Ok(None);
         };
         let folded = fold_whitespace(&variant.text);
         for payload in found {
@@ -111,10 +112,28 @@ fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<bool, MemoryError
                     .or_insert_with(|| v.clone());
             }
             session.put(index_doc(&stored)?)?;
-            return Ok(true);
+            return Ok(Some(stored.id));
         }
     }
-    Ok(false)
+    Ok(None)
+}
+
+/// Points the `next` of unit `id` from `old` to `new` (a neighbour that joined another unit).
+fn repoint(
+    session: &mut WriteSession<'_>,
+    id: &str,
+    old: &str,
+    new: &str,
+) -> Result<(), MemoryError> {
+    let Some(bytes) = session.get(id)? else {
+        return Ok(());
+    };
+    let mut unit = super::stored::decode(&bytes)?;
+    if unit.meta.next.as_deref() == Some(old) {
+        unit.meta.next = Some(new.to_string());
+        session.put(index_doc(&unit)?)?;
+    }
+    Ok(())
 }
 
 /// Runs inside the writer: a malformed file fails the job, and the writer rolls back the
@@ -213,6 +232,8 @@ pub(super) fn run(
 ) -> Result<ImportReport, MemoryError> {
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
+    // Ids of units that joined stored units, and the ids they joined.
+    let mut renamed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for item in batches.into_iter().flatten() {
         match item? {
             Prepared::Skipped(skip) => {
@@ -221,13 +242,31 @@ pub(super) fn run(
                     report.skipped.push(skip);
                 }
             }
-            Prepared::Unit(unit, doc) => {
+            Prepared::Unit(mut unit, mut doc) => {
                 report.read += 1;
+                // Neighbours that joined other units are linked as those units.
+                let mut relinked = false;
+                for link in [&mut unit.meta.prev, &mut unit.meta.next] {
+                    if let Some(to) = link.as_ref().and_then(|id| renamed.get(id)) {
+                        *link = Some(to.clone());
+                        relinked = true;
+                    }
+                }
+                if relinked {
+                    doc = index_doc(&unit)?;
+                }
                 let first_in_file = seen.insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
                 let stored = session.get(&unit.id)?;
-                if stored.is_none() && merge == Merge::Source && join(session, &unit)? {
-                    report.joined += 1;
-                    continue;
+                if stored.is_none() && merge == Merge::Source {
+                    if let Some(joined) = join(session, &unit)? {
+                        // The unit before it (written already) pointed at its id.
+                        if let Some(prev) = &unit.meta.prev {
+                            repoint(session, prev, &unit.id, &joined)?;
+                        }
+                        renamed.insert(unit.id.clone(), joined);
+                        report.joined += 1;
+                        continue;
+                    }
                 }
                 let created = match stored {
                     None if first_in_file => {

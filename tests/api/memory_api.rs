@@ -1003,3 +1003,31 @@ fn lookups_can_be_kept_to_a_document_an_outlet_or_a_time() {
         batch.text()
     );
 }
+
+#[test]
+fn a_unit_that_joins_another_leaves_no_dangling_neighbour() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let en_hy: Vec<_> = EN.into_iter().zip(HY).collect();
+    import_pair(&server, "", bilingual_tmx("en", "hy", "enhy", &en_hy));
+    // A document of three sentences: the middle one is stored already (it joins enhy.1).
+    let tu = |id: &str, en: &str, ru: &str| {
+        format!("<tu tuid=\"{id}\"><prop type=\"x-document\">museum</prop><tuv xml:lang=\"en\"><seg>{en}</seg></tuv><tuv xml:lang=\"ru\"><seg>{ru}</seg></tuv></tu>\n")
+    };
+    let tmx = format!(
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/><body>\n{}{}{}</body></tmx>\n",
+        tu("m.0", "Tickets are sold online.", "Билеты продаются онлайн."),
+        tu("m.1", EN[1], RU[1]),
+        tu("m.2", "The café is on the top floor.", "Кафе на верхнем этаже."),
+    );
+    let report = import_pair(&server, "", tmx.into_bytes());
+    assert_eq!(
+        (report["joined"].as_u64(), report["added"].as_u64()),
+        (Some(1), Some(2)),
+        "{report}"
+    );
+    // Once m.0 and m.2 pointed at m.1, which is stored under another id.
+    assert_eq!(server.get("/v1/units/m.0").json()["meta"]["next"], "enhy.1");
+    assert_eq!(server.get("/v1/units/m.2").json()["meta"]["prev"], "enhy.1");
+    assert_eq!(server.get("/v1/units/m.1").status, 404);
+}
