@@ -150,15 +150,17 @@ pub async fn list(
         ));
     }
     let filter = crate::memory::ListFilter {
-        document: params.document.filter(|s| !s.is_empty()),
-        outlet: params.outlet.filter(|s| !s.is_empty()),
+        only: crate::memory::MatchFilter {
+            document: params.document.filter(|s| !s.is_empty()),
+            outlet: params.outlet.filter(|s| !s.is_empty()),
+            since: params
+                .since
+                .map(|s| super::dto::canonical_time("since", &s))
+                .transpose()?,
+        },
         lang: params
             .lang
             .map(|l| crate::model::lang::Lang::parse(&l).map(|l| l.key().to_string()))
-            .transpose()?,
-        since: params
-            .since
-            .map(|s| super::dto::canonical_time("since", &s))
             .transpose()?,
     };
     let memory = state.memory.clone();

@@ -319,21 +319,7 @@ impl TmIndex {
                     continue;
                 }
                 let term = Term::from_field_text(self.fields.langs, &key);
-                let alive = match inverted.read_postings(&term, IndexRecordOption::Basic)? {
-                    Some(mut postings) => {
-                        use tantivy::DocSet;
-                        let mut n = 0u64;
-                        let mut doc = postings.doc();
-                        while doc != tantivy::TERMINATED {
-                            if !segment.is_deleted(doc) {
-                                n += 1;
-                            }
-                            doc = postings.advance();
-                        }
-                        n
-                    }
-                    None => 0,
-                };
+                let alive = live_postings(segment, &inverted, &term)?;
                 *counts.entry(key).or_default() += alive;
             }
         }
@@ -547,20 +533,11 @@ fn alive_with(
     field: tantivy::schema::Field,
     text: &str,
 ) -> Result<u64, IndexError> {
-    use tantivy::DocSet;
     let term = Term::from_field_text(field, text);
     let mut n = 0;
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
-            let mut doc = postings.doc();
-            while doc != tantivy::TERMINATED {
-                if !segment.is_deleted(doc) {
-                    n += 1;
-                }
-                doc = postings.advance();
-            }
-        }
+        n += live_postings(segment, &inverted, &term)?;
     }
     Ok(n)
 }

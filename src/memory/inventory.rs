@@ -6,30 +6,22 @@ use serde::Serialize;
 use super::{stored, Memory, MemoryError, Pending};
 use crate::model::unit::Unit;
 
-/// Which units a listing shows.
+/// Which units a listing shows: those of a document, outlet or time (as a lookup can be
+/// kept to them), holding a language.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub document: Option<String>,
-    pub outlet: Option<String>,
+    pub only: super::MatchFilter,
     /// Units that hold this language key.
     pub lang: Option<String>,
-    /// Units created or changed at or after this RFC 3339 UTC time.
-    pub since: Option<String>,
 }
 
 impl ListFilter {
     fn keeps(&self, unit: &Unit) -> bool {
-        let last = unit.meta.changed.as_ref().or(unit.meta.created.as_ref());
-        (self.document.is_none() || unit.meta.document == self.document)
-            && (self.outlet.is_none() || unit.meta.outlet == self.outlet)
+        self.only.keeps(unit)
             && self
                 .lang
                 .as_ref()
                 .is_none_or(|l| unit.variants.contains_key(l))
-            && self
-                .since
-                .as_ref()
-                .is_none_or(|since| last.is_some_and(|t| t >= since))
     }
 }
 

@@ -53,7 +53,8 @@ pub struct MatchFilter {
 }
 
 impl MatchFilter {
-    fn keeps(&self, unit: &Unit) -> bool {
+    /// Whether `unit` is in the part of the memory the filter names.
+    pub fn keeps(&self, unit: &Unit) -> bool {
         let last = unit.meta.changed.as_ref().or(unit.meta.created.as_ref());
         (self.document.is_none() || unit.meta.document == self.document)
             && (self.outlet.is_none() || unit.meta.outlet == self.outlet)
