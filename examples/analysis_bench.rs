@@ -59,7 +59,7 @@ fn main() {
             body: Body::Plain(body),
             published: false,
         };
-        version_sentences(&version).unwrap()
+        version_sentences(&version, tetraglot::model::unit::MAX_TEXT_CHARS).unwrap()
     };
     let memory = Memory::open(std::path::Path::new(data_dir), Mode::ReadOnly).unwrap();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());

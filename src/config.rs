@@ -16,6 +16,9 @@ pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_WRITER_HEAP_MB: usize = 128;
 /// The most chars of text an article may have by default (all versions, markup included).
 pub const DEFAULT_MAX_ARTICLE_CHARS: usize = 1_000_000;
+/// The most chars a stored text (one variant of a unit, one sentence of an article) may
+/// have by default; queries are held to the same number.
+pub use crate::model::unit::MAX_TEXT_CHARS as DEFAULT_MAX_TEXT_CHARS;
 /// Beads under this confidence are listed for review by default.
 pub const DEFAULT_REVIEW_BELOW: f32 = 0.5;
 /// Where the server listens by default (and where `health` probes).
@@ -49,6 +52,8 @@ pub struct Config {
     pub lenient: bool,
     /// The most chars of text one article may have.
     pub max_article_chars: usize,
+    /// The most chars one stored text may have (longer ones are refused or skipped).
+    pub max_text_chars: usize,
     /// Aligned beads under this confidence are marked for review.
     pub review_below: f32,
 }
@@ -73,6 +78,7 @@ impl Config {
                 review_below: self.review_below,
                 ..crate::align::Params::default()
             },
+            max_text_chars: self.max_text_chars,
         }
     }
 
@@ -91,6 +97,7 @@ impl Config {
             locales_dir: None,
             lenient: false,
             max_article_chars: DEFAULT_MAX_ARTICLE_CHARS,
+            max_text_chars: DEFAULT_MAX_TEXT_CHARS,
             review_below: DEFAULT_REVIEW_BELOW,
         }
     }
@@ -153,6 +160,10 @@ pub struct ServeArgs {
     /// The most chars of text one article may have (all versions together).
     #[arg(long, env = "TETRAGLOT_MAX_ARTICLE_CHARS", default_value_t = DEFAULT_MAX_ARTICLE_CHARS)]
     pub max_article_chars: usize,
+    /// The most chars one stored text may have: a unit's variant, an article's sentence
+    /// (longer ones are refused, and skipped by imports).
+    #[arg(long, env = "TETRAGLOT_MAX_TEXT_CHARS", default_value_t = DEFAULT_MAX_TEXT_CHARS)]
+    pub max_text_chars: usize,
     /// Aligned beads under this confidence (0–1) are marked for an editor's review.
     #[arg(long, env = "TETRAGLOT_REVIEW_BELOW", default_value_t = DEFAULT_REVIEW_BELOW)]
     pub review_below: f32,
@@ -193,6 +204,7 @@ impl ServeArgs {
             locales_dir: self.locales_dir,
             lenient: self.lenient,
             max_article_chars: self.max_article_chars.max(1),
+            max_text_chars: self.max_text_chars.max(1),
             review_below: self.review_below.clamp(0.0, 1.0),
         })
     }

@@ -12,6 +12,7 @@ pub mod editorial;
 pub mod engine;
 pub mod fault;
 pub mod formats;
+pub mod fuzzing;
 pub mod http;
 pub mod index;
 pub mod l10n;

@@ -82,7 +82,7 @@ impl Application {
             dir: config.data_dir.display().to_string(),
             source,
         })?;
-        let memory = Arc::new(memory);
+        let memory = Arc::new(memory.with_max_text_chars(config.max_text_chars));
         let spool_dir = config.data_dir.join("incoming");
         clear_spool(&spool_dir);
         let listener = TcpListener::bind(&config.listen).map_err(|source| StartupError::Bind {

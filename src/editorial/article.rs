@@ -160,7 +160,7 @@ fn short(field: &str, value: &str) -> Result<(), ArticleProblem> {
             "'{field}' is longer than {MAX_NOTE_CHARS} characters"
         )));
     }
-    if let Some(problem) = text_problem(value) {
+    if let Some(problem) = text_problem(value, MAX_NOTE_CHARS) {
         return Err(ArticleProblem::Metadata(format!("'{field}': {problem}")));
     }
     Ok(())
@@ -247,9 +247,8 @@ impl VersionInput {
         };
         let texts = [Some(&self.title), self.lead.as_ref()];
         for text in texts.into_iter().flatten() {
-            // Title and lead are one text each; the body is checked sentence by sentence
-            // once segmented.
-            if let Some(problem) = text_problem(text) {
+            // Their length is checked sentence by sentence once segmented, with the body.
+            if let Some(problem) = text_problem(text, usize::MAX) {
                 return Err(ArticleProblem::Text {
                     lang: name,
                     problem,

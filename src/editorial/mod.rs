@@ -38,6 +38,8 @@ pub struct Settings {
     /// The most chars of text (all versions, markup included) an article may have.
     pub max_article_chars: usize,
     pub align: Params,
+    /// The most chars one sentence (a unit's text) may have.
+    pub max_text_chars: usize,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
         Settings {
             max_article_chars: 1_000_000,
             align: Params::default(),
+            max_text_chars: crate::model::unit::MAX_TEXT_CHARS,
         }
     }
 }
@@ -170,7 +173,10 @@ pub fn plan(
 ) -> Result<Plan, EditorialError> {
     let mut sentences = BTreeMap::new();
     for (lang_key, version) in &article.versions {
-        sentences.insert(lang_key.clone(), sentences::version_sentences(version)?);
+        sentences.insert(
+            lang_key.clone(),
+            sentences::version_sentences(version, settings.max_text_chars)?,
+        );
     }
     let source_key = article.source.key().to_string();
     let source = &sentences[&source_key];
@@ -463,8 +469,9 @@ pub fn correct_alignment(
                 lang.tag().to_string(),
             ));
         };
-        let source = sentences::version_sentences(&article.versions[article.source.key()])?;
-        let target = sentences::version_sentences(target)?;
+        let max = settings.max_text_chars;
+        let source = sentences::version_sentences(&article.versions[article.source.key()], max)?;
+        let target = sentences::version_sentences(target, max)?;
         if let Some(problem) = alignment::coverage_problem(beads, source.len(), target.len()) {
             return Err(EditorialError::InvalidAlignment(problem));
         }
@@ -516,7 +523,11 @@ fn view(record: Record) -> Result<ArticleView, EditorialError> {
     let article = record.article.validate(usize::MAX)?;
     let mut sentences = BTreeMap::new();
     for (k, version) in &article.versions {
-        sentences.insert(k.clone(), sentences::version_sentences(version)?);
+        // Stored: read back whatever limit it was stored under.
+        sentences.insert(
+            k.clone(),
+            sentences::version_sentences(version, usize::MAX)?,
+        );
     }
     Ok(ArticleView {
         article,

@@ -140,8 +140,12 @@ fn push_sentences(
     }
 }
 
-/// The sentences of a version in reading order: title, lead, body.
-pub fn version_sentences(version: &Version) -> Result<Vec<VersionSentence>, ArticleProblem> {
+/// The sentences of a version in reading order: title, lead, body; a sentence over
+/// `max_chars` is refused.
+pub fn version_sentences(
+    version: &Version,
+    max_chars: usize,
+) -> Result<Vec<VersionSentence>, ArticleProblem> {
     let lang = &version.lang;
     let mut out = Vec::new();
     let plain = |text: &str| Tagged {
@@ -160,7 +164,7 @@ pub fn version_sentences(version: &Version) -> Result<Vec<VersionSentence>, Arti
         return Err(ArticleProblem::NoText(lang.tag().to_string()));
     }
     for sentence in &out {
-        if let Some(problem) = crate::model::unit::text_problem(&sentence.text) {
+        if let Some(problem) = crate::model::unit::text_problem(&sentence.text, max_chars) {
             return Err(ArticleProblem::Text {
                 lang: lang.tag().to_string(),
                 problem,
@@ -187,7 +191,11 @@ mod tests {
     #[test]
     fn plain_offsets_count_in_the_body_and_html_offsets_in_its_joined_text() {
         let body = "First one. Second one.\n\nThird\nline.\n";
-        let found = version_sentences(&version("en", Body::Plain(body.into()))).unwrap();
+        let found = version_sentences(
+            &version("en", Body::Plain(body.into())),
+            crate::model::unit::MAX_TEXT_CHARS,
+        )
+        .unwrap();
         let chars: Vec<char> = body.chars().collect();
         for s in &found[1..] {
             let slice: String = chars[s.start..s.end].iter().collect();
@@ -198,7 +206,11 @@ mod tests {
         assert_eq!(found[3].text, "Third line.");
 
         let html = "<p>Read <a href=\"/x\">this</a>. Then go.</p><p>Next.</p>";
-        let found = version_sentences(&version("en", Body::Html(html.into()))).unwrap();
+        let found = version_sentences(
+            &version("en", Body::Html(html.into())),
+            crate::model::unit::MAX_TEXT_CHARS,
+        )
+        .unwrap();
         let joined = "Read this. Then go.\n\nNext.";
         let chars: Vec<char> = joined.chars().collect();
         for s in &found[1..] {
@@ -217,7 +229,7 @@ mod tests {
     fn a_body_without_text_is_refused() {
         let empty = version("en", Body::Html("<script>x</script><p> </p>".into()));
         assert_eq!(
-            version_sentences(&empty),
+            version_sentences(&empty, crate::model::unit::MAX_TEXT_CHARS),
             Err(ArticleProblem::NoText("en".into()))
         );
     }

@@ -66,7 +66,8 @@ pub fn import_reader(
     kind: FileKind,
     merge: Merge,
 ) -> Result<Imported, MemoryError> {
-    let report = memory.import_with(kind.read(input)?, merge).wait()?;
+    let items = kind.read(input, memory.max_text_chars())?;
+    let report = memory.import_with(items, merge).wait()?;
     let optimize = (report.added >= OPTIMIZE_AFTER_UNITS).then(|| memory.optimize());
     Ok(Imported { report, optimize })
 }

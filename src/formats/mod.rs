@@ -91,10 +91,11 @@ impl FileKind {
     /// Streams the items of a file of this kind. A byte-order mark is honoured: UTF-16 files
     /// (as Trados and others export TMX) are decoded to UTF-8 on the way in; so is the
     /// encoding an XML declaration names (`ISO-8859-1`, `windows-1251`, as older tools
-    /// write TMX).
+    /// write TMX). Texts over `max_text_chars` are skipped with their line.
     pub fn read<R: std::io::Read + Send + 'static>(
         self,
         mut input: R,
+        max_text_chars: usize,
     ) -> Result<Box<dyn Iterator<Item = Result<Item, FormatError>> + Send>, FormatError> {
         use std::io::Read;
         // The declaration is at the very start: its first 1 KiB is read, and put back.
@@ -111,9 +112,12 @@ impl FileKind {
             .build(std::io::Cursor::new(head).chain(input));
         let input = std::io::BufReader::with_capacity(256 * 1024, decoded);
         Ok(match self {
-            FileKind::Tmx => Box::new(tmx::TmxReader::new(input)),
-            FileKind::Tsv => Box::new(tsv::TsvReader::new(input)?),
-            FileKind::Xliff => Box::new(xliff::XliffReader::new(input)),
+            FileKind::Tmx => Box::new(tmx::TmxReader::new(input).max_text_chars(max_text_chars)),
+            FileKind::Tsv => Box::new(tsv::TsvReader::new(input)?.max_text_chars(max_text_chars)),
+            FileKind::Xliff => Box::new(xliff::XliffReader::with_max_text_chars(
+                input,
+                max_text_chars,
+            )),
         })
     }
 }
@@ -157,7 +161,10 @@ mod tests {
         };
         let read = |bytes: Vec<u8>| -> crate::model::unit::Unit {
             let items: Vec<Item> = FileKind::Tmx
-                .read(std::io::Cursor::new(bytes))
+                .read(
+                    std::io::Cursor::new(bytes),
+                    crate::model::unit::MAX_TEXT_CHARS,
+                )
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();
@@ -194,7 +201,10 @@ mod tests {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
         let items: Vec<Item> = FileKind::Tmx
-            .read(std::io::Cursor::new(bytes))
+            .read(
+                std::io::Cursor::new(bytes),
+                crate::model::unit::MAX_TEXT_CHARS,
+            )
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
@@ -204,7 +214,10 @@ mod tests {
         assert_eq!(unit.variants["hy"].text, "Բաքու");
         let tsv = "\u{feff}en\thy\nBaku\tԲաքու\n";
         let items: Vec<Item> = FileKind::Tsv
-            .read(std::io::Cursor::new(tsv.as_bytes().to_vec()))
+            .read(
+                std::io::Cursor::new(tsv.as_bytes().to_vec()),
+                crate::model::unit::MAX_TEXT_CHARS,
+            )
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();

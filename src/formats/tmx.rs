@@ -12,7 +12,9 @@ use quick_xml::{Reader, XmlVersion};
 use super::{FormatError, Item, LineCounter, Skip};
 use crate::model::lang::Lang;
 use crate::model::text::nfc;
-use crate::model::unit::{id_problem, is_forbidden_char, text_problem, Meta, Prop, Unit, Variant};
+use crate::model::unit::{
+    id_problem, is_forbidden_char, text_problem, Meta, Prop, Unit, Variant, MAX_TEXT_CHARS,
+};
 
 /// The prop types that carry [`Meta::document`] and [`Meta::outlet`].
 pub const PROP_DOCUMENT: &str = "x-document";
@@ -34,6 +36,8 @@ pub struct TmxReader<R: BufRead> {
     done: bool,
     pending: VecDeque<Item>,
     langs: HashMap<String, Result<Lang, String>>,
+    /// Longer texts are skipped ([`MAX_TEXT_CHARS`] unless set).
+    max_text_chars: usize,
 }
 
 /// One attribute, unescaped.
@@ -102,7 +106,14 @@ impl<R: BufRead> TmxReader<R> {
             done: false,
             pending: VecDeque::new(),
             langs: HashMap::new(),
+            max_text_chars: MAX_TEXT_CHARS,
         }
+    }
+
+    /// Skips texts longer than `max` chars instead of [`MAX_TEXT_CHARS`].
+    pub fn max_text_chars(mut self, max: usize) -> Self {
+        self.max_text_chars = max;
+        self
     }
 
     fn line(&self) -> u64 {
@@ -328,7 +339,7 @@ impl<R: BufRead> TmxReader<R> {
                 reason: format!("<tuv xml:lang=\"{tag}\"> has an empty <seg>"),
             }));
         }
-        if let Some(problem) = text_problem(&text) {
+        if let Some(problem) = text_problem(&text, self.max_text_chars) {
             return Ok(Err(Skip {
                 line,
                 reason: format!("<tuv xml:lang=\"{tag}\">: {problem}"),

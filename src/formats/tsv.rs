@@ -12,7 +12,7 @@ use std::io::BufRead;
 
 use super::{FormatError, Item, Skip};
 use crate::model::lang::Lang;
-use crate::model::unit::{id_problem, text_problem, Meta, Unit, Variant};
+use crate::model::unit::{id_problem, text_problem, Meta, Unit, Variant, MAX_TEXT_CHARS};
 
 enum Column {
     Lang(Lang),
@@ -36,6 +36,8 @@ pub struct TsvReader<R: BufRead> {
     buf: String,
     /// Lines read ahead for a quoted cell that did not close, to be read again.
     again: std::collections::VecDeque<(u64, String)>,
+    /// Longer texts are skipped ([`MAX_TEXT_CHARS`] unless set).
+    max_text_chars: usize,
 }
 
 impl<R: BufRead> TsvReader<R> {
@@ -48,15 +50,9 @@ impl<R: BufRead> TsvReader<R> {
             .trim_end_matches(['\r', '\n']);
         let mut columns = Vec::new();
         for name in header.split('\t') {
-            let column = match name.trim().to_ascii_lowercase().as_str() {
-                "id" | "tuid" => Column::Id,
-                "doc_id" | "document" | "doc" => Column::Document,
-                "outlet" => Column::Outlet,
-                "author" => Column::Author,
-                "created" => Column::Created,
-                "changed" => Column::Changed,
-                "note" | "notes" => Column::Note,
-                _ => Column::Lang(Lang::parse(name).map_err(|e| {
+            let column = match metadata_column(name) {
+                Some(column) => column,
+                None => Column::Lang(Lang::parse(name).map_err(|e| {
                     FormatError::malformed(1, format!("header column '{name}': {e}"))
                 })?),
             };
@@ -74,7 +70,14 @@ impl<R: BufRead> TsvReader<R> {
             line: 1,
             buf: String::new(),
             again: std::collections::VecDeque::new(),
+            max_text_chars: MAX_TEXT_CHARS,
         })
+    }
+
+    /// Skips texts longer than `max` chars instead of [`MAX_TEXT_CHARS`].
+    pub fn max_text_chars(mut self, max: usize) -> Self {
+        self.max_text_chars = max;
+        self
     }
 
     /// The next line (its number, its text without the line break); `None` at the end.
@@ -157,7 +160,7 @@ impl<R: BufRead> TsvReader<R> {
             }
             match column {
                 Column::Lang(lang) => {
-                    if let Some(problem) = text_problem(cell) {
+                    if let Some(problem) = text_problem(cell, self.max_text_chars) {
                         return Item::Skipped(Skip {
                             line,
                             reason: format!("{}: {problem}", lang.tag()),
@@ -204,6 +207,9 @@ impl<R: BufRead> TsvReader<R> {
                 line,
                 reason: format!("id: {problem}"),
             });
+        }
+        if let Some(reason) = meta.problem() {
+            return Item::Skipped(Skip { line, reason });
         }
         let id = id.unwrap_or_else(|| Unit::content_id(&variants));
         Item::Unit(Box::new(Unit { id, variants, meta }))
@@ -280,6 +286,37 @@ fn quoted_cell(text: &str) -> Quoted<'_> {
 
 /// A cell as written: quoted when it holds a tab, a line break or a quote at its start
 /// (which a reader would take for quoting), else as it is.
+/// The metadata column a header name stands for, if it stands for one. Some are language
+/// codes too (`id` Indonesian, `doc`): the writer spells such a language's column otherwise
+/// ([`language_column`]).
+fn metadata_column(name: &str) -> Option<Column> {
+    Some(match name.trim().to_ascii_lowercase().as_str() {
+        "id" | "tuid" => Column::Id,
+        "doc_id" | "document" | "doc" => Column::Document,
+        "outlet" => Column::Outlet,
+        "author" => Column::Author,
+        "created" => Column::Created,
+        "changed" => Column::Changed,
+        "note" | "notes" => Column::Note,
+        _ => return None,
+    })
+}
+
+/// The header of a language column: its key, or, where the key reads as a metadata column,
+/// its full tag (`id-Latn-ID`), which reads back to the same key.
+fn language_column(key: &str) -> String {
+    if metadata_column(key).is_none() {
+        return key.to_string();
+    }
+    match key.parse::<unic_langid::LanguageIdentifier>() {
+        Ok(mut tag) => {
+            tag.maximize();
+            tag.to_string()
+        }
+        Err(_) => key.to_string(),
+    }
+}
+
 fn cell(text: &str) -> String {
     if text.contains(['\t', '\n', '\r']) || text.starts_with('"') {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -301,7 +338,7 @@ impl<W: std::io::Write> TsvWriter<W> {
     pub fn start(mut out: W, columns: Vec<String>) -> std::io::Result<Self> {
         write!(out, "id\tdocument\toutlet\tauthor\tcreated\tchanged")?;
         for column in &columns {
-            write!(out, "\t{column}")?;
+            write!(out, "\t{}", language_column(column))?;
         }
         writeln!(out, "\tnotes")?;
         Ok(TsvWriter { out, columns })
@@ -341,6 +378,42 @@ impl<W: std::io::Write> TsvWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_whose_code_names_a_metadata_column_reads_back_as_that_language() {
+        // Found by the `tsv` fuzz target: Indonesian (`id`) and `doc` were written as column
+        // headers that read back as the id and document columns.
+        let mut variants = BTreeMap::new();
+        for (tag, text) in [
+            ("id", "Jembatan dibuka."),
+            ("doc", "x"),
+            ("en", "The bridge opens."),
+        ] {
+            let lang = Lang::parse(tag).unwrap();
+            variants.insert(lang.key().to_string(), Variant::plain(&lang, text));
+        }
+        let unit = Unit {
+            id: "bridge.1".into(),
+            variants,
+            meta: Meta::default(),
+        };
+        let columns = unit.variants.keys().cloned().collect();
+        let mut writer = TsvWriter::start(Vec::new(), columns).unwrap();
+        writer.unit(&unit).unwrap();
+        let written = String::from_utf8(writer.finish().unwrap()).unwrap();
+        let back = match &read(&written)[..] {
+            [Item::Unit(back)] => back.clone(),
+            other => panic!("{other:?} from {written}"),
+        };
+        assert_eq!(back.id, "bridge.1");
+        let texts = |u: &Unit| -> Vec<(String, String)> {
+            u.variants
+                .iter()
+                .map(|(k, v)| (k.clone(), v.text.clone()))
+                .collect()
+        };
+        assert_eq!(texts(&back), texts(&unit), "{written}");
+    }
 
     fn read(input: &str) -> Vec<Item> {
         TsvReader::new(input.as_bytes())

@@ -14,6 +14,7 @@ use super::AppState;
 use crate::editorial::analysis::{self, Text};
 use crate::editorial::{self, VersionInput, VersionSentence};
 use crate::model::lang::Lang;
+use crate::model::unit::MAX_TEXT_CHARS;
 
 /// The most stored articles one analysis takes.
 pub const MAX_ARTICLES: usize = 100;
@@ -60,7 +61,7 @@ pub fn load_sources(
         let version = version
             .validate(&tag)
             .map_err(editorial::EditorialError::from)?;
-        let sentences = editorial::sentences::version_sentences(&version)
+        let sentences = editorial::sentences::version_sentences(&version, MAX_TEXT_CHARS)
             .map_err(editorial::EditorialError::from)?;
         return Ok(Sources {
             source: version.lang,

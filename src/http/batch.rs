@@ -62,7 +62,7 @@ pub struct BatchOut {
 
 impl BatchIn {
     /// Validates the batch into one query per segment.
-    fn into_queries(self) -> Result<Vec<MatchQuery>, ApiError> {
+    pub(super) fn into_queries(self) -> Result<Vec<MatchQuery>, ApiError> {
         if self.segments.len() > MAX_SEGMENTS {
             return Err(ApiError::new(
                 ErrorCode::TooManySegments,

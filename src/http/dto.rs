@@ -283,15 +283,20 @@ pub fn now_utc() -> String {
     crate::model::time::now()
 }
 
-/// Checks a text: not empty, not too long.
+/// Checks a text asked about (a lookup, a query): not empty, not too long.
 pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
+    check_text_within(what, text, MAX_TEXT_CHARS)
+}
+
+/// Checks a text: not empty, at most `max` chars (the memory's limit for stored texts).
+pub fn check_text_within(what: &str, text: &str, max: usize) -> Result<(), ApiError> {
     if text.trim().is_empty() {
         return Err(ApiError::new(
             ErrorCode::EmptyText,
             format!("{what} is empty; send the sentence to store or match"),
         ));
     }
-    match crate::model::unit::text_problem(text) {
+    match crate::model::unit::text_problem(text, max) {
         Some(TextProblem::Forbidden(c)) => Err(ApiError::new(
             ErrorCode::InvalidText,
             format!(
@@ -299,10 +304,14 @@ pub fn check_text(what: &str, text: &str) -> Result<(), ApiError> {
                 c as u32
             ),
         )),
-        Some(TextProblem::TooLong(chars)) => Err(ApiError::new(
-            ErrorCode::TextTooLong,
-            format!("{what} has {chars} characters; the limit is {MAX_TEXT_CHARS} (send one sentence or paragraph)"),
-        )),
+        Some(TextProblem::TooLong { chars, max }) => {
+            let mut error = ApiError::new(
+                ErrorCode::TextTooLong,
+                format!("{what} has {chars} characters; the limit is {max} (send one sentence or paragraph)"),
+            );
+            error.limit = Some(max);
+            Err(error)
+        }
         None => Ok(()),
     }
 }
@@ -344,7 +353,8 @@ impl MetaDto {
 
 impl UnitIn {
     /// Validates the unit; `path_id` is the id from the URL of a PUT.
-    pub fn into_unit(self, path_id: Option<&str>) -> Result<Unit, ApiError> {
+    /// `max_chars` is the memory's limit for a stored text.
+    pub fn into_unit(self, path_id: Option<&str>, max_chars: usize) -> Result<Unit, ApiError> {
         if self.variants.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::NoVariants,
@@ -354,7 +364,7 @@ impl UnitIn {
         let mut variants = BTreeMap::new();
         for (tag, text) in &self.variants {
             let lang = Lang::parse(tag)?;
-            check_text(&format!("variants.{tag}"), text)?;
+            check_text_within(&format!("variants.{tag}"), text, max_chars)?;
             if variants
                 .insert(lang.key().to_string(), Variant::plain(&lang, text))
                 .is_some()
@@ -405,7 +415,8 @@ pub struct UnitPatch {
 
 impl UnitPatch {
     /// `unit` with the patch applied; `changed` set to now, `created` kept unless given.
-    pub fn apply(self, mut unit: Unit) -> Result<Unit, ApiError> {
+    /// `max_chars` is the memory's limit for a stored text.
+    pub fn apply(self, mut unit: Unit, max_chars: usize) -> Result<Unit, ApiError> {
         if let Some(body) = &self.id {
             if *body != unit.id {
                 return Err(ApiError::new(
@@ -418,7 +429,7 @@ impl UnitPatch {
             let lang = Lang::parse(tag)?;
             match text {
                 Some(text) => {
-                    check_text(&format!("variants.{tag}"), text)?;
+                    check_text_within(&format!("variants.{tag}"), text, max_chars)?;
                     unit.variants
                         .insert(lang.key().to_string(), Variant::plain(&lang, text));
                 }

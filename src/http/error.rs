@@ -326,6 +326,13 @@ impl From<crate::editorial::EditorialError> for ApiError {
     fn from(error: crate::editorial::EditorialError) -> ApiError {
         use crate::editorial::{ArticleProblem as P, EditorialError as E};
         let message = error.to_string();
+        let limit = match &error {
+            E::Problem(P::Text {
+                problem: crate::model::unit::TextProblem::TooLong { max, .. },
+                ..
+            }) => Some(*max),
+            _ => None,
+        };
         let args: Vec<(&'static str, String)> = match &error {
             E::NotFound(id) => vec![("id", id.clone())],
             E::VersionNotFound(id, lang) => vec![("id", id.clone()), ("lang", lang.clone())],
@@ -350,7 +357,7 @@ impl From<crate::editorial::EditorialError> for ApiError {
                 P::NoText(_) => ErrorCode::NoArticleText,
                 P::Text { problem, .. } => match problem {
                     crate::model::unit::TextProblem::Forbidden(_) => ErrorCode::InvalidText,
-                    crate::model::unit::TextProblem::TooLong(_) => ErrorCode::TextTooLong,
+                    crate::model::unit::TextProblem::TooLong { .. } => ErrorCode::TextTooLong,
                 },
                 P::SourceMissing(_)
                 | P::NoVersions
@@ -361,6 +368,7 @@ impl From<crate::editorial::EditorialError> for ApiError {
         };
         ApiError {
             args,
+            limit,
             ..ApiError::new(code, message)
         }
     }

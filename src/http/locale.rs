@@ -201,7 +201,9 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
         args.set(*name, FluentValue::from(value.clone()));
     }
     match error.code {
-        ErrorCode::TextTooLong => args.set("max", super::dto::MAX_TEXT_CHARS),
+        ErrorCode::TextTooLong => {
+            args.set("max", error.limit.unwrap_or(super::dto::MAX_TEXT_CHARS))
+        }
         ErrorCode::InvalidLimit => args.set("max", crate::memory::MatchQuery::MAX_LIMIT),
         ErrorCode::TooManyMessages => args.set("max", MAX_MESSAGES_PER_REQUEST),
         _ => {}

@@ -11,6 +11,7 @@ pub mod dto;
 mod editions;
 pub mod error;
 mod feeds;
+pub(crate) mod fuzz;
 pub mod json;
 pub mod l10n;
 pub mod locale;

@@ -28,12 +28,13 @@ pub async fn create(
             format!("send at most {MAX_UNITS_PER_REQUEST} units per request, or use /v1/import"),
         ));
     }
+    let max_chars = state.memory.max_text_chars();
     let units = body
         .units
         .into_iter()
         .enumerate()
         .map(|(i, unit)| {
-            unit.into_unit(None).map_err(|mut e| {
+            unit.into_unit(None, max_chars).map_err(|mut e| {
                 e.message = format!("units[{i}]: {}", e.message);
                 e
             })
@@ -69,7 +70,7 @@ pub async fn replace(
     let body = body.into_inner();
     // A replacement keeps the unit's creation time unless the body gives one.
     let created_given = body.meta.created.is_some();
-    let mut unit = body.into_unit(Some(id.as_str()))?;
+    let mut unit = body.into_unit(Some(id.as_str()), state.memory.max_text_chars())?;
     if !created_given {
         unit.meta.created = None;
     }
@@ -92,9 +93,10 @@ pub async fn patch(
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let id = id.into_inner();
+    let max_chars = state.memory.max_text_chars();
     let unit = state
         .memory
-        .update_unit(id.clone(), move |unit| patch.apply(unit))
+        .update_unit(id.clone(), move |unit| patch.apply(unit, max_chars))
         .await
         .map_err(|e| match e {
             crate::memory::MemoryError::NotFound(_) => ApiError::new(

@@ -361,6 +361,70 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Wire<S> {
     }
 }
 
+/// The bytes a reader of a [`Wire`] gets when the peer sends `bytes` in pieces ending at
+/// `ends` (ascending offsets), read through a small buffer: for the fuzz target and tests.
+pub fn rewrite_reads(bytes: &[u8], ends: &[usize]) -> Vec<u8> {
+    /// Yields one piece per read, as a socket yields what has arrived.
+    struct Pieces<'a> {
+        bytes: &'a [u8],
+        /// Where the remaining pieces end.
+        ends: &'a [usize],
+        at: usize,
+    }
+    impl AsyncRead for Pieces<'_> {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let end = match self.ends.first() {
+                Some(&end) => end.min(self.bytes.len()),
+                None => self.bytes.len(),
+            };
+            let n = (end.saturating_sub(self.at)).min(buf.remaining());
+            buf.put_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            if self.at >= end {
+                self.ends = self.ends.get(1..).unwrap_or(&[]);
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+    let mut wire = Wire::new(Pieces { bytes, ends, at: 0 });
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 61];
+    loop {
+        let mut buf = ReadBuf::new(&mut chunk);
+        match Pin::new(&mut wire).poll_read(&mut cx, &mut buf) {
+            Poll::Ready(Ok(())) if buf.filled().is_empty() => {
+                if wire.inner.at >= bytes.len() {
+                    return out;
+                }
+            }
+            Poll::Ready(Ok(())) => out.extend_from_slice(buf.filled()),
+            other => panic!("an in-memory read ended with {other:?}"),
+        }
+    }
+}
+
+/// The bytes a peer gets when the server writes `bytes` as one answer through a [`Wire`].
+pub fn rewrite_writes(bytes: &[u8]) -> Vec<u8> {
+    let mut wire = Wire::new(Vec::new());
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let mut at = 0;
+    while at < bytes.len() {
+        match Pin::new(&mut wire).poll_write(&mut cx, &bytes[at..]) {
+            Poll::Ready(Ok(n)) if n > 0 => at += n,
+            other => panic!("an in-memory write ended with {other:?}"),
+        }
+    }
+    match Pin::new(&mut wire).poll_flush(&mut cx) {
+        Poll::Ready(Ok(())) => wire.inner,
+        other => panic!("an in-memory flush ended with {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -304,6 +304,16 @@ pub fn parse_from(
             return None;
         }
     };
+    parse_bytes(name, path, bytes, problems)
+}
+
+/// [`parse_file`], for a file's bytes already read.
+fn parse_bytes(
+    name: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+    problems: &mut Vec<Problem>,
+) -> Option<ParsedFile> {
     let source = match String::from_utf8(bytes) {
         Ok(source) => source,
         Err(error) => {
@@ -353,6 +363,52 @@ pub fn parse_from(
         resource: Arc::new(resource),
         partial,
     })
+}
+
+/// The loader on arbitrary bytes (the `ftl` fuzz target): each problem names a line of the
+/// file, and every message and attribute of what parsed formats, through the project's
+/// functions, without panicking.
+pub fn fuzz(bytes: &[u8]) {
+    let path = Path::new("fuzz.ftl");
+    let lines = bytes.split(|&b| b == b'\n').count();
+    let mut problems = Vec::new();
+    let parsed = parse_bytes("fuzz.ftl", path, bytes.to_vec(), &mut problems);
+    for problem in &problems {
+        assert!(!problem.message.is_empty(), "{problem:?}");
+        if let Some(line) = problem.line {
+            assert!(
+                (1..=lines).contains(&line),
+                "line {line} of {lines}: {problem:?}"
+            );
+        }
+    }
+    let Some(parsed) = parsed else {
+        return;
+    };
+    let langid: unic_langid::LanguageIdentifier = "hy".parse().expect("hy is a language");
+    let mut bundle = super::Bundle::new_concurrent(vec![langid.clone()]);
+    super::functions::install(&mut bundle, &langid).expect("a new bundle takes the functions");
+    // Entries of the same id are reported by the checks, not here: the first is kept.
+    let _ = bundle.add_resource(parsed.resource.clone());
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("count", 3);
+    args.set("name", "Ալիև");
+    for entry in parsed.resource.entries() {
+        let fluent_syntax::ast::Entry::Message(message) = entry else {
+            continue;
+        };
+        let Some(found) = bundle.get_message(message.id.name) else {
+            continue;
+        };
+        let mut errors = Vec::new();
+        if let Some(value) = found.value() {
+            let _ = bundle.format_pattern(value, Some(&args), &mut errors);
+        }
+        for attribute in found.attributes() {
+            let _ = bundle.format_pattern(attribute.value(), Some(&args), &mut errors);
+        }
+    }
+    super::functions::take_function_errors();
 }
 
 /// The 1-based line of a byte offset.

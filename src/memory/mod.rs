@@ -259,6 +259,8 @@ pub struct Memory {
     index: TmIndex,
     /// The data directory (its size is reported in [`Stats`]).
     dir: std::path::PathBuf,
+    /// The most chars a stored text may have: imports skip longer ones.
+    max_text_chars: usize,
 }
 
 impl Memory {
@@ -269,7 +271,20 @@ impl Memory {
         Ok(Memory {
             index: TmIndex::open(dir, mode)?,
             dir: dir.to_path_buf(),
+            max_text_chars: crate::model::unit::MAX_TEXT_CHARS,
         })
+    }
+
+    /// The memory, storing texts of up to `max` chars instead of
+    /// [`MAX_TEXT_CHARS`](crate::model::unit::MAX_TEXT_CHARS).
+    pub fn with_max_text_chars(mut self, max: usize) -> Memory {
+        self.max_text_chars = max.max(1);
+        self
+    }
+
+    /// The most chars a stored text may have.
+    pub fn max_text_chars(&self) -> usize {
+        self.max_text_chars
     }
 
     /// Units in the memory (as of the last commit).

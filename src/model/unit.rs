@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use super::lang::Lang;
 use super::text::nfc;
 
-/// The most characters a stored or asked text may have: one sentence or paragraph. Longer
-/// texts are refused by the API and skipped by imports, so no lookup ever meets one (a
-/// planted 20 MB text would be re-tokenised by every lookup that retrieves it).
+/// The most characters an asked text may have (a lookup, a concordance query), and the
+/// default for stored texts (`--max-text-chars`): one sentence or paragraph. Longer texts
+/// are refused by the API and skipped by imports, so no lookup ever meets one (a planted
+/// 20 MB text would be re-tokenised by every lookup that retrieves it).
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// The longest unit id in bytes. Ids are index terms (tantivy drops terms over 65,530
@@ -42,8 +43,22 @@ pub const MAX_PROPS: usize = 100;
 pub const MAX_NOTE_CHARS: usize = 2_000;
 
 impl Meta {
-    /// Why this metadata cannot be stored, if it cannot (too many or too long notes/props).
+    /// Why this metadata cannot be stored, if it cannot (too many or too long notes/props,
+    /// or a value holding a character XML forbids, which no export could carry).
     pub fn problem(&self) -> Option<String> {
+        let values = [&self.document, &self.outlet, &self.author]
+            .into_iter()
+            .flatten()
+            .chain(&self.notes)
+            .chain(self.props.iter().map(|p| &p.value));
+        for value in values {
+            if let Some(c) = value.chars().find(|&c| is_forbidden_char(c)) {
+                return Some(format!(
+                    "a note, prop or document holds the control character U+{:04X}, which XML (and so TMX) cannot carry",
+                    c as u32
+                ));
+            }
+        }
         if self.notes.len() > MAX_NOTES || self.props.len() > MAX_PROPS {
             return Some(format!(
                 "{} notes and {} props; a unit keeps at most {MAX_NOTES} of each",
@@ -70,8 +85,8 @@ impl Meta {
 pub enum TextProblem {
     /// A character XML 1.0 forbids ([`is_forbidden_char`]).
     Forbidden(char),
-    /// More than [`MAX_TEXT_CHARS`] chars (how many).
-    TooLong(usize),
+    /// More chars than the limit: how many, and the limit.
+    TooLong { chars: usize, max: usize },
 }
 
 impl std::fmt::Display for TextProblem {
@@ -82,22 +97,22 @@ impl std::fmt::Display for TextProblem {
                 "the text holds the control character U+{:04X}, which XML (and so TMX) cannot carry",
                 *c as u32
             ),
-            TextProblem::TooLong(chars) => write!(
+            TextProblem::TooLong { chars, max } => write!(
                 f,
-                "the text has {chars} characters; the limit is {MAX_TEXT_CHARS} (one sentence or paragraph)"
+                "the text has {chars} characters; the limit is {max} (one sentence or paragraph)"
             ),
         }
     }
 }
 
 /// Why `text` cannot be stored, if it cannot: holding a character no exchange format can
-/// carry, or too long.
-pub fn text_problem(text: &str) -> Option<TextProblem> {
+/// carry, or more than `max` chars.
+pub fn text_problem(text: &str, max: usize) -> Option<TextProblem> {
     if let Some(c) = text.chars().find(|&c| is_forbidden_char(c)) {
         return Some(TextProblem::Forbidden(c));
     }
     let chars = text.chars().count();
-    (chars > MAX_TEXT_CHARS).then_some(TextProblem::TooLong(chars))
+    (chars > max).then_some(TextProblem::TooLong { chars, max })
 }
 
 /// A TMX `<prop>`: a typed value (TMX allows several of one type).

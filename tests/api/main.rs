@@ -14,6 +14,7 @@ mod durability;
 mod editions;
 mod export_interop;
 mod feeds;
+mod fuzz_corpus;
 mod l10n;
 mod layers;
 mod library;

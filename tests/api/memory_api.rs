@@ -1031,3 +1031,89 @@ fn a_unit_that_joins_another_leaves_no_dangling_neighbour() {
     assert_eq!(server.get("/v1/units/m.2").json()["meta"]["prev"], "enhy.1");
     assert_eq!(server.get("/v1/units/m.1").status, 404);
 }
+
+#[test]
+fn the_stored_text_limit_is_a_setting_and_queries_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| c.max_text_chars = 40);
+    let long = "The bridge over the Debed opens on Monday morning."; // 50 chars
+    let short = "The bridge opens on Monday."; // 27 chars
+
+    // A unit over the limit is refused, and both messages name the limit set.
+    let refused = server.post_json("/v1/units", &json!({"units": [{"variants": {"en": long}}]}));
+    refused.assert_error(422, "text_too_long");
+    let message = refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("50 characters") && message.contains("limit is 40"),
+        "{message}"
+    );
+    let localised = server.request(
+        "POST",
+        "/v1/units",
+        &[("Accept-Language", "ru")],
+        Some(&json!({"units": [{"variants": {"en": long}}]})),
+    );
+    localised.assert_error(422, "text_too_long");
+    let text = localised.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(text.contains("40") && !text.contains("10"), "{text}");
+    server
+        .put_json("/v1/units/bridge.1", &json!({"variants": {"en": long}}))
+        .assert_error(422, "text_too_long");
+    let stored = server.put_json(
+        "/v1/units/bridge.1",
+        &json!({"variants": {"en": short, "hy": "Կամուրջը կբացվի։"}}),
+    );
+    assert_eq!(stored.status, 201, "{}", stored.text());
+    server
+        .send(
+            "PATCH",
+            "/v1/units/bridge.1",
+            "application/merge-patch+json",
+            json!({"variants": {"ru": "Мост через Дебед откроется в понедельник утром."}})
+                .to_string()
+                .as_bytes(),
+        )
+        .assert_error(422, "text_too_long");
+
+    // An import skips the long text with its line and takes the rest.
+    let tmx = format!(
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n<tu tuid=\"a.1\"><tuv xml:lang=\"en\"><seg>Trains run again.</seg></tuv><tuv xml:lang=\"ru\"><seg>Мост откроется.</seg></tuv></tu>\n<tu tuid=\"a.2\"><tuv xml:lang=\"en\"><seg>{long}</seg></tuv><tuv xml:lang=\"ru\"><seg>Мост.</seg></tuv></tu>\n</body></tmx>\n"
+    );
+    let report = server.send(
+        "POST",
+        "/v1/import",
+        "application/x-tmx+xml",
+        tmx.as_bytes(),
+    );
+    assert_eq!(report.status, 200, "{}", report.text());
+    let report = report.json();
+    assert_eq!(report["skipped"][0]["line"], 4, "{report}");
+    assert!(
+        report["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("limit is 40"),
+        "{report}"
+    );
+    assert!(server.get("/v1/units/a.1").status == 200);
+
+    // A query is held to the query limit (10,000), not to the stored one.
+    let matched = server.post_json(
+        "/v1/match",
+        &json!({"text": long, "source": "en", "targets": ["hy"]}),
+    );
+    assert_eq!(matched.status, 200, "{}", matched.text());
+
+    // An article's sentence over the limit is refused with the same code.
+    let article = json!({"id": "bridge", "source": "en", "versions": {
+        "en": {"title": "Bridge", "body": long}}});
+    server
+        .post_json("/v1/articles", &article)
+        .assert_error(422, "text_too_long");
+}

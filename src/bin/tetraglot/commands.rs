@@ -48,6 +48,7 @@ pub fn import(
     format: Option<&str>,
     merge: &str,
     heap_mb: usize,
+    max_text_chars: usize,
 ) -> anyhow::Result<()> {
     let merge: tetraglot::memory::Merge = merge.parse().map_err(anyhow::Error::msg)?;
     let kind = match format {
@@ -69,7 +70,8 @@ pub fn import(
         Mode::ReadWrite {
             heap_bytes: heap_mb * 1024 * 1024,
         },
-    )?;
+    )?
+    .with_max_text_chars(max_text_chars);
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
@@ -222,7 +224,12 @@ pub fn optimize(data_dir: &Path) -> anyhow::Result<()> {
 
 /// Adds the articles of `path` (a JSON file, or a directory of them), each in its own commit;
 /// reports each and fails at the end if any was refused.
-pub fn article_add(data_dir: &Path, path: &Path, max_article_chars: usize) -> anyhow::Result<()> {
+pub fn article_add(
+    data_dir: &Path,
+    path: &Path,
+    max_article_chars: usize,
+    max_text_chars: usize,
+) -> anyhow::Result<()> {
     let files: Vec<PathBuf> = if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .with_context(|| format!("cannot read the directory {}", path.display()))?
@@ -245,6 +252,7 @@ pub fn article_add(data_dir: &Path, path: &Path, max_article_chars: usize) -> an
     )?;
     let settings = tetraglot::editorial::Settings {
         max_article_chars,
+        max_text_chars,
         ..Default::default()
     };
     let mut refused = 0;

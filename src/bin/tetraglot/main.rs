@@ -47,6 +47,9 @@ enum Command {
         /// Memory budget of the index writer, in MiB.
         #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = 256)]
         writer_heap_mb: usize,
+        /// The most chars one stored text may have (longer ones are skipped).
+        #[arg(long, env = "TETRAGLOT_MAX_TEXT_CHARS", default_value_t = tetraglot::config::DEFAULT_MAX_TEXT_CHARS)]
+        max_text_chars: usize,
     },
     /// Export the memory as TMX (or TSV) to stdout or a file.
     Export {
@@ -116,6 +119,9 @@ enum ArticleAction {
         /// The most chars of text one article may have.
         #[arg(long, default_value_t = tetraglot::config::DEFAULT_MAX_ARTICLE_CHARS)]
         max_article_chars: usize,
+        /// The most chars one stored text may have (longer ones are skipped).
+        #[arg(long, env = "TETRAGLOT_MAX_TEXT_CHARS", default_value_t = tetraglot::config::DEFAULT_MAX_TEXT_CHARS)]
+        max_text_chars: usize,
     },
 }
 
@@ -137,7 +143,15 @@ fn main() -> anyhow::Result<()> {
             format,
             merge,
             writer_heap_mb,
-        } => commands::import(&data_dir, &file, format.as_deref(), &merge, writer_heap_mb),
+            max_text_chars,
+        } => commands::import(
+            &data_dir,
+            &file,
+            format.as_deref(),
+            &merge,
+            writer_heap_mb,
+            max_text_chars,
+        ),
         Command::Export {
             format,
             langs,
@@ -159,8 +173,9 @@ fn main() -> anyhow::Result<()> {
                 ArticleAction::Add {
                     path,
                     max_article_chars,
+                    max_text_chars,
                 },
-        } => commands::article_add(&data_dir, &path, max_article_chars),
+        } => commands::article_add(&data_dir, &path, max_article_chars, max_text_chars),
         Command::Match {
             text,
             from,

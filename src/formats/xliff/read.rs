@@ -11,7 +11,7 @@ use crate::formats::{FormatError, Item, LineCounter, Skip};
 use crate::model::inline::{CodeKind, InlineCode};
 use crate::model::lang::Lang;
 use crate::model::text::{fold_whitespace, nfc};
-use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant};
+use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant, MAX_TEXT_CHARS};
 
 /// The states that count as an approved translation.
 fn is_confirmed(state: Option<&str>, approved: bool) -> bool {
@@ -30,7 +30,12 @@ pub struct XliffReader {
 
 impl XliffReader {
     pub fn new<R: BufRead>(input: R) -> XliffReader {
-        let items = match read_all(input) {
+        XliffReader::with_max_text_chars(input, MAX_TEXT_CHARS)
+    }
+
+    /// [`XliffReader::new`], skipping texts longer than `max` chars.
+    pub fn with_max_text_chars<R: BufRead>(input: R, max: usize) -> XliffReader {
+        let items = match read_all(input, max) {
             Ok(items) => items.into_iter().map(Ok).collect::<Vec<_>>(),
             Err(error) => vec![Err(error)],
         };
@@ -135,7 +140,7 @@ struct Native {
     text: String,
 }
 
-fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
+fn read_all<R: BufRead>(input: R, max_text_chars: usize) -> Result<Vec<Item>, FormatError> {
     let mut xml = Reader::from_reader(LineCounter::new(input));
     xml.config_mut().expand_empty_elements = true;
     let mut buf = Vec::new();
@@ -295,6 +300,7 @@ fn read_all<R: BufRead>(input: R) -> Result<Vec<Item>, FormatError> {
                                 source_lang.as_deref(),
                                 target_lang.as_deref(),
                                 original.as_deref(),
+                                max_text_chars,
                             )?);
                         }
                     }
@@ -468,6 +474,7 @@ fn finish(
     source_lang: Option<&str>,
     target_lang: Option<&str>,
     original: Option<&str>,
+    max_text_chars: usize,
 ) -> Result<Item, FormatError> {
     let skip = |reason: String| {
         Ok(Item::Skipped(Skip {
@@ -499,7 +506,7 @@ fn finish(
         return skip(format!("unit '{}' has no source text", u.id));
     }
     for text in [&source_text, &target_text] {
-        if let Some(problem) = text_problem(text) {
+        if let Some(problem) = text_problem(text, max_text_chars) {
             return skip(format!("unit '{}': {problem}", u.id));
         }
     }
