@@ -85,6 +85,40 @@ impl Tagged {
         Tagged { text, codes }
     }
 
+    /// The text in NFC with its codes still where they stood: NFC can change the number of
+    /// chars (U+0F93 decomposes into two), so each stretch between code positions is
+    /// composed on its own and the positions counted again. (Found by the `html` fuzz
+    /// target: the codes had kept their pre-NFC offsets.)
+    pub fn nfc(self) -> Tagged {
+        if super::text::nfc(&self.text).chars().count() == self.text.chars().count() {
+            return Tagged {
+                text: super::text::nfc(&self.text).into_owned(),
+                codes: self.codes,
+            };
+        }
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut cuts: Vec<usize> = self.codes.iter().map(|c| c.at.min(chars.len())).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let (mut text, mut moved, mut from) = (String::new(), Vec::new(), 0);
+        for cut in cuts.into_iter().chain([chars.len()]) {
+            let stretch: String = chars[from..cut].iter().collect();
+            text.push_str(&super::text::nfc(&stretch));
+            moved.push((cut, text.chars().count()));
+            from = cut;
+        }
+        let codes = self
+            .codes
+            .into_iter()
+            .map(|c| {
+                let at = c.at.min(chars.len());
+                let to = moved.iter().find(|(cut, _)| *cut == at).map_or(0, |m| m.1);
+                InlineCode { at: to, ..c }
+            })
+            .collect();
+        Tagged { text, codes }
+    }
+
     /// The same, its pairs numbered from 1 in order of appearance (as a segment of its own
     /// numbers them in every exchange format).
     pub fn renumbered(mut self) -> Tagged {
