@@ -327,7 +327,21 @@ fn parse_bytes(
             return None;
         }
     };
-    let (resource, partial) = match FluentResource::try_new(source) {
+    // fluent-syntax 0.12 (the newest) panics on a `\u` escape cut short by a multi-byte
+    // character (found by the `ftl` fuzz target): that is a broken file, reported with the
+    // escape's line, not a crash of the loader.
+    let parsed = std::panic::catch_unwind(|| FluentResource::try_new(source.clone()));
+    let Ok(parsed) = parsed else {
+        problems.push(Problem {
+            kind: ProblemKind::Syntax,
+            file: path.to_path_buf(),
+            line: Some(line_of(source.as_bytes(), cut_escape(&source).unwrap_or(0))),
+            message: "a \\u escape needs 4 hex digits (\\U needs 6); the Fluent parser cannot read the file"
+                .into(),
+        });
+        return None;
+    };
+    let (resource, partial) = match parsed {
         Ok(resource) => (resource, false),
         Err((resource, errors)) => {
             for error in errors {
@@ -411,6 +425,19 @@ pub fn fuzz(bytes: &[u8]) {
     super::functions::take_function_errors();
 }
 
+/// Where a `\u` or `\U` escape is followed by a non-ASCII char before its digits end.
+fn cut_escape(source: &str) -> Option<usize> {
+    source.match_indices('\\').find_map(|(at, _)| {
+        let rest = &source.as_bytes()[at + 1..];
+        let digits = match rest.first()? {
+            b'u' => 4,
+            b'U' => 6,
+            _ => return None,
+        };
+        rest[1..].iter().take(digits).any(|b| !b.is_ascii()).then_some(at)
+    })
+}
+
 /// The 1-based line of a byte offset.
 pub fn line_of(text: &[u8], offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -457,6 +484,18 @@ pub fn line_of_entry(source: &str, id: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_unicode_escape_is_a_broken_line_not_a_crash() {
+        // fluent-syntax panics on this (found by the `ftl` fuzz target).
+        let source = "a = ok\nb = { \"\\u0рр\" }\n";
+        let mut problems = Vec::new();
+        let parsed = parse_bytes("x.ftl", Path::new("x.ftl"), source.as_bytes().to_vec(), &mut problems);
+        assert!(parsed.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].kind, ProblemKind::Syntax);
+        assert_eq!(problems[0].line, Some(2));
+    }
 
     #[test]
     fn parse_errors_name_their_line() {
