@@ -434,7 +434,11 @@ fn cut_escape(source: &str) -> Option<usize> {
             b'U' => 6,
             _ => return None,
         };
-        rest[1..].iter().take(digits).any(|b| !b.is_ascii()).then_some(at)
+        rest[1..]
+            .iter()
+            .take(digits)
+            .any(|b| !b.is_ascii())
+            .then_some(at)
     })
 }
 
@@ -490,7 +494,12 @@ mod tests {
         // fluent-syntax panics on this (found by the `ftl` fuzz target).
         let source = "a = ok\nb = { \"\\u0рр\" }\n";
         let mut problems = Vec::new();
-        let parsed = parse_bytes("x.ftl", Path::new("x.ftl"), source.as_bytes().to_vec(), &mut problems);
+        let parsed = parse_bytes(
+            "x.ftl",
+            Path::new("x.ftl"),
+            source.as_bytes().to_vec(),
+            &mut problems,
+        );
         assert!(parsed.is_none());
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].kind, ProblemKind::Syntax);
