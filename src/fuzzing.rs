@@ -59,6 +59,25 @@ fn read_units(kind: crate::formats::FileKind, data: &[u8]) -> Option<Vec<Unit>> 
     Some(units)
 }
 
+/// What a writer wrote, read again: it must read to the end.
+fn read_back(kind: crate::formats::FileKind, bytes: &[u8]) -> Vec<Unit> {
+    read_units(kind, bytes).unwrap_or_else(|| {
+        panic!(
+            "the {kind:?} written does not read back:\n{}",
+            String::from_utf8_lossy(bytes)
+        )
+    })
+}
+
+/// The texts of the units with at least `min_variants` variants, unit by unit.
+fn texts(units: &[Unit], min_variants: usize) -> Vec<Vec<String>> {
+    units
+        .iter()
+        .filter(|u| u.variants.len() >= min_variants)
+        .map(|u| u.variants.values().map(|v| v.text.clone()).collect())
+        .collect()
+}
+
 /// Whatever a reader takes, the TMX writer writes a file that reads back to as many units
 /// with the same texts: every export is well-formed whatever was stored.
 fn assert_tmx_round_trip(units: &[Unit]) {
@@ -67,22 +86,11 @@ fn assert_tmx_round_trip(units: &[Unit]) {
         writer.unit(unit, |_| true).unwrap();
     }
     let bytes = writer.finish().unwrap();
-    let back = read_units(crate::formats::FileKind::Tmx, &bytes).unwrap_or_else(|| {
-        panic!(
-            "the TMX written does not read back:\n{}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
-    let texts = |units: &[Unit]| -> Vec<Vec<String>> {
-        units
-            .iter()
-            .filter(|u| u.variants.len() >= 2)
-            .map(|u| u.variants.values().map(|v| v.text.clone()).collect())
-            .collect()
-    };
+    let back = read_back(crate::formats::FileKind::Tmx, &bytes);
     assert_eq!(
-        texts(units),
-        texts(&back),
+        // A unit of one variant is left out of a TMX file.
+        texts(units, 2),
+        texts(&back, 2),
         "the TMX written reads back otherwise"
     );
 }
@@ -115,21 +123,10 @@ pub fn tsv(data: &[u8]) {
         writer.unit(unit).unwrap();
     }
     let bytes = writer.finish().unwrap();
-    let back = read_units(crate::formats::FileKind::Tsv, &bytes).unwrap_or_else(|| {
-        panic!(
-            "the TSV written does not read back:\n{}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
-    let texts = |units: &[Unit]| -> Vec<Vec<String>> {
-        units
-            .iter()
-            .map(|u| u.variants.values().map(|v| v.text.clone()).collect())
-            .collect()
-    };
+    let back = read_back(crate::formats::FileKind::Tsv, &bytes);
     assert_eq!(
-        texts(&units),
-        texts(&back),
+        texts(&units, 1),
+        texts(&back, 1),
         "the TSV written reads back otherwise"
     );
 }
