@@ -189,8 +189,10 @@ def cmd_serverlog(log):
         m = re.search(r"\s(WARN|ERROR)\s", line)
         if not m:
             continue
-        # Older builds log the code as exception.message=code, newer ones as ApiError { code: Code.
-        c = re.search(r"exception\.message=(\w+)", line) or re.search(r"ApiError \{ code: (\w+)", line)
+        # The access line carries code=...; older builds logged exception.message=code or
+        # ApiError { code: Code.
+        c = (re.search(r"\scode=(\w+)", line) or re.search(r"exception\.message=(\w+)", line)
+             or re.search(r"ApiError \{ code: (\w+)", line))
         key = "%s:%s" % (m.group(1), c.group(1) if c else "other")
         codes[key] = codes.get(key, 0) + 1
         first.setdefault(key, line.strip()[:400])

@@ -12,6 +12,10 @@ pub const DEFAULT_MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 pub const DEFAULT_MAX_UPLOADS: usize = 8;
 /// How long an upload may wait for its next bytes by default, in seconds.
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+/// The slowest an upload may arrive, on average, once its first `body_timeout` is over, in
+/// bytes per second by default (as Apache's `mod_reqtimeout` `MinRate` does it: a 256 MiB
+/// file at this rate is still 3 days; a client that trickles a byte a second is cut).
+pub const DEFAULT_MIN_BODY_RATE: u64 = 1024;
 /// The index writer's default memory budget, in MiB.
 pub const DEFAULT_WRITER_HEAP_MB: usize = 128;
 /// The most chars of text an article may have by default (all versions, markup included).
@@ -41,6 +45,9 @@ pub struct Config {
     pub max_uploads: usize,
     /// How long an upload may go without sending bytes before it is cut (`408`).
     pub body_timeout_secs: u64,
+    /// The slowest average an upload may keep, in bytes per second: after `body_timeout`,
+    /// every `min_body_rate` bytes buy one more second (`408` when the body falls behind).
+    pub min_body_rate: u64,
     /// The tantivy writer's memory budget, in bytes.
     pub writer_heap_bytes: usize,
     /// When set, every `/v1` request must carry `Authorization: Bearer <key>`.
@@ -92,6 +99,7 @@ impl Config {
             max_json_bytes: DEFAULT_MAX_JSON_BYTES,
             max_uploads: DEFAULT_MAX_UPLOADS,
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
+            min_body_rate: DEFAULT_MIN_BODY_RATE,
             writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
             api_key: None,
             locales_dir: None,
@@ -140,6 +148,10 @@ pub struct ServeArgs {
     /// Seconds an upload may go without sending bytes before it is cut (408).
     #[arg(long, env = "TETRAGLOT_BODY_TIMEOUT_SECS", default_value_t = DEFAULT_BODY_TIMEOUT_SECS)]
     pub body_timeout_secs: u64,
+    /// The slowest an upload may arrive on average after its first --body-timeout-secs, in
+    /// bytes per second (408 when it falls behind).
+    #[arg(long, env = "TETRAGLOT_MIN_BODY_RATE", default_value_t = DEFAULT_MIN_BODY_RATE)]
+    pub min_body_rate: u64,
     /// Memory budget of the index writer, in MiB.
     #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = DEFAULT_WRITER_HEAP_MB)]
     pub writer_heap_mb: usize,
@@ -199,6 +211,7 @@ impl ServeArgs {
             max_json_bytes: self.max_json_bytes,
             max_uploads: self.max_uploads.max(1),
             body_timeout_secs: self.body_timeout_secs.max(1),
+            min_body_rate: self.min_body_rate.max(1),
             writer_heap_bytes: self.writer_heap_mb * 1024 * 1024,
             api_key,
             locales_dir: self.locales_dir,

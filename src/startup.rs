@@ -101,6 +101,7 @@ impl Application {
             uploads: Arc::new(tokio::sync::Semaphore::new(config.max_uploads)),
             max_uploads: config.max_uploads,
             body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
+            min_body_rate: config.min_body_rate.max(1),
             api_key: config.api_key.clone(),
             l10n: Arc::new(l10n),
             editorial: Arc::new(config.editorial()),

@@ -214,11 +214,23 @@ fn error_args(error: &ApiError, context: &ErrorContext) -> FluentArgs<'static> {
 /// An error body whose message is in the caller's language, the English one kept as
 /// `detail`. Rendered by [`localise`].
 #[derive(Debug)]
-struct LocalisedError {
+pub(super) struct LocalisedError {
     status: StatusCode,
     headers: Vec<(header::HeaderName, String)>,
     locale: String,
     body: serde_json::Value,
+}
+
+impl LocalisedError {
+    /// The error table's code, as the body carries it.
+    pub(super) fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// The English message it translates.
+    pub(super) fn detail(&self) -> &str {
+        self.body["error"]["detail"].as_str().unwrap_or("")
+    }
 }
 
 impl std::fmt::Display for LocalisedError {

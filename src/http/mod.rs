@@ -47,6 +47,8 @@ pub struct AppState {
     pub max_uploads: usize,
     /// The longest an upload may wait for its next bytes.
     pub body_timeout: std::time::Duration,
+    /// The slowest average an upload may keep after its first `body_timeout`, in bytes/s.
+    pub min_body_rate: u64,
     pub api_key: Option<String>,
     /// The Fluent catalog: UI strings and localised error messages.
     pub l10n: Arc<crate::l10n::Catalog>,
@@ -169,9 +171,11 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
     }
 }
 
-/// One log line per request, when its answer is ready: method, path, status, duration and
-/// the request id (also sent back as `X-Request-Id`, so a user's report can be found in
-/// the log). The query is left out: it can hold the text a translator looked up.
+/// One log line per request, when its answer is ready: method, path, status, the error
+/// code when there is one, duration and the request id (also sent back as `X-Request-Id`,
+/// so a user's report can be found in the log). The query is left out: it can hold the text
+/// a translator looked up. Client errors and refusals under load (`503 busy`) are INFO and
+/// WARN; only a 500 is an ERROR (its cause is logged where it happened).
 pub async fn access_log(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -185,20 +189,44 @@ pub async fn access_log(
         .map(|id| id.to_string())
         .unwrap_or_default();
     let result = next.call(req).await;
-    let status = match &result {
-        Ok(res) => res.status().as_u16(),
-        Err(error) => error.as_response_error().status_code().as_u16(),
+    let (status, error) = match &result {
+        Ok(res) => (res.status(), res.response().error().map(table_error)),
+        Err(error) => (
+            error.as_response_error().status_code(),
+            Some(table_error(error)),
+        ),
     };
-    tracing::info!(
-        target: "tetraglot::access",
-        %method,
-        // Escaped: a path is the client's text, and must not forge a log line.
-        path = %path.escape_debug(),
-        status,
-        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
-        request_id = %request_id,
-        "request"
-    );
+    let code = error
+        .as_ref()
+        .map(|(code, _)| tracing::field::display(*code));
+    // Debug-escaped: a message can quote what the client sent.
+    let message = error
+        .as_ref()
+        .map(|(_, message)| tracing::field::debug(message));
+    macro_rules! access {
+        ($level:expr) => {
+            tracing::event!(
+                target: "tetraglot::access",
+                $level,
+                %method,
+                // Escaped: a path is the client's text, and must not forge a log line.
+                path = %path.escape_debug(),
+                status = status.as_u16(),
+                code,
+                error = message,
+                ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+                request_id = %request_id,
+                "request"
+            )
+        };
+    }
+    if status == actix_web::http::StatusCode::INTERNAL_SERVER_ERROR {
+        access!(tracing::Level::ERROR);
+    } else if status.is_server_error() {
+        access!(tracing::Level::WARN);
+    } else {
+        access!(tracing::Level::INFO);
+    }
     result.map(|mut res| {
         if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&request_id) {
             res.headers_mut().insert(
@@ -208,6 +236,18 @@ pub async fn access_log(
         }
         res
     })
+}
+
+/// The error table's code and English message of an answer's error (`busy`, …); actix-web's
+/// own errors (a malformed request line, say) have no code.
+fn table_error(error: &actix_web::Error) -> (&str, String) {
+    if let Some(api) = error.as_error::<ApiError>() {
+        (api.code.as_str(), api.message.clone())
+    } else if let Some(localised) = error.as_error::<locale::LocalisedError>() {
+        (localised.code(), localised.detail().to_string())
+    } else {
+        ("", error.to_string())
+    }
 }
 
 /// HEAD is answered as GET (actix-http leaves the body out, keeping its length): CAT tools

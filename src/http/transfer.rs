@@ -40,19 +40,31 @@ async fn spool(
     let (file, path) = temp.into_parts();
     let mut file = tokio::fs::File::from_std(file);
     let mut total = 0usize;
+    let started = tokio::time::Instant::now();
     loop {
         // A client that stops sending keeps a socket and a spool file: it gets a deadline
-        // for each piece of the body.
-        let next = tokio::time::timeout(state.body_timeout, payload.next())
+        // for each piece of the body. One that trickles (a byte a second never goes silent)
+        // is held to an average rate once its first `body_timeout` is over: each
+        // `min_body_rate` bytes received buy one more second.
+        let earned = std::time::Duration::from_secs_f64(total as f64 / state.min_body_rate as f64);
+        let deadline = started + state.body_timeout + earned;
+        let silence = tokio::time::Instant::now() + state.body_timeout;
+        let next = tokio::time::timeout_at(silence.min(deadline), payload.next())
             .await
             .map_err(|_| {
-                ApiError::new(
-                    ErrorCode::BodyTimeout,
+                let message = if tokio::time::Instant::now() >= deadline {
+                    format!(
+                        "the body arrived slower than {} bytes a second ({total} bytes in {} s); send the file again over a faster connection",
+                        state.min_body_rate,
+                        started.elapsed().as_secs()
+                    )
+                } else {
                     format!(
                         "no part of the body arrived for {} s; send the file again",
                         state.body_timeout.as_secs()
-                    ),
-                )
+                    )
+                };
+                ApiError::new(ErrorCode::BodyTimeout, message)
             })?;
         let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|e| {

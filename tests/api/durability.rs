@@ -224,10 +224,49 @@ fn every_request_has_an_access_log_line() {
         assert!(line.contains(part), "{part} in {line}");
     }
     assert!(written.contains("path=/nothing status=404"), "{written}");
+    // A client's mistake is an INFO line with its code, not an ERROR.
+    let missing = written
+        .lines()
+        .find(|l| l.contains("path=/nothing"))
+        .unwrap();
+    assert!(missing.contains(" INFO "), "{missing}");
+    assert!(missing.contains("code=route_not_found"), "{missing}");
+    assert!(
+        !written.contains("ERROR"),
+        "nothing here is an error: {written}"
+    );
     assert!(
         !written.contains("private"),
         "the query is not logged: {written}"
     );
+}
+
+/// Soak, found: `serve 2>&1 | head -3` hung the server once `head` was gone. The first log
+/// line written to the closed pipe made the log writer panic inside a worker, and every
+/// later request waited for it. A log line that cannot be written is now dropped.
+#[test]
+fn a_closed_log_pipe_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = start_logging(dir.path(), Stdio::piped());
+    drop(child.stderr.take());
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(10))
+        .build();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        for n in 0..20 {
+            // Each request writes an access line to the closed pipe; some fail and log more.
+            let missing = agent.get(&format!("{url}/nothing/{n}")).call();
+            assert!(
+                matches!(missing, Err(ureq::Error::Status(404, _))),
+                "request {n}: {missing:?}"
+            );
+            let health = agent.get(&format!("{url}/health")).call();
+            assert_eq!(health.map(|r| r.status()).ok(), Some(200), "request {n}");
+        }
+    }));
+    let _ = child.kill();
+    let _ = child.wait();
+    result.unwrap();
 }
 
 /// The server raises its soft open-file limit to the hard one (a soft limit of 1,024 ran out

@@ -592,6 +592,55 @@ fn json_sequences_are_bounded_while_parsed() {
         .assert_error(400, "invalid_request");
 }
 
+/// Soak, found: an upload that trickles a few bytes a second is never silent for
+/// `--body-timeout-secs`, so eight of them held every upload slot for minutes and real
+/// imports were told `503 busy`. After its first timeout an upload must keep an average
+/// rate (`--min-body-rate`).
+#[test]
+fn a_trickling_upload_is_cut_once_it_falls_behind_the_minimum_rate() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| {
+        c.body_timeout_secs = 1;
+        c.min_body_rate = 100;
+    });
+    let address = server.url.trim_start_matches("http://").to_string();
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        slow,
+        "POST /v1/import HTTP/1.1\r\nHost: x\r\nContent-Type: text/tab-separated-values\r\nContent-Length: 1000\r\n\r\n"
+    )
+    .unwrap();
+    // A byte every 100 ms: never silent for the 1 s timeout, but 10 bytes a second.
+    let mut writer = slow.try_clone().unwrap();
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..300 {
+            if writer.write_all(b"a").is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    let started = std::time::Instant::now();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+        .unwrap();
+    let mut bytes = [0u8; 4096];
+    let n = slow.read(&mut bytes).unwrap_or(0);
+    let answer = String::from_utf8_lossy(&bytes[..n]).into_owned();
+    let waited = started.elapsed();
+    drop(slow);
+    trickle.join().unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 408"),
+        "after {waited:?}: {answer}"
+    );
+    assert!(answer.contains("body_timeout"), "{answer}");
+    assert!(
+        answer.contains("slower than 100 bytes a second"),
+        "{answer}"
+    );
+}
+
 /// Hardening, item 5: an upload that stops sending is cut, and uploads beyond the cap are
 /// told to come back, so slow clients cannot hold every socket and spool file.
 #[test]

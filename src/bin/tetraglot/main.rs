@@ -132,6 +132,9 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,tantivy=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // A closed stderr (`serve 2>&1 | head`) must not stop the server: a log line that
+        // cannot be written is dropped, not reported with a panicking `eprintln!`.
+        .log_internal_errors(false)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
