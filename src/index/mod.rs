@@ -7,9 +7,12 @@
 //! searcher; one writer thread owns the [`tantivy::IndexWriter`] (see [`writer`]).
 
 mod schema;
+mod session;
+mod staged;
 pub mod writer;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
@@ -22,7 +25,8 @@ use tantivy::{
 };
 
 use schema::Fields;
-pub use writer::{WriteSession, Writer};
+use staged::Hidden;
+pub use writer::{Staged, Touches, WriteSession, Writer};
 
 /// What goes into the index for one unit.
 #[derive(Debug, Clone)]
@@ -81,6 +85,8 @@ pub struct TmIndex {
     reader: IndexReader,
     /// `None` when read-only, or once closed.
     writer: std::sync::Mutex<Option<Writer>>,
+    /// What the last searcher's commit hides (an open import), by searcher generation.
+    hidden: std::sync::Mutex<Option<(u64, Arc<Hidden>)>>,
 }
 
 /// How the index is opened.
@@ -159,6 +165,7 @@ impl TmIndex {
             fields,
             reader,
             writer: std::sync::Mutex::new(writer),
+            hidden: std::sync::Mutex::new(None),
         })
     }
 
@@ -167,16 +174,45 @@ impl TmIndex {
         self.reader.searcher()
     }
 
-    /// The number of units in the last commit (records are not units).
-    pub fn num_units(&self) -> u64 {
+    /// A searcher over the last commit and what it hides: the units of an import still
+    /// open in it (see [`staged`]). Worked out once per commit.
+    fn view(&self) -> Result<(Searcher, Arc<Hidden>), IndexError> {
         let searcher = self.searcher();
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.hidden.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, hidden)) = cached.as_ref() {
+            if *seen == generation {
+                return Ok((searcher, hidden.clone()));
+            }
+        }
+        let hidden = Arc::new(Hidden::of(&searcher, &self.fields)?);
+        *cached = Some((generation, hidden.clone()));
+        Ok((searcher, hidden))
+    }
+
+    /// The number of units in the last commit (records are not units, nor are the units of
+    /// an import still open).
+    pub fn num_units(&self) -> u64 {
+        let Ok((searcher, hidden)) = self.view() else {
+            return 0;
+        };
         let records = alive_with(&searcher, self.fields.langs, RECORD_MARK).unwrap_or(0);
-        searcher.num_docs().saturating_sub(records)
+        searcher
+            .num_docs()
+            .saturating_sub(records)
+            .saturating_sub(hidden.live_count(&searcher))
     }
 
     /// The payload of record `key` in the last commit, if any.
     pub fn record(&self, key: &str) -> Result<Option<Vec<u8>>, IndexError> {
-        Ok(lookup(&self.searcher(), &self.fields, &record_id(key))?.map(strip_record_mark))
+        Ok(lookup(
+            &self.searcher(),
+            &self.fields,
+            &record_id(key),
+            &Hidden::default(),
+            false,
+        )?
+        .map(strip_record_mark))
     }
 
     /// The payloads of every record in the last commit whose key starts with `prefix`.
@@ -213,7 +249,8 @@ impl TmIndex {
 
     /// The stored payload of unit `id`, if any.
     pub fn get(&self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
-        lookup(&self.searcher(), &self.fields, id)
+        let (searcher, hidden) = self.view()?;
+        lookup(&searcher, &self.fields, id, &hidden, false)
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
@@ -229,7 +266,7 @@ impl TmIndex {
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let searcher = self.searcher();
+        let (searcher, hidden) = self.view()?;
         // One term per word: its first alternative the index knows (the word itself, else
         // its stem prefix), so the terms asked cover as many words as possible.
         let mut selective = Vec::with_capacity(words.len());
@@ -269,6 +306,7 @@ impl TmIndex {
                 (Occur::Must, only),
             ]);
         }
+        let query = visible(Box::new(query), &hidden);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         load_hits(&searcher, &self.fields, top)
     }
@@ -283,7 +321,7 @@ impl TmIndex {
         if groups.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let searcher = self.searcher();
+        let (searcher, hidden) = self.view()?;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(groups.len());
         for group in groups {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(group.len());
@@ -301,25 +339,26 @@ impl TmIndex {
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        let query = BooleanQuery::new(must);
+        let query = visible(Box::new(BooleanQuery::new(must)), &hidden);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         load_hits(&searcher, &self.fields, top)
     }
 
     /// The language keys present in the memory, with how many units hold each.
     pub fn languages(&self) -> Result<Vec<(String, u64)>, IndexError> {
-        let searcher = self.searcher();
+        let (searcher, hidden) = self.view()?;
         let mut counts = std::collections::BTreeMap::<String, u64>::new();
-        for segment in searcher.segment_readers() {
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(self.fields.langs)?;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let key = String::from_utf8_lossy(stream.key()).into_owned();
-                if key == RECORD_MARK {
+                // The record mark and import batch marks are not languages.
+                if key.starts_with('\u{1}') {
                     continue;
                 }
                 let term = Term::from_field_text(self.fields.langs, &key);
-                let alive = live_postings(segment, &inverted, &term)?;
+                let alive = live_postings(segment, ord, &inverted, &term, &hidden)?;
                 *counts.entry(key).or_default() += alive;
             }
         }
@@ -329,6 +368,7 @@ impl TmIndex {
     /// Queues a write job on the writer thread (see [`Writer::submit`]).
     pub fn submit(
         &self,
+        touches: Touches,
         exclusive: bool,
         job: impl FnOnce(&mut WriteSession<'_>) -> writer::Finish + Send + 'static,
     ) -> Result<(), IndexError> {
@@ -336,7 +376,16 @@ impl TmIndex {
         writer
             .as_ref()
             .ok_or(IndexError::WriterGone)?
-            .submit(exclusive, job)
+            .submit(touches, exclusive, job)
+    }
+
+    /// Queues a staged import on the writer thread (see [`Writer::submit_staged`]).
+    pub fn submit_staged(&self, job: Box<dyn Staged>) -> Result<(), IndexError> {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer
+            .as_ref()
+            .ok_or(IndexError::WriterGone)?
+            .submit_staged(job)
     }
 
     /// Lets the queued writes finish, stops the writer thread and frees the directory's
@@ -354,14 +403,19 @@ impl TmIndex {
 pub struct Snapshot {
     searcher: Searcher,
     fields: Fields,
+    hidden: Arc<Hidden>,
 }
 
 impl TmIndex {
     /// The last commit, fixed.
     pub fn snapshot(&self) -> Snapshot {
+        let (searcher, hidden) = self
+            .view()
+            .unwrap_or_else(|_| (self.searcher(), Arc::new(Hidden::default())));
         Snapshot {
-            searcher: self.searcher(),
+            searcher,
             fields: self.fields.clone(),
+            hidden,
         }
     }
 }
@@ -428,7 +482,7 @@ impl Snapshot {
             if id.starts_with('\u{1}') {
                 continue; // a record
             }
-            if let Some(payload) = lookup(&self.searcher, &self.fields, &id)? {
+            if let Some(payload) = lookup(&self.searcher, &self.fields, &id, &self.hidden, false)? {
                 if !visit(payload)? {
                     break;
                 }
@@ -440,12 +494,12 @@ impl Snapshot {
     /// How many distinct `document` values the live units have.
     pub fn document_count(&self) -> Result<u64, IndexError> {
         let mut documents = std::collections::BTreeSet::new();
-        for segment in self.searcher.segment_readers() {
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(self.fields.document)?;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let term = Term::from_field_bytes(self.fields.document, stream.key());
-                if live_postings(segment, &inverted, &term)? > 0 {
+                if live_postings(segment, ord, &inverted, &term, &self.hidden)? > 0 {
                     documents.insert(stream.key().to_vec());
                 }
             }
@@ -463,6 +517,7 @@ impl Snapshot {
             ))
         };
         let query = BooleanQuery::new(vec![(Occur::Must, term(a)), (Occur::Must, term(b))]);
+        let query = visible(Box::new(query), &self.hidden);
         Ok(self.searcher.search(&query, &tantivy::collector::Count)? as u64)
     }
 
@@ -471,9 +526,27 @@ impl Snapshot {
         &self,
         mut visit: impl FnMut(Vec<u8>) -> Result<bool, IndexError>,
     ) -> Result<(), IndexError> {
-        for segment in self.searcher.segment_readers() {
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             let store = segment.get_store_reader(4)?;
-            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+            // A segment with staged units is read with them counted as deleted.
+            let alive = match self.hidden.touches(ord) {
+                false => None,
+                true => {
+                    let mut set = tantivy::BitSet::with_max_value(segment.max_doc());
+                    for doc in 0..segment.max_doc() {
+                        if !segment.is_deleted(doc) && !self.hidden.contains(ord, doc) {
+                            set.insert(doc);
+                        }
+                    }
+                    let mut bytes = Vec::new();
+                    tantivy::fastfield::write_alive_bitset(&set, &mut bytes)?;
+                    Some(tantivy::fastfield::AliveBitSet::open(
+                        tantivy::directory::OwnedBytes::new(bytes),
+                    ))
+                }
+            };
+            let alive = alive.as_ref().or(segment.alive_bitset());
+            for doc in store.iter::<TantivyDocument>(alive) {
                 let payload = payload_of(&doc?, &self.fields);
                 if payload.first() == Some(&RECORD_BYTE) {
                     continue;
@@ -527,7 +600,7 @@ fn strip_record_mark(stored: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// How many live documents hold `text` in `field`.
+/// How many live documents hold `text` in `field` (staged ones included).
 fn alive_with(
     searcher: &Searcher,
     field: tantivy::schema::Field,
@@ -535,11 +608,25 @@ fn alive_with(
 ) -> Result<u64, IndexError> {
     let term = Term::from_field_text(field, text);
     let mut n = 0;
-    for segment in searcher.segment_readers() {
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let inverted = segment.inverted_index(field)?;
-        n += live_postings(segment, &inverted, &term)?;
+        n += live_postings(segment, ord, &inverted, &term, &Hidden::default())?;
     }
     Ok(n)
+}
+
+/// `query`, leaving out the units `hidden` names.
+fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> {
+    match hidden.term() {
+        None => query,
+        Some(term) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::MustNot,
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
+            ),
+        ])),
+    }
 }
 
 /// The stored payloads of ranked documents.
@@ -559,11 +646,13 @@ fn load_hits(
         .collect()
 }
 
-/// How many live documents of `segment` hold `term`.
+/// How many live documents of `segment` (ordinal `ord`) hold `term`, `hidden` ones left out.
 fn live_postings(
     segment: &tantivy::SegmentReader,
+    ord: usize,
     inverted: &tantivy::InvertedIndexReader,
     term: &Term,
+    hidden: &Hidden,
 ) -> Result<u64, IndexError> {
     use tantivy::DocSet;
     let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
@@ -572,7 +661,7 @@ fn live_postings(
     let mut n = 0;
     let mut doc = postings.doc();
     while doc != tantivy::TERMINATED {
-        if !segment.is_deleted(doc) {
+        if !segment.is_deleted(doc) && !hidden.contains(ord, doc) {
             n += 1;
         }
         doc = postings.advance();
@@ -580,10 +669,19 @@ fn live_postings(
     Ok(n)
 }
 
-/// Finds the live document for `id` by its postings, without a collector.
-fn lookup(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
+/// Finds the live document for `id` by its postings, without a collector. The units
+/// `hidden` names are left out, or, for the import that staged them (`staged_first`),
+/// preferred to the older version they replace.
+fn lookup(
+    searcher: &Searcher,
+    fields: &Fields,
+    id: &str,
+    hidden: &Hidden,
+    staged_first: bool,
+) -> Result<Option<Vec<u8>>, IndexError> {
     use tantivy::DocSet;
     let term = Term::from_field_text(fields.id, id);
+    let mut older = None;
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let inverted = segment.inverted_index(fields.id)?;
         let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
@@ -592,11 +690,26 @@ fn lookup(searcher: &Searcher, fields: &Fields, id: &str) -> Result<Option<Vec<u
         let mut doc = postings.doc();
         while doc != tantivy::TERMINATED {
             if !segment.is_deleted(doc) {
-                let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
-                return Ok(Some(payload_of(&stored, fields)));
+                let address = DocAddress::new(ord as u32, doc);
+                match (hidden.contains(ord, doc), staged_first) {
+                    (false, false) | (true, true) => {
+                        let stored: TantivyDocument = searcher.doc(address)?;
+                        return Ok(Some(payload_of(&stored, fields)));
+                    }
+                    (false, true) => {
+                        older.get_or_insert(address);
+                    }
+                    (true, false) => {}
+                }
             }
             doc = postings.advance();
         }
     }
-    Ok(None)
+    match older {
+        Some(address) => {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            Ok(Some(payload_of(&stored, fields)))
+        }
+        None => Ok(None),
+    }
 }

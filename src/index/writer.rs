@@ -3,235 +3,69 @@
 //! Jobs queued while a commit runs are grouped into the next commit, so many small writes
 //! share one fsync. A job's caller hears back only after its commit is durable (or failed):
 //! that is what lets the HTTP layer answer 2xx only for writes that survive `kill -9`.
+//!
+//! An import is a [`Staged`] job: the writer runs it in slices and commits the small writes
+//! that arrive meanwhile between them, its units hidden until its last commit (see
+//! [`super::staged`]). A small write that touches a unit the import has staged waits for it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use tantivy::indexer::UserOperation;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Term};
 
 use super::schema::Fields;
-use super::{lookup, IndexDoc, IndexError};
+pub use super::session::WriteSession;
+use super::session::{id_hash, Stage};
+use super::staged::{self, Hidden};
+use super::{lookup, IndexError};
 
 /// Hears how the commit that carried a job's writes ended.
 pub type Finish = Box<dyn FnOnce(Result<(), &IndexError>) + Send>;
 
 type Job = Box<dyn FnOnce(&mut WriteSession<'_>) -> Finish + Send>;
 
-/// A job and whether it must run in a commit of its own (imports: so a bad file rolls back
-/// only itself).
-type Queued = (bool, Job);
+/// The units a write job reads and writes, named when it is queued: while an import is open,
+/// a job that touches none of the units the import has staged runs at once; the others wait
+/// for the import to end.
+#[derive(Debug, Clone)]
+pub enum Touches {
+    Units(Vec<String>),
+    /// Units it cannot name beforehand (a whole document, the whole index).
+    Any,
+}
+
+/// An import that the writer runs in slices, between other writes (see [`super::staged`]).
+pub trait Staged: Send {
+    /// Writes the next items until `until` or the last item; true once every item is
+    /// written. An error fails the import: nothing of it is committed.
+    fn step(&mut self, session: &mut WriteSession<'_>, until: Instant) -> Result<bool, IndexError>;
+    /// Hears how the import ended: committed whole, or not at all.
+    fn finish(self: Box<Self>, outcome: Result<(), &IndexError>);
+}
+
+enum Queued {
+    Job {
+        touches: Touches,
+        /// In a commit of its own (optimize).
+        exclusive: bool,
+        job: Job,
+    },
+    Staged(Box<dyn Staged>),
+}
 
 /// The most jobs folded into one commit.
 const MAX_GROUP: usize = 256;
 
-/// The most recently written units a session remembers, so a unit written twice before the
-/// commit is merged with its uncommitted self.
-const PENDING_LIMIT: usize = 50_000;
+/// How long an import writes before the writer looks for other jobs.
+const SLICE: Duration = Duration::from_millis(50);
 
-/// What a job sees: the last commit plus its own and its group's uncommitted writes.
-pub struct WriteSession<'a> {
-    writer: &'a mut IndexWriter,
-    fields: &'a Fields,
-    searcher: Searcher,
-    pending: HashMap<String, Option<Vec<u8>>>,
-    /// Operations not yet handed to tantivy: they go in batches, one channel message (and one
-    /// wake-up of an indexing thread) for many units.
-    ops: Vec<UserOperation<TantivyDocument>>,
-    failed: Option<IndexError>,
-}
-
-/// How many operations go to tantivy in one batch.
-const OPS_BATCH: usize = 256;
-
-impl WriteSession<'_> {
-    fn push(&mut self, op: UserOperation<TantivyDocument>) -> Result<(), IndexError> {
-        self.ops.push(op);
-        if self.ops.len() >= OPS_BATCH {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Hands the buffered operations to tantivy, in order.
-    fn flush(&mut self) -> Result<(), IndexError> {
-        if !self.ops.is_empty() {
-            self.writer.run(std::mem::take(&mut self.ops))?;
-        }
-        Ok(())
-    }
-
-    /// The current payload of `id`: uncommitted writes first, then the last commit.
-    pub fn get(&mut self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
-        if let Some(pending) = self.pending.get(id) {
-            return Ok(pending.clone());
-        }
-        if self.searcher.num_docs() == 0 {
-            return Ok(None);
-        }
-        lookup(&self.searcher, self.fields, id)
-    }
-
-    fn remember(&mut self, id: &str, payload: Option<Vec<u8>>) {
-        if self.pending.len() >= PENDING_LIMIT {
-            self.pending.clear();
-        }
-        self.pending.insert(id.to_string(), payload);
-    }
-
-    /// Adds or replaces a unit.
-    pub fn put(&mut self, doc: IndexDoc) -> Result<(), IndexError> {
-        self.push(UserOperation::Delete(Term::from_field_text(
-            self.fields.id,
-            &doc.id,
-        )))?;
-        self.insert(doc)
-    }
-
-    /// Adds a unit the caller knows is not stored (and was not written before in this
-    /// session). Skips the delete that [`put`](Self::put) queues, which tantivy holds until
-    /// the commit: a million-unit import would otherwise keep a million of them in memory.
-    pub fn insert(&mut self, doc: IndexDoc) -> Result<(), IndexError> {
-        let fields = self.fields;
-        let mut document = TantivyDocument::new();
-        document.add_text(fields.id, &doc.id);
-        document.add_bytes(fields.payload, &doc.payload);
-        document.add_text(fields.terms, doc.terms);
-        for lang in &doc.langs {
-            document.add_text(fields.langs, lang);
-        }
-        if let Some(name) = &doc.document {
-            document.add_text(fields.document, name);
-        }
-        if let Some(texts) = fields.texts {
-            for text in &doc.texts {
-                document.add_text(texts, text);
-            }
-        }
-        self.push(UserOperation::Add(document))?;
-        self.remember(&doc.id, Some(doc.payload));
-        Ok(())
-    }
-
-    /// The payloads of (at most `limit`) committed units with the exact-text term `term`;
-    /// `None` when the index predates exact-text terms. Writes of this session are not
-    /// searched: read each unit again with [`get`](Self::get) for its current form.
-    pub fn with_text(
-        &mut self,
-        term: &str,
-        limit: usize,
-    ) -> Result<Option<Vec<Vec<u8>>>, IndexError> {
-        match self.fields.texts {
-            Some(field) => self.payloads_with(field, term, limit).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// The payloads of the committed units of `document` (see [`with_text`](Self::with_text)
-    /// on this session's own writes).
-    pub fn with_document(&mut self, document: &str) -> Result<Vec<Vec<u8>>, IndexError> {
-        self.payloads_with(self.fields.document, document, usize::MAX)
-    }
-
-    fn payloads_with(
-        &mut self,
-        field: tantivy::schema::Field,
-        term: &str,
-        limit: usize,
-    ) -> Result<Vec<Vec<u8>>, IndexError> {
-        use tantivy::DocSet;
-        let term = Term::from_field_text(field, term);
-        let mut found = Vec::new();
-        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let inverted = segment.inverted_index(field)?;
-            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != tantivy::TERMINATED && found.len() < limit {
-                if !segment.is_deleted(doc) {
-                    let stored: TantivyDocument = self
-                        .searcher
-                        .doc(tantivy::DocAddress::new(ord as u32, doc))?;
-                    found.push(super::payload_of(&stored, self.fields));
-                }
-                doc = postings.advance();
-            }
-        }
-        Ok(found)
-    }
-
-    /// Removes a unit; true when it existed.
-    pub fn delete(&mut self, id: &str) -> Result<bool, IndexError> {
-        let existed = self.get(id)?.is_some();
-        self.push(UserOperation::Delete(Term::from_field_text(
-            self.fields.id,
-            id,
-        )))?;
-        self.remember(id, None);
-        Ok(existed)
-    }
-
-    /// The current payload of record `key` (see [`super::TmIndex::record`]).
-    pub fn record(&mut self, key: &str) -> Result<Option<Vec<u8>>, IndexError> {
-        Ok(self
-            .get(&super::record_id(key))?
-            .map(super::strip_record_mark))
-    }
-
-    /// Writes record `key` (replacing it), in this session's commit.
-    pub fn put_record(&mut self, key: &str, payload: &[u8]) -> Result<(), IndexError> {
-        let id = super::record_id(key);
-        self.push(UserOperation::Delete(Term::from_field_text(
-            self.fields.id,
-            &id,
-        )))?;
-        let stored = super::record_payload(key, payload);
-        let mut document = TantivyDocument::new();
-        document.add_text(self.fields.id, &id);
-        document.add_bytes(self.fields.payload, &stored);
-        document.add_text(self.fields.langs, super::RECORD_MARK);
-        self.push(UserOperation::Add(document))?;
-        self.remember(&id, Some(stored));
-        Ok(())
-    }
-
-    /// Removes record `key`; true when it existed.
-    pub fn delete_record(&mut self, key: &str) -> Result<bool, IndexError> {
-        self.delete(&super::record_id(key))
-    }
-
-    /// Merges every committed segment into one: lookups then run one search instead of one
-    /// per segment. Takes as long as rewriting the index.
-    pub fn merge_all(&mut self) -> Result<usize, IndexError> {
-        self.flush()?;
-        let mut attempt = 0;
-        loop {
-            let ids = self.writer.index().searchable_segment_ids()?;
-            if ids.len() <= 1 {
-                return Ok(ids.len());
-            }
-            match self.writer.merge(&ids).wait() {
-                Ok(_) => return Ok(ids.len()),
-                // tantivy's own merge policy took some of these segments meanwhile: wait for
-                // it a little and ask again with the segments as they are now.
-                Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 50 => {
-                    attempt += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// Marks the group as failed: nothing of it is committed.
-    pub fn fail(&mut self, error: IndexError) {
-        self.failed.get_or_insert(error);
-    }
-}
+/// An import's units are committed (hidden) at least every this many operations, so that the
+/// commit a small write waits for never has much of the import to write.
+const STAGE_COMMIT_OPS: usize = 10_000;
 
 /// The handle through which requests queue write jobs.
 pub struct Writer {
@@ -253,9 +87,18 @@ impl Writer {
         let heap = heap_bytes.max(threads * 16_000_000);
         let writer: IndexWriter = index.writer_with_num_threads(threads, heap)?;
         let (jobs, queue) = mpsc::channel::<Queued>();
+        let mut state = WriterThread {
+            writer,
+            fields,
+            reader,
+            queue,
+            parked: VecDeque::new(),
+        };
+        // Before anything is served: what an import cut short left behind goes.
+        state.recover();
         let thread = std::thread::Builder::new()
             .name("tetraglot-writer".into())
-            .spawn(move || run(writer, fields, reader, queue))
+            .spawn(move || state.run())
             .map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
         Ok(Writer {
             jobs: Some(jobs),
@@ -263,17 +106,33 @@ impl Writer {
         })
     }
 
-    /// Queues a job. It runs on the writer thread; its [`Finish`] hears the commit's outcome.
-    pub fn submit(
-        &self,
-        exclusive: bool,
-        job: impl FnOnce(&mut WriteSession<'_>) -> Finish + Send + 'static,
-    ) -> Result<(), IndexError> {
+    fn send(&self, queued: Queued) -> Result<(), IndexError> {
         self.jobs
             .as_ref()
             .ok_or(IndexError::WriterGone)?
-            .send((exclusive, Box::new(job)))
+            .send(queued)
             .map_err(|_| IndexError::WriterGone)
+    }
+
+    /// Queues a job. It runs on the writer thread; its [`Finish`] hears the commit's outcome.
+    /// `exclusive` gives it a commit of its own.
+    pub fn submit(
+        &self,
+        touches: Touches,
+        exclusive: bool,
+        job: impl FnOnce(&mut WriteSession<'_>) -> Finish + Send + 'static,
+    ) -> Result<(), IndexError> {
+        self.send(Queued::Job {
+            touches,
+            exclusive,
+            job: Box::new(job),
+        })
+    }
+
+    /// Queues an import, which runs in slices with other writes committed between them; its
+    /// units become readable together, at its last commit. Imports run one at a time.
+    pub fn submit_staged(&self, job: Box<dyn Staged>) -> Result<(), IndexError> {
+        self.send(Queued::Staged(job))
     }
 
     /// Lets the queued jobs finish, then stops the thread.
@@ -295,71 +154,351 @@ fn run_job(session: &mut WriteSession<'_>, job: Job, finishes: &mut Vec<Finish>)
     }
 }
 
-fn run(
-    mut writer: IndexWriter,
+/// An import in progress, with the writer's side of it.
+struct Active {
+    job: Box<dyn Staged>,
+    stage: Stage,
+}
+
+/// The writer thread's state: the tantivy writer, the queue, and the jobs waiting for the
+/// open import to end.
+struct WriterThread {
+    writer: IndexWriter,
     fields: Fields,
     reader: IndexReader,
     queue: mpsc::Receiver<Queued>,
-) {
-    let mut next: Option<Queued> = None;
-    loop {
-        let (exclusive, first) = match next.take() {
-            Some(queued) => queued,
-            None => match queue.recv() {
-                Ok(queued) => queued,
-                Err(_) => break,
-            },
-        };
-        let mut session = WriteSession {
-            writer: &mut writer,
-            fields: &fields,
-            searcher: reader.searcher(),
-            pending: HashMap::new(),
-            ops: Vec::with_capacity(OPS_BATCH),
-            failed: None,
-        };
+    /// Jobs that touch units the open import has staged, or that must run alone: they run
+    /// once it ends, in the order they came.
+    parked: VecDeque<Queued>,
+}
+
+impl WriterThread {
+    fn run(mut self) {
+        let mut next: Option<Queued> = None;
+        loop {
+            let queued = match next.take().or_else(|| self.parked.pop_front()) {
+                Some(queued) => queued,
+                None => match self.queue.recv() {
+                    Ok(queued) => queued,
+                    Err(_) => break,
+                },
+            };
+            next = match queued {
+                Queued::Staged(job) => {
+                    self.import(job);
+                    None
+                }
+                Queued::Job { exclusive, job, .. } => self.group(exclusive, job),
+            };
+        }
+        if let Err(error) = self.writer.wait_merging_threads() {
+            tracing::warn!(%error, "merging threads did not finish cleanly");
+        }
+    }
+
+    /// Commits the writes queued so far and makes them readable.
+    fn commit(&mut self) -> Result<(), IndexError> {
+        let writer = &mut self.writer;
+        let reader = &self.reader;
+        let outcome = crate::fault::catch("commit", || {
+            writer
+                .commit()
+                .map_err(IndexError::from)
+                .and_then(|_| reader.reload().map_err(IndexError::from))
+        })
+        .unwrap_or_else(|message| Err(IndexError::Panicked(message)));
+        if outcome.is_err() {
+            let _ = self.writer.rollback();
+        }
+        outcome
+    }
+
+    /// Ends a session: commits it, or rolls it back when it failed.
+    fn settle(&mut self, failed: Option<IndexError>) -> Result<(), IndexError> {
+        match failed {
+            Some(error) => {
+                let _ = self.writer.rollback();
+                Err(error)
+            }
+            None => self.commit(),
+        }
+    }
+
+    /// Runs `first` and the plain jobs queued behind it in one commit; hands back the job
+    /// that could not join.
+    fn group(&mut self, exclusive: bool, first: Job) -> Option<Queued> {
+        let mut next = None;
+        let mut session =
+            WriteSession::new(&mut self.writer, &self.fields, &self.reader, None, None);
         let mut finishes = Vec::new();
         run_job(&mut session, first, &mut finishes);
         // Once a job failed (or panicked) the group is closed: jobs queued behind it go to
         // the next commit instead of sharing the rollback.
         while session.failed.is_none() && !exclusive && finishes.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok((false, job)) => run_job(&mut session, job, &mut finishes),
-                Ok(queued) => {
-                    next = Some(queued);
+            let queued = match self.parked.pop_front() {
+                Some(queued) => queued,
+                None => match self.queue.try_recv() {
+                    Ok(queued) => queued,
+                    Err(_) => break,
+                },
+            };
+            match queued {
+                Queued::Job {
+                    exclusive: false,
+                    job,
+                    ..
+                } => run_job(&mut session, job, &mut finishes),
+                other => {
+                    next = Some(other);
                     break;
                 }
-                Err(_) => break,
             }
         }
-        if session.failed.is_none() {
-            if let Err(error) = session.flush() {
-                session.fail(error);
-            }
+        let mut failed = session.failed.take();
+        if failed.is_none() {
+            failed = session.flush().err();
         }
-        let outcome = match session.failed.take() {
-            Some(error) => {
-                let _ = writer.rollback();
-                Err(error)
-            }
-            None => crate::fault::catch("commit", || {
-                writer
-                    .commit()
-                    .map_err(IndexError::from)
-                    .and_then(|_| reader.reload().map_err(IndexError::from))
-            })
-            .unwrap_or_else(|message| Err(IndexError::Panicked(message))),
-        };
-        if outcome.is_err() {
-            let _ = writer.rollback();
-        }
+        let outcome = self.settle(failed);
         for finish in finishes {
             finish(outcome.as_ref().map(|_| ()));
         }
+        next
     }
-    if let Err(error) = writer.wait_merging_threads() {
-        tracing::warn!(%error, "merging threads did not finish cleanly");
+
+    /// Runs an import to its end, committing the plain jobs that arrive meanwhile between its
+    /// slices.
+    fn import(&mut self, job: Box<dyn Staged>) {
+        let batch = loop {
+            // Unique among the imports of this index (a mark of an ended import is inert,
+            // but must not be the open one's).
+            let candidate = rand_batch();
+            if candidate != 0 {
+                break candidate;
+            }
+        };
+        let mut active = Active {
+            job,
+            stage: Stage {
+                mark: Term::from_field_text(self.fields.langs, &staged::batch_mark(batch)),
+                staged: HashSet::new(),
+                ids: Vec::new(),
+                pending: HashMap::new(),
+                uncommitted: 0,
+                batch,
+            },
+        };
+        // The open record is committed first: whatever of the import a later commit
+        // carries, readers of it know to leave out.
+        let begun = {
+            let mut session =
+                WriteSession::new(&mut self.writer, &self.fields, &self.reader, None, None);
+            let written = session
+                .put_record(staged::OPEN_RECORD, &staged::open_payload(batch))
+                .and_then(|()| session.flush());
+            let failed = session.failed.take().or(written.err());
+            self.settle(failed)
+        };
+        if let Err(error) = begun {
+            active.job.finish(Err(&error));
+            return;
+        }
+        loop {
+            if let Err(error) = self.between_slices(&mut active.stage) {
+                return self.abort(active, error);
+            }
+            let mut session = WriteSession::new(
+                &mut self.writer,
+                &self.fields,
+                &self.reader,
+                Some(batch),
+                Some(&mut active.stage),
+            );
+            let job = &mut active.job;
+            let stepped =
+                crate::fault::catch("import", || job.step(&mut session, Instant::now() + SLICE))
+                    .unwrap_or_else(|message| Err(IndexError::Panicked(message)));
+            let flushed = session.flush();
+            let failed = session.failed.take();
+            drop(session);
+            match (stepped, flushed, failed) {
+                (Err(error), _, _) | (_, Err(error), _) | (_, _, Some(error)) => {
+                    return self.abort(active, error);
+                }
+                (Ok(true), Ok(()), None) => return self.complete(active),
+                (Ok(false), Ok(()), None) => {
+                    if active.stage.uncommitted >= STAGE_COMMIT_OPS {
+                        if let Err(error) = self.commit() {
+                            return self.abort(active, error);
+                        }
+                        active.stage.uncommitted = 0;
+                    }
+                }
+            }
+        }
     }
+
+    /// Between two slices of an import: commits the plain jobs that do not touch its units
+    /// (with its uncommitted units, hidden), and parks the others.
+    fn between_slices(&mut self, stage: &mut Stage) -> Result<(), IndexError> {
+        let mut runnable = Vec::new();
+        let mut still_parked = VecDeque::new();
+        let waiting: Vec<Queued> = self
+            .parked
+            .drain(..)
+            .chain(std::iter::from_fn(|| self.queue.try_recv().ok()))
+            .collect();
+        for queued in waiting {
+            match queued {
+                Queued::Job {
+                    touches: Touches::Units(ids),
+                    exclusive: false,
+                    job,
+                } if runnable.len() < MAX_GROUP
+                    && !ids.iter().any(|id| stage.staged.contains(&id_hash(id))) =>
+                {
+                    runnable.push((ids, job))
+                }
+                other => still_parked.push_back(other),
+            }
+        }
+        self.parked = still_parked;
+        if runnable.is_empty() {
+            return Ok(());
+        }
+        let mut session = WriteSession::new(
+            &mut self.writer,
+            &self.fields,
+            &self.reader,
+            Some(stage.batch),
+            None,
+        );
+        let mut finishes = Vec::new();
+        let mut after_failure = VecDeque::new();
+        for (ids, job) in runnable {
+            // A failed job rolls back what the import has not committed yet: the import ends
+            // with it, and the jobs behind it run after.
+            if session.failed.is_some() {
+                after_failure.push_back(Queued::Job {
+                    touches: Touches::Units(ids),
+                    exclusive: false,
+                    job,
+                });
+                continue;
+            }
+            run_job(&mut session, job, &mut finishes);
+        }
+        let mut failed = session.failed.take();
+        if failed.is_none() {
+            failed = session.flush().err();
+        }
+        let had_failure = failed.is_some();
+        let outcome = self.settle(failed);
+        after_failure.append(&mut self.parked);
+        self.parked = after_failure;
+        for finish in finishes {
+            finish(outcome.as_ref().map(|_| ()));
+        }
+        match outcome {
+            Ok(()) => {
+                stage.uncommitted = 0;
+                Ok(())
+            }
+            Err(error) if had_failure => Err(IndexError::Io(std::io::Error::other(format!(
+                "a write beside the import failed and rolled the import back: {error}"
+            )))),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The import's last commit: the versions it replaced go, and its units become readable.
+    fn complete(&mut self, active: Active) {
+        let Active { job, stage } = active;
+        let written = (|| -> Result<(), IndexError> {
+            if !stage.ids.is_empty() {
+                let ids = stage
+                    .ids
+                    .iter()
+                    .map(|id| Term::from_field_text(self.fields.id, id));
+                let older: Vec<(Occur, Box<dyn Query>)> = vec![
+                    (Occur::Must, Box::new(TermSetQuery::new(ids))),
+                    (
+                        Occur::MustNot,
+                        Box::new(TermQuery::new(stage.mark.clone(), IndexRecordOption::Basic)),
+                    ),
+                ];
+                self.writer
+                    .delete_query(Box::new(BooleanQuery::new(older)))?;
+            }
+            self.writer.delete_term(Term::from_field_text(
+                self.fields.id,
+                &super::record_id(staged::OPEN_RECORD),
+            ));
+            self.commit()
+        })();
+        match written {
+            Ok(()) => job.finish(Ok(())),
+            Err(error) => {
+                // Nothing of it is readable: the open record is still committed.
+                self.discard(stage.batch);
+                job.finish(Err(&error));
+            }
+        }
+    }
+
+    /// Ends a failed import: what it committed is deleted, and its caller hears `error`.
+    fn abort(&mut self, active: Active, error: IndexError) {
+        let _ = self.writer.rollback();
+        self.discard(active.stage.batch);
+        active.job.finish(Err(&error));
+    }
+
+    /// Deletes the staged units of `batch` and the open record. Should that fail, the
+    /// record stays and readers keep leaving the units out; the next start deletes them.
+    fn discard(&mut self, batch: u64) {
+        self.writer.delete_term(Term::from_field_text(
+            self.fields.langs,
+            &staged::batch_mark(batch),
+        ));
+        self.writer.delete_term(Term::from_field_text(
+            self.fields.id,
+            &super::record_id(staged::OPEN_RECORD),
+        ));
+        if let Err(error) = self.commit() {
+            tracing::error!(%error, "the units of a failed import could not be deleted yet");
+        }
+    }
+
+    /// At start: an import cut short (the process was killed during it) left its open
+    /// record; its staged units are deleted.
+    fn recover(&mut self) {
+        let searcher = self.reader.searcher();
+        let open = lookup(
+            &searcher,
+            &self.fields,
+            &super::record_id(staged::OPEN_RECORD),
+            &Hidden::default(),
+            false,
+        );
+        if let Ok(Some(payload)) = open {
+            if let Some(batch) = staged::batch_of(&super::strip_record_mark(payload)) {
+                tracing::warn!("an import cut short is removed: none of it was kept");
+                self.discard(batch);
+            }
+        }
+    }
+}
+
+/// A batch number no earlier import of this index is likely to have had.
+fn rand_batch() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -386,7 +525,7 @@ mod tests {
     ) -> Option<Result<(), String>> {
         let (tx, rx) = mpsc::channel();
         index
-            .submit(false, move |session| {
+            .submit(super::Touches::Any, false, move |session| {
                 job(session);
                 Box::new(move |outcome: Result<(), &IndexError>| {
                     let _ = tx.send(outcome.map_err(|e| e.to_string()));

@@ -1,4 +1,4 @@
-//! Bulk import: a stream of parsed units written as one commit, merged by id, with a report.
+//! Bulk import: a stream of parsed units written all or nothing, merged by id, with a report.
 
 use std::collections::HashSet;
 
@@ -7,11 +7,11 @@ use serde::Serialize;
 use std::sync::mpsc;
 
 use super::{index_doc, merge_into_session, MemoryError};
-use crate::index::IndexDoc;
-use crate::index::WriteSession;
+use crate::index::{IndexDoc, IndexError, Staged, WriteSession};
 use crate::model::stream::FormatError;
 use crate::model::stream::{Item, Skip};
 use crate::model::unit::{link_neighbours, Unit};
+use tokio::sync::oneshot;
 
 /// At most this many skipped entries are listed; the rest are counted.
 const SKIP_LIST_LIMIT: usize = 10_000;
@@ -136,8 +136,6 @@ fn repoint(
     Ok(())
 }
 
-/// Runs inside the writer: a malformed file fails the job, and the writer rolls back the
-/// whole import.
 /// What the parsing thread hands the writer: an item, with the index form of a unit already
 /// computed (it is right whenever the unit is new, the common case).
 pub(super) enum Prepared {
@@ -225,16 +223,83 @@ pub(super) fn prepare_in_background(
     rx
 }
 
-pub(super) fn run(
-    session: &mut WriteSession<'_>,
+/// An import as the writer runs it: in slices (see [`crate::index::Staged`]), the report
+/// and what it must remember carried from one slice to the next.
+pub(super) struct Importer {
     batches: mpsc::Receiver<Batch>,
     merge: Merge,
-) -> Result<ImportReport, MemoryError> {
-    let mut report = ImportReport::default();
-    let mut seen = HashSet::new();
-    // Ids of units that joined stored units, and the ids they joined.
-    let mut renamed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for item in batches.into_iter().flatten() {
+    report: ImportReport,
+    /// Hashes of the ids read so far.
+    seen: HashSet<u64>,
+    /// Ids of units that joined stored units, and the ids they joined.
+    renamed: std::collections::HashMap<String, String>,
+    /// Why it stopped, when it failed.
+    error: Option<MemoryError>,
+    reply: oneshot::Sender<Result<ImportReport, MemoryError>>,
+}
+
+impl Importer {
+    pub(super) fn new(
+        batches: mpsc::Receiver<Batch>,
+        merge: Merge,
+        reply: oneshot::Sender<Result<ImportReport, MemoryError>>,
+    ) -> Importer {
+        Importer {
+            batches,
+            merge,
+            report: ImportReport::default(),
+            seen: HashSet::new(),
+            renamed: std::collections::HashMap::new(),
+            error: None,
+            reply,
+        }
+    }
+}
+
+impl Staged for Importer {
+    fn step(
+        &mut self,
+        session: &mut WriteSession<'_>,
+        until: std::time::Instant,
+    ) -> Result<bool, IndexError> {
+        loop {
+            let wait = until.saturating_duration_since(std::time::Instant::now());
+            if wait.is_zero() {
+                return Ok(false);
+            }
+            let batch = match self.batches.recv_timeout(wait) {
+                Ok(batch) => batch,
+                Err(mpsc::RecvTimeoutError::Timeout) => return Ok(false),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(true),
+            };
+            for item in batch {
+                if let Err(error) = self.write(session, item) {
+                    let failure = IndexError::Io(std::io::Error::other(error.to_string()));
+                    self.error = Some(error);
+                    return Err(failure);
+                }
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>, outcome: Result<(), &IndexError>) {
+        let answer = match (self.error, outcome) {
+            (Some(error), _) => Err(error),
+            (None, Err(error)) => Err(MemoryError::NotCommitted(error.to_string())),
+            (None, Ok(())) => Ok(self.report),
+        };
+        let _ = self.reply.send(answer);
+    }
+}
+
+impl Importer {
+    /// Writes one item of the file.
+    fn write(
+        &mut self,
+        session: &mut WriteSession<'_>,
+        item: Result<Prepared, MemoryError>,
+    ) -> Result<(), MemoryError> {
+        let (report, merge) = (&mut self.report, self.merge);
         match item? {
             Prepared::Skipped(skip) => {
                 report.skipped_total += 1;
@@ -247,7 +312,7 @@ pub(super) fn run(
                 // Neighbours that joined other units are linked as those units.
                 let mut relinked = false;
                 for link in [&mut unit.meta.prev, &mut unit.meta.next] {
-                    if let Some(to) = link.as_ref().and_then(|id| renamed.get(id)) {
+                    if let Some(to) = link.as_ref().and_then(|id| self.renamed.get(id)) {
                         *link = Some(to.clone());
                         relinked = true;
                     }
@@ -255,7 +320,9 @@ pub(super) fn run(
                 if relinked {
                     doc = index_doc(&unit)?;
                 }
-                let first_in_file = seen.insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
+                let first_in_file = self
+                    .seen
+                    .insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
                 let stored = session.get(&unit.id)?;
                 if stored.is_none() && merge == Merge::Source {
                     if let Some(joined) = join(session, &unit)? {
@@ -263,9 +330,9 @@ pub(super) fn run(
                         if let Some(prev) = &unit.meta.prev {
                             repoint(session, prev, &unit.id, &joined)?;
                         }
-                        renamed.insert(unit.id.clone(), joined);
+                        self.renamed.insert(unit.id.clone(), joined);
                         report.joined += 1;
-                        continue;
+                        return Ok(());
                     }
                 }
                 let created = match stored {
@@ -291,6 +358,6 @@ pub(super) fn run(
                 }
             }
         }
+        Ok(())
     }
-    Ok(report)
 }

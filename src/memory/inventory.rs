@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{stored, Memory, MemoryError, Pending};
+use crate::index::Touches;
 use crate::model::unit::Unit;
 
 /// Which units a listing shows: those of a document, outlet or time (as a lookup can be
@@ -137,7 +138,7 @@ impl Memory {
 
     /// Removes every unit of `document` (committed before this call) in one commit; how many.
     pub fn delete_document(&self, document: String) -> Pending<u64> {
-        self.write(false, move |session| {
+        self.write(Touches::Any, false, move |session| {
             let mut removed = 0;
             for payload in session.with_document(&document)? {
                 let id = stored::decode(&payload)?.id;

@@ -19,7 +19,7 @@ use std::pin::Pin;
 
 use tokio::sync::oneshot;
 
-use crate::index::{IndexDoc, IndexError, Mode, TmIndex, WriteSession};
+use crate::index::{IndexDoc, IndexError, Mode, TmIndex, Touches, WriteSession};
 use crate::model::lang::Lang;
 use crate::model::stream::{FormatError, Item};
 use crate::model::unit::{self as unit, Unit};
@@ -305,16 +305,18 @@ impl Memory {
         }
     }
 
-    /// Queues a job and hands back its outcome once committed.
+    /// Queues a job that reads and writes the units `touches` names, and hands back its
+    /// outcome once committed.
     fn write<T: Send + 'static>(
         &self,
+        touches: Touches,
         exclusive: bool,
         job: impl FnOnce(&mut WriteSession<'_>) -> Result<T, MemoryError> + Send + 'static,
     ) -> Pending<T> {
         let (tx, rx) = oneshot::channel();
         let submitted = self
             .index
-            .submit(exclusive, move |session| {
+            .submit(touches, exclusive, move |session| {
                 let result = crate::fault::catch("write job", || job(session))
                     .unwrap_or_else(|message| Err(MemoryError::Internal(message)));
                 // A job that failed may have written part of its work: nothing of its group
@@ -346,7 +348,8 @@ impl Memory {
     /// Consecutive units of one document are linked as neighbours.
     pub fn add_units(&self, mut units: Vec<Unit>) -> Pending<Vec<Added>> {
         unit::link_neighbours(&mut units);
-        self.write(false, move |session| {
+        let ids = units.iter().map(|u| u.id.clone()).collect();
+        self.write(Touches::Units(ids), false, move |session| {
             units
                 .into_iter()
                 .map(|unit| {
@@ -361,18 +364,22 @@ impl Memory {
     /// `created` keeps the stored unit's (a replacement is a change, not a new unit), or
     /// gets the time now when it is new.
     pub fn replace_unit(&self, mut unit: Unit) -> Pending<(bool, Unit)> {
-        self.write(false, move |session| {
-            let stored = session.get(&unit.id)?;
-            if unit.meta.created.is_none() {
-                let kept = match &stored {
-                    Some(bytes) => stored::decode(bytes)?.meta.created,
-                    None => None,
-                };
-                unit.meta.created = Some(kept.unwrap_or_else(crate::model::time::now));
-            }
-            session.put(index_doc(&unit)?)?;
-            Ok((stored.is_some(), unit))
-        })
+        self.write(
+            Touches::Units(vec![unit.id.clone()]),
+            false,
+            move |session| {
+                let stored = session.get(&unit.id)?;
+                if unit.meta.created.is_none() {
+                    let kept = match &stored {
+                        Some(bytes) => stored::decode(bytes)?.meta.created,
+                        None => None,
+                    };
+                    unit.meta.created = Some(kept.unwrap_or_else(crate::model::time::now));
+                }
+                session.put(index_doc(&unit)?)?;
+                Ok((stored.is_some(), unit))
+            },
+        )
     }
 
     /// Changes the stored unit `id` by `change`, in one write: nothing can come between the
@@ -383,7 +390,7 @@ impl Memory {
         id: String,
         change: impl FnOnce(Unit) -> Result<Unit, E> + Send + 'static,
     ) -> Pending<Result<Unit, E>> {
-        self.write(false, move |session| {
+        self.write(Touches::Units(vec![id.clone()]), false, move |session| {
             let Some(bytes) = session.get(&id)? else {
                 return Err(MemoryError::NotFound(id));
             };
@@ -399,7 +406,7 @@ impl Memory {
 
     /// Deletes a unit; `NotFound` when there is none.
     pub fn delete_unit(&self, id: String) -> Pending<()> {
-        self.write(false, move |session| {
+        self.write(Touches::Units(vec![id.clone()]), false, move |session| {
             if session.get(&id)?.is_none() {
                 return Err(MemoryError::NotFound(id));
             }
@@ -428,7 +435,13 @@ impl Memory {
         read: Option<Vec<u8>>,
         write: RecordWrite,
     ) -> Pending<RecordWritten> {
-        self.write(false, move |session| {
+        let ids = write
+            .put
+            .iter()
+            .map(|u| u.id.clone())
+            .chain(write.delete.iter().cloned())
+            .collect();
+        self.write(Touches::Units(ids), false, move |session| {
             let current = session.record(&key)?;
             if current != read {
                 return Err(MemoryError::Conflict(key));
@@ -462,7 +475,9 @@ impl Memory {
         })
     }
 
-    /// Imports a stream of items as one all-or-nothing commit (see [`import`]).
+    /// Imports a stream of items, all or nothing (see [`import`]). The import runs beside
+    /// other writes: they are committed while it runs, and its units become readable
+    /// together when it ends.
     pub fn import<I>(&self, items: I) -> Pending<ImportReport>
     where
         I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
@@ -476,13 +491,20 @@ impl Memory {
         I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
     {
         let prepared = import::prepare_in_background(items);
-        self.write(true, move |session| import::run(session, prepared, merge))
+        let (tx, rx) = oneshot::channel();
+        let job = import::Importer::new(prepared, merge, tx);
+        if let Err(error) = self.index.submit_staged(Box::new(job)) {
+            let (tx, rx) = oneshot::channel();
+            let _ = tx.send(Err(error.into()));
+            return Pending(rx);
+        }
+        Pending(rx)
     }
 
     /// Merges the index into one segment (after a large import); returns how many segments
     /// there were. A million units merge in seconds; lookups then search one segment.
     pub fn optimize(&self) -> Pending<usize> {
-        self.write(true, |session| Ok(session.merge_all()?))
+        self.write(Touches::Any, true, |session| Ok(session.merge_all()?))
     }
 
     /// Visits every unit of the last commit (for export); stop early by returning `false`.

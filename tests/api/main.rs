@@ -15,6 +15,7 @@ mod editions;
 mod export_interop;
 mod feeds;
 mod fuzz_corpus;
+mod imports;
 mod l10n;
 mod layers;
 mod library;
