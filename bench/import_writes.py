@@ -78,7 +78,7 @@ def main():
             if status == 201:
                 acked.append(uid)
             n += 1
-            time.sleep(max(0.0, interval - latencies[-1] / 1000))
+            done.wait(max(0.0, interval - latencies[-1] / 1000))
         t.join()
         back = sum(1 for uid in acked if request(port, "GET", "/v1/units/" + uid)[0] == 200)
         units = json.loads(request(port, "GET", "/health")[1])["units"]

@@ -54,7 +54,7 @@ val() { sed -n "s/^$1=//p" "$2"; }
 # CPU seconds (USER_HZ is 100) of the whole machine and of some processes: the cores are
 # shared with whatever else runs, and a run is only comparable with the share it got.
 machine_cpu() { awk '/^cpu / {printf "%.1f", ($2 + $3 + $4 + $7 + $8 + $9) / 100}' /proc/stat; }
-procs_cpu() { local p; for p; do cat "/proc/$p/stat" 2> /dev/null; done | awk '{t += $14 + $15} END {printf "%.1f", t / 100}'; }
+procs_cpu() { local p; for p; do cat "/proc/$p/stat" 2> /dev/null || true; done | awk '{t += $14 + $15} END {printf "%.1f", t / 100}'; }
 
 # The scale units s0… are the 200k memory; the large import is the units after them, so that
 # it adds new units to either memory instead of merging into stored ones.

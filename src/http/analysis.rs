@@ -9,7 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::dto::bounded;
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::AppState;
 use crate::editorial::analysis::{self, Text};
 use crate::editorial::{self, VersionInput, VersionSentence};
@@ -205,7 +205,7 @@ pub async fn analyse(
     let csv = format.as_deref() == Some("csv") || (format.is_none() && wants_csv(&req));
     let html = format.as_deref() == Some("html");
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (reports, total) = blocking(move || -> Result<_, ApiError> {
+    let (reports, total) = reading(move || -> Result<_, ApiError> {
         let sources = load_sources(&memory, ids, sent)?;
         let targets = target_langs(&targets, &sources.source)?;
         let texts: Vec<Text<'_>> = sources
@@ -309,7 +309,7 @@ pub async fn pretranslate(
     let target = body.target;
     let memory = state.memory.clone();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (name, file) = blocking(move || -> Result<_, ApiError> {
+    let (name, file) = reading(move || -> Result<_, ApiError> {
         let sources = load_sources(&memory, ids, sent)?;
         let target = target_langs(std::slice::from_ref(&target), &sources.source)?
             .pop()

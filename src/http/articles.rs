@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dto::{bounded, canonical_time};
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{blocking, reading, ApiError, ErrorCode};
 use super::AppState;
 use crate::editorial::{
     self, ArticleBead, ArticleInput, ArticleView, Block, EditorialError, ListFilter, Saved,
@@ -313,7 +313,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = article_id(&id)?;
     let memory = state.memory.clone();
-    let view = blocking(move || editorial::get(&memory, &id)).await??;
+    let view = reading(move || editorial::get(&memory, &id)).await??;
     Ok(HttpResponse::Ok().json(article_json(&view, &state.editorial.align)))
 }
 
@@ -390,7 +390,7 @@ pub async fn list(
         },
     };
     let memory = state.memory.clone();
-    let (articles, more) = blocking(move || editorial::list(&memory, &filter, limit)).await??;
+    let (articles, more) = reading(move || editorial::list(&memory, &filter, limit)).await??;
     let next = more
         .then(|| articles.last().map(|a| encode_cursor(&a.cursor)))
         .flatten();

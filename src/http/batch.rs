@@ -19,7 +19,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dto::{ContextIn, MatchIn, MatchOut, MatchesOut};
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::AppState;
 use crate::memory::MatchQuery;
 
@@ -115,7 +115,7 @@ pub async fn find(
     let queries = body.into_inner().into_queries()?;
     let memory = state.memory.clone();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let found = blocking(move || memory.find_matches_batch(&queries, threads)).await??;
+    let found = reading(move || memory.find_matches_batch(&queries, threads)).await??;
     let results = found
         .into_iter()
         .map(|matches| MatchesOut {

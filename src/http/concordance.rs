@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::dto::check_text;
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::transfer::parse_langs;
 use super::AppState;
 use crate::memory::{ConcordanceHit, ConcordanceQuery, Span};
@@ -73,7 +73,7 @@ pub async fn search(
         ));
     }
     let memory = state.memory.clone();
-    let hits = blocking(move || memory.concordance(&query)).await??;
+    let hits = reading(move || memory.concordance(&query)).await??;
     Ok(HttpResponse::Ok().json(HitsOut {
         results: hits.into_iter().map(HitOut::from).collect(),
     }))

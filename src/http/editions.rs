@@ -10,7 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use fluent_bundle::{FluentArgs, FluentValue};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::error::{blocking, ApiError};
+use super::error::{reading, ApiError};
 use super::locale::RequestLocale;
 use super::AppState;
 use crate::editorial::article::{Article, Version};
@@ -346,7 +346,7 @@ async fn load(state: &AppState, id: String) -> Result<Option<ArticleView>, ApiEr
         return Ok(None);
     }
     let memory = state.memory.clone();
-    match blocking(move || editorial::get(&memory, &id)).await? {
+    match reading(move || editorial::get(&memory, &id)).await? {
         Ok(view) => Ok(Some(view)),
         Err(EditorialError::NotFound(_)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -442,7 +442,7 @@ pub async fn index(
     let reader = Lang::parse(locale.0.locale()).unwrap_or_else(|_| Lang::parse("en").expect("en"));
     let memory = state.memory.clone();
     let (listed, _) =
-        blocking(move || editorial::list(&memory, &ListFilter::default(), INDEX_LIMIT * 4))
+        reading(move || editorial::list(&memory, &ListFilter::default(), INDEX_LIMIT * 4))
             .await??;
     let chrome = Chrome::new(&catalog, &reader);
     let items: Vec<(&Article, &Version)> = listed
@@ -493,7 +493,7 @@ pub async fn sitemap(
 ) -> Result<HttpResponse, ApiError> {
     let memory = state.memory.clone();
     let (listed, _) =
-        blocking(move || editorial::list(&memory, &ListFilter::default(), usize::MAX)).await??;
+        reading(move || editorial::list(&memory, &ListFilter::default(), usize::MAX)).await??;
     let base = base_url(&req);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",

@@ -12,7 +12,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::transfer::stream_body;
 use super::AppState;
 use crate::engine::feeds::Feed;
@@ -124,7 +124,7 @@ pub async fn tmx(
     // Only an ambiguous pair needs to know which languages are stored.
     let stored = if candidates.len() > 1 {
         let memory = memory.clone();
-        blocking(move || languages(&memory)).await??
+        reading(move || languages(&memory)).await??
     } else {
         Vec::new()
     };

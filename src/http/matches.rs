@@ -4,7 +4,7 @@ use super::json::Json;
 use actix_web::{web, HttpResponse};
 
 use super::dto::{check_text, MatchIn, MatchOut, MatchesOut};
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::AppState;
 use crate::memory::{Match, MatchContext, MatchQuery};
 use crate::model::lang::Lang;
@@ -87,7 +87,7 @@ pub async fn find(
 ) -> Result<HttpResponse, ApiError> {
     let query = body.into_inner().into_query()?;
     let memory = state.memory.clone();
-    let matches = blocking(move || memory.find_matches(&query)).await??;
+    let matches = reading(move || memory.find_matches(&query)).await??;
     Ok(HttpResponse::Ok().json(MatchesOut {
         matches: matches.into_iter().map(MatchOut::from).collect(),
     }))

@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 
 use super::dto::check_text;
-use super::error::{blocking, ApiError};
+use super::error::{reading, ApiError};
 use crate::model::lang::Lang;
 use crate::text::sentences::{self, Sentence};
 
@@ -50,7 +50,7 @@ pub async fn split(body: Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
     let segments = if text.len() <= INLINE_BYTES {
         sentences::split(&lang, &text)
     } else {
-        blocking(move || sentences::split(&lang, &text)).await?
+        reading(move || sentences::split(&lang, &text)).await?
     };
     Ok(HttpResponse::Ok().json(SegmentsOut {
         segments: segments.into_iter().map(SegmentOut::from).collect(),

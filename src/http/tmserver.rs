@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::dto::MAX_TEXT_CHARS;
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::AppState;
 use crate::memory::{Match, MatchQuery};
 use crate::model::lang::Lang;
@@ -134,7 +134,7 @@ fn client_code(key: &str) -> String {
 
 async fn languages(state: &AppState) -> Result<HttpResponse, ApiError> {
     let memory = state.memory.clone();
-    let stored = blocking(move || memory.languages()).await??;
+    let stored = reading(move || memory.languages()).await??;
     let codes: Vec<String> = stored.iter().map(|(key, _)| client_code(key)).collect();
     Ok(HttpResponse::Ok().json(json!({
         "sourceLanguages": codes,
@@ -189,7 +189,7 @@ async fn unit(
         only: Default::default(),
     };
     let memory = state.memory.clone();
-    let matches = blocking(move || memory.find_matches(&query)).await??;
+    let matches = reading(move || memory.find_matches(&query)).await??;
     let mut found: Vec<(f64, Match)> = matches
         .into_iter()
         .map(|m| (quality(&m), m))

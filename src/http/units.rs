@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::dto::{now_utc, UnitIn, UnitOut, UnitPatch, UnitsIn};
-use super::error::{blocking, ApiError, ErrorCode};
+use super::error::{reading, ApiError, ErrorCode};
 use super::AppState;
 
 /// The most units one `POST /v1/units` may carry.
@@ -52,7 +52,7 @@ pub async fn get(
     let memory = state.memory.clone();
     let id = id.into_inner();
     let lookup_id = id.clone();
-    match blocking(move || memory.get(&lookup_id)).await?? {
+    match reading(move || memory.get(&lookup_id)).await?? {
         Some(unit) => Ok(HttpResponse::Ok().json(UnitOut::from(unit))),
         None => Err(ApiError::new(
             ErrorCode::UnitNotFound,
@@ -167,7 +167,7 @@ pub async fn list(
     };
     let memory = state.memory.clone();
     let cursor = params.cursor;
-    let page = blocking(move || memory.list_units(&filter, cursor.as_deref(), limit)).await??;
+    let page = reading(move || memory.list_units(&filter, cursor.as_deref(), limit)).await??;
     let units: Vec<UnitOut> = page.units.into_iter().map(UnitOut::from).collect();
     Ok(HttpResponse::Ok().json(json!({"units": units, "next": page.next})))
 }
@@ -202,6 +202,6 @@ pub async fn delete_document(
 /// `GET /v1/stats`: units per language and pair, documents, index size, last commit.
 pub async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let memory = state.memory.clone();
-    let stats = blocking(move || memory.stats()).await??;
+    let stats = reading(move || memory.stats()).await??;
     Ok(HttpResponse::Ok().json(stats))
 }

@@ -210,7 +210,6 @@ impl TmIndex {
             &self.fields,
             &record_id(key),
             &Hidden::default(),
-            false,
         )?
         .map(strip_record_mark))
     }
@@ -250,7 +249,7 @@ impl TmIndex {
     /// The stored payload of unit `id`, if any.
     pub fn get(&self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
         let (searcher, hidden) = self.view()?;
-        lookup(&searcher, &self.fields, id, &hidden, false)
+        lookup(&searcher, &self.fields, id, &hidden)
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
@@ -482,7 +481,7 @@ impl Snapshot {
             if id.starts_with('\u{1}') {
                 continue; // a record
             }
-            if let Some(payload) = lookup(&self.searcher, &self.fields, &id, &self.hidden, false)? {
+            if let Some(payload) = lookup(&self.searcher, &self.fields, &id, &self.hidden)? {
                 if !visit(payload)? {
                     break;
                 }
@@ -669,19 +668,16 @@ fn live_postings(
     Ok(n)
 }
 
-/// Finds the live document for `id` by its postings, without a collector. The units
-/// `hidden` names are left out, or, for the import that staged them (`staged_first`),
-/// preferred to the older version they replace.
+/// Finds the live document for `id` by its postings, without a collector; the units `hidden`
+/// names are left out.
 fn lookup(
     searcher: &Searcher,
     fields: &Fields,
     id: &str,
     hidden: &Hidden,
-    staged_first: bool,
 ) -> Result<Option<Vec<u8>>, IndexError> {
     use tantivy::DocSet;
     let term = Term::from_field_text(fields.id, id);
-    let mut older = None;
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let inverted = segment.inverted_index(fields.id)?;
         let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
@@ -689,27 +685,12 @@ fn lookup(
         };
         let mut doc = postings.doc();
         while doc != tantivy::TERMINATED {
-            if !segment.is_deleted(doc) {
-                let address = DocAddress::new(ord as u32, doc);
-                match (hidden.contains(ord, doc), staged_first) {
-                    (false, false) | (true, true) => {
-                        let stored: TantivyDocument = searcher.doc(address)?;
-                        return Ok(Some(payload_of(&stored, fields)));
-                    }
-                    (false, true) => {
-                        older.get_or_insert(address);
-                    }
-                    (true, false) => {}
-                }
+            if !segment.is_deleted(doc) && !hidden.contains(ord, doc) {
+                let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                return Ok(Some(payload_of(&stored, fields)));
             }
             doc = postings.advance();
         }
     }
-    match older {
-        Some(address) => {
-            let stored: TantivyDocument = searcher.doc(address)?;
-            Ok(Some(payload_of(&stored, fields)))
-        }
-        None => Ok(None),
-    }
+    Ok(None)
 }

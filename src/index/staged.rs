@@ -50,7 +50,6 @@ impl Hidden {
             fields,
             &super::record_id(OPEN_RECORD),
             &Hidden::default(),
-            false,
         )?;
         let Some(batch) = open
             .map(super::strip_record_mark)

@@ -67,6 +67,12 @@ const SLICE: Duration = Duration::from_millis(50);
 /// commit a small write waits for never has much of the import to write.
 const STAGE_COMMIT_OPS: usize = 10_000;
 
+/// While an import runs, the writes beside it are committed together at most this often:
+/// each commit costs the import about as much as writing a few hundred of its units, and
+/// under a steady stream of small writes a commit for each made a 50k-unit import take
+/// minutes. A small write waits at most this, a slice and one commit.
+const COMMIT_WINDOW: Duration = Duration::from_millis(200);
+
 /// The handle through which requests queue write jobs.
 pub struct Writer {
     jobs: Option<mpsc::Sender<Queued>>,
@@ -285,6 +291,8 @@ impl WriterThread {
                 pending: HashMap::new(),
                 uncommitted: 0,
                 batch,
+                snapshot: self.reader.searcher(),
+                written: HashSet::new(),
             },
         };
         // The open record is committed first: whatever of the import a later commit
@@ -302,9 +310,15 @@ impl WriterThread {
             active.job.finish(Err(&error));
             return;
         }
+        active.stage.snapshot = self.reader.searcher();
+        let mut last_commit = Instant::now();
         loop {
-            if let Err(error) = self.between_slices(&mut active.stage) {
-                return self.abort(active, error);
+            if last_commit.elapsed() >= COMMIT_WINDOW {
+                match self.between_slices(&mut active.stage) {
+                    Ok(true) => last_commit = Instant::now(),
+                    Ok(false) => {}
+                    Err(error) => return self.abort(active, error),
+                }
             }
             let mut session = WriteSession::new(
                 &mut self.writer,
@@ -331,6 +345,7 @@ impl WriterThread {
                             return self.abort(active, error);
                         }
                         active.stage.uncommitted = 0;
+                        last_commit = Instant::now();
                     }
                 }
             }
@@ -338,8 +353,8 @@ impl WriterThread {
     }
 
     /// Between two slices of an import: commits the plain jobs that do not touch its units
-    /// (with its uncommitted units, hidden), and parks the others.
-    fn between_slices(&mut self, stage: &mut Stage) -> Result<(), IndexError> {
+    /// (with its uncommitted units, hidden), and parks the others; true when it committed.
+    fn between_slices(&mut self, stage: &mut Stage) -> Result<bool, IndexError> {
         let mut runnable = Vec::new();
         let mut still_parked = VecDeque::new();
         let waiting: Vec<Queued> = self
@@ -356,6 +371,7 @@ impl WriterThread {
                 } if runnable.len() < MAX_GROUP
                     && !ids.iter().any(|id| stage.staged.contains(&id_hash(id))) =>
                 {
+                    stage.written.extend(ids.iter().map(|id| id_hash(id)));
                     runnable.push((ids, job))
                 }
                 other => still_parked.push_back(other),
@@ -363,7 +379,7 @@ impl WriterThread {
         }
         self.parked = still_parked;
         if runnable.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let mut session = WriteSession::new(
             &mut self.writer,
@@ -401,7 +417,7 @@ impl WriterThread {
         match outcome {
             Ok(()) => {
                 stage.uncommitted = 0;
-                Ok(())
+                Ok(true)
             }
             Err(error) if had_failure => Err(IndexError::Io(std::io::Error::other(format!(
                 "a write beside the import failed and rolled the import back: {error}"
@@ -477,7 +493,6 @@ impl WriterThread {
             &self.fields,
             &super::record_id(staged::OPEN_RECORD),
             &Hidden::default(),
-            false,
         );
         if let Ok(Some(payload)) = open {
             if let Some(batch) = staged::batch_of(&super::strip_record_mark(payload)) {
