@@ -329,16 +329,24 @@ fn parse_bytes(
     };
     // fluent-syntax 0.12 (the newest) panics on a `\u` escape cut short by a multi-byte
     // character (found by the `ftl` fuzz target): that is a broken file, reported with the
-    // escape's line, not a crash of the loader.
+    // escape's line, not a crash of the loader. Such an escape is looked for first (a panic
+    // is not something to rely on: a fuzzer, or `panic = "abort"`, stops at it); the parse
+    // is still guarded in case the parser has other ways to panic.
+    let cut = |at: usize| Problem {
+        kind: ProblemKind::Syntax,
+        file: path.to_path_buf(),
+        line: Some(line_of(source.as_bytes(), at)),
+        message:
+            "a \\u escape needs 4 hex digits (\\U needs 6); the Fluent parser cannot read the file"
+                .into(),
+    };
+    if let Some(at) = cut_escape(&source) {
+        problems.push(cut(at));
+        return None;
+    }
     let parsed = std::panic::catch_unwind(|| FluentResource::try_new(source.clone()));
     let Ok(parsed) = parsed else {
-        problems.push(Problem {
-            kind: ProblemKind::Syntax,
-            file: path.to_path_buf(),
-            line: Some(line_of(source.as_bytes(), cut_escape(&source).unwrap_or(0))),
-            message: "a \\u escape needs 4 hex digits (\\U needs 6); the Fluent parser cannot read the file"
-                .into(),
-        });
+        problems.push(cut(0));
         return None;
     };
     let (resource, partial) = match parsed {
@@ -428,6 +436,14 @@ pub fn fuzz(bytes: &[u8]) {
 /// Where a `\u` or `\U` escape is followed by a non-ASCII char before its digits end.
 fn cut_escape(source: &str) -> Option<usize> {
     source.match_indices('\\').find_map(|(at, _)| {
+        // Escapes exist only in string literals (`{ "…" }`), which end with their line: a
+        // backslash after an even number of quotes on its line is text, and stays as it is.
+        let line_start = source[..at].rfind('\n').map_or(0, |n| n + 1);
+        let quotes = source[line_start..at].matches('"').count()
+            - source[line_start..at].matches("\\\"").count();
+        if quotes % 2 == 0 {
+            return None;
+        }
         let rest = &source.as_bytes()[at + 1..];
         let digits = match rest.first()? {
             b'u' => 4,
@@ -504,6 +520,51 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].kind, ProblemKind::Syntax);
         assert_eq!(problems[0].line, Some(2));
+    }
+
+    /// The cut escape is found before the parser could panic on it: under the fuzzer a
+    /// caught panic is still a crash (found again by the `ftl` target, `regressions/ftl/`),
+    /// and a build with `panic = "abort"` would stop the server.
+    #[test]
+    fn a_cut_escape_is_found_without_a_panic_and_text_backslashes_stay() {
+        let this = std::thread::current().id();
+        let panicked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = panicked.clone();
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().id() == this {
+                seen.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            let _ = info;
+        }));
+        let cut = "edition-not-found = here.\n = \u{422}\u{43e} { \"\\u00\u{440}\u{435} { $text = x } }\n";
+        let mut problems = Vec::new();
+        let parsed = parse_bytes(
+            "x.ftl",
+            Path::new("x.ftl"),
+            cut.as_bytes().to_vec(),
+            &mut problems,
+        );
+        // A backslash in text is no escape: `\u` before a non-ASCII char is text there.
+        let text = "path = C:\\u\u{4e9}lk\u{259}\n";
+        let mut text_problems = Vec::new();
+        let kept = parse_bytes(
+            "y.ftl",
+            Path::new("y.ftl"),
+            text.as_bytes().to_vec(),
+            &mut text_problems,
+        );
+        std::panic::set_hook(previous);
+        assert!(
+            !panicked.load(std::sync::atomic::Ordering::SeqCst),
+            "the parser panicked"
+        );
+        assert!(parsed.is_none());
+        assert_eq!(problems[0].line, Some(2), "{problems:?}");
+        assert!(
+            kept.is_some() && text_problems.is_empty(),
+            "{text_problems:?}"
+        );
     }
 
     #[test]
