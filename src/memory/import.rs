@@ -178,49 +178,61 @@ pub(super) fn prepare_in_background(
     items: impl Iterator<Item = Result<Item, FormatError>> + Send + 'static,
 ) -> mpsc::Receiver<Batch> {
     let (tx, rx) = mpsc::sync_channel(8);
+    let on_panic = tx.clone();
     std::thread::Builder::new()
         .name("tetraglot-parse".into())
         .spawn(move || {
-            let mut out = Outbox {
-                tx,
-                batch: Vec::with_capacity(BATCH),
-            };
-            // The last unit read waits for the next one, so two consecutive sentences of one
-            // document can be linked as neighbours before either is indexed.
-            let mut waiting: Option<Box<Unit>> = None;
-            for item in items {
-                let ok = match item {
-                    Ok(Item::Unit(unit)) => match waiting.take() {
-                        Some(previous) => {
-                            let mut pair = [*previous, *unit];
-                            link_neighbours(&mut pair);
-                            let [previous, unit] = pair;
-                            waiting = Some(Box::new(unit));
-                            out.unit(Box::new(previous))
-                        }
-                        None => {
-                            waiting = Some(unit);
-                            true
-                        }
-                    },
-                    Ok(Item::Skipped(skip)) => out.push(Ok(Prepared::Skipped(skip))),
-                    Err(e) => {
-                        out.push(Err(e.into()));
-                        out.flush();
-                        return;
-                    }
-                };
-                if !ok {
-                    return;
-                }
+            let parsed = crate::fault::catch("import parser", move || parse(items, tx));
+            if let Err(message) = parsed {
+                // A reader that panics fails the import: the end of its channel must not
+                // read as the end of the file, or the units before the panic would be
+                // committed as the whole import.
+                let _ = on_panic.send(vec![Err(MemoryError::Internal(message))]);
             }
-            if let Some(last) = waiting {
-                out.unit(last);
-            }
-            out.flush();
         })
         .expect("a parsing thread starts");
     rx
+}
+
+/// The parsing thread's work: reads `items` and hands them to the writer in batches.
+fn parse(items: impl Iterator<Item = Result<Item, FormatError>>, tx: mpsc::SyncSender<Batch>) {
+    let mut out = Outbox {
+        tx,
+        batch: Vec::with_capacity(BATCH),
+    };
+    // The last unit read waits for the next one, so two consecutive sentences of one
+    // document can be linked as neighbours before either is indexed.
+    let mut waiting: Option<Box<Unit>> = None;
+    for item in items {
+        let ok = match item {
+            Ok(Item::Unit(unit)) => match waiting.take() {
+                Some(previous) => {
+                    let mut pair = [*previous, *unit];
+                    link_neighbours(&mut pair);
+                    let [previous, unit] = pair;
+                    waiting = Some(Box::new(unit));
+                    out.unit(Box::new(previous))
+                }
+                None => {
+                    waiting = Some(unit);
+                    true
+                }
+            },
+            Ok(Item::Skipped(skip)) => out.push(Ok(Prepared::Skipped(skip))),
+            Err(e) => {
+                out.push(Err(e.into()));
+                out.flush();
+                return;
+            }
+        };
+        if !ok {
+            return;
+        }
+    }
+    if let Some(last) = waiting {
+        out.unit(last);
+    }
+    out.flush();
 }
 
 /// An import as the writer runs it: in slices (see [`crate::index::Staged`]), the report

@@ -338,3 +338,25 @@ fn an_import_cut_by_kill_9_leaves_nothing_after_the_restart() {
     assert!(memory.languages().unwrap().is_empty());
     memory.close();
 }
+
+/// A reader that panics half-way fails the import. (Once: the end of its channel read as
+/// the end of the file, and the units before the panic were committed as the whole import.)
+#[test]
+fn a_reader_that_panics_fails_the_import_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let memory = open(dir.path());
+    let items = (0..1_000).map(|n| {
+        if n == 700 {
+            panic!("a bug in a reader");
+        }
+        Ok(Item::Unit(Box::new(imported(n))))
+    });
+    let outcome = memory.import_with(items, Merge::Id).wait();
+    assert!(
+        matches!(outcome, Err(MemoryError::Internal(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(memory.unit_count(), 0);
+    assert!(memory.get("imp-1").unwrap().is_none());
+    memory.close();
+}
