@@ -9,7 +9,7 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use tetraglot::index::Mode;
-use tetraglot::memory::{MatchQuery, Memory, MemoryError, Merge};
+use tetraglot::memory::{ImportReport, MatchQuery, Memory, MemoryError, Merge, Pending};
 use tetraglot::model::lang::Lang;
 use tetraglot::model::stream::{FormatError, Item};
 use tetraglot::model::unit::{Meta, Unit, Variant};
@@ -59,30 +59,44 @@ fn open(dir: &std::path::Path) -> Memory {
     .unwrap()
 }
 
-/// The file an import reads: `first`, then a pause until the test opens the gate (a minute
-/// at most, so that a broken build fails instead of hanging; `timed_out` says so), then
-/// `rest`. `reached` hears when the pause begins: every unit of `first` but the last batch
-/// has then been handed to the writer.
-fn gated(
-    first: Vec<Unit>,
-    gate: mpsc::Receiver<()>,
-    reached: mpsc::Sender<()>,
+/// An import of UNITS units read from a file that then pauses until the test opens its gate
+/// (a minute at most, so that a broken build fails instead of hanging; `timed_out` says
+/// so), then gives `rest`. `paused` hears when the pause begins: every unit before it but
+/// the last batch has then been handed to the writer.
+struct PausedImport {
+    import: Pending<ImportReport>,
+    open_gate: mpsc::Sender<()>,
+    paused: mpsc::Receiver<()>,
     timed_out: Arc<AtomicBool>,
+}
+
+fn paused_import(
+    memory: &Memory,
     rest: Vec<Result<Item, FormatError>>,
-) -> impl Iterator<Item = Result<Item, FormatError>> + Send + 'static {
+    merge: Merge,
+) -> PausedImport {
+    let (open_gate, gate) = mpsc::channel::<()>();
+    let (reached, paused) = mpsc::channel();
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let flag = timed_out.clone();
     let pause = std::iter::once_with(move || {
         let _ = reached.send(());
         if gate.recv_timeout(Duration::from_secs(60)).is_err() {
-            timed_out.store(true, Ordering::SeqCst);
+            flag.store(true, Ordering::SeqCst);
         }
         None
     })
     .flatten();
-    first
-        .into_iter()
-        .map(|u| Ok(Item::Unit(Box::new(u))))
+    let items = (0..UNITS)
+        .map(|n| Ok(Item::Unit(Box::new(imported(n)))))
         .chain(pause)
-        .chain(rest)
+        .chain(rest);
+    PausedImport {
+        import: memory.import_with(items, merge),
+        open_gate,
+        paused,
+        timed_out,
+    }
 }
 
 fn ids_exported(memory: &Memory) -> Vec<String> {
@@ -108,14 +122,12 @@ fn a_small_write_is_committed_while_an_import_runs_whose_units_appear_together()
         )])
         .wait()
         .unwrap();
-    let (open_gate, gate) = mpsc::channel();
-    let timed_out = Arc::new(AtomicBool::new(false));
-    let first: Vec<Unit> = (0..UNITS).map(imported).collect();
-    let (reached, paused) = mpsc::channel();
-    let import = memory.import_with(
-        gated(first, gate, reached, timed_out.clone(), vec![]),
-        Merge::Source,
-    );
+    let PausedImport {
+        import,
+        open_gate,
+        paused,
+        timed_out,
+    } = paused_import(&memory, vec![], Merge::Source);
 
     // Two small writes while the import waits for the rest of its file, the second once
     // the writer has taken most of it (and commits it, hidden, with the write). (Once: they
@@ -182,18 +194,16 @@ fn an_import_that_fails_leaves_nothing_though_parts_of_it_were_committed() {
         .add_units(vec![unit("imp-3", &[("en", "The stored version.")])])
         .wait()
         .unwrap();
-    let (open_gate, gate) = mpsc::channel();
-    let timed_out = Arc::new(AtomicBool::new(false));
-    let first: Vec<Unit> = (0..UNITS).map(imported).collect();
     let broken = vec![Err(FormatError::malformed(
         UNITS as u64 + 2,
         "a cut-off <tu>",
     ))];
-    let (reached, paused) = mpsc::channel();
-    let import = memory.import_with(
-        gated(first, gate, reached, timed_out.clone(), broken),
-        Merge::Id,
-    );
+    let PausedImport {
+        import,
+        open_gate,
+        paused,
+        timed_out,
+    } = paused_import(&memory, broken, Merge::Id);
     // A small write commits whatever of the import the writer has taken so far.
     paused.recv_timeout(Duration::from_secs(60)).unwrap();
     memory
@@ -242,14 +252,12 @@ fn an_import_that_fails_leaves_nothing_though_parts_of_it_were_committed() {
 fn a_write_to_a_unit_the_import_holds_waits_for_it() {
     let dir = tempfile::tempdir().unwrap();
     let memory = Arc::new(open(dir.path()));
-    let (open_gate, gate) = mpsc::channel();
-    let timed_out = Arc::new(AtomicBool::new(false));
-    let first: Vec<Unit> = (0..UNITS).map(imported).collect();
-    let (reached, paused) = mpsc::channel();
-    let import = memory.import_with(
-        gated(first, gate, reached, timed_out.clone(), vec![]),
-        Merge::Id,
-    );
+    let PausedImport {
+        import,
+        open_gate,
+        paused,
+        timed_out,
+    } = paused_import(&memory, vec![], Merge::Id);
     // A write that comes after the writer has taken imp-5 (it follows a small write that
     // was committed once the import's file had reached its pause).
     paused.recv_timeout(Duration::from_secs(60)).unwrap();
