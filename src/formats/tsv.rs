@@ -3,9 +3,10 @@
 //! record.
 //!
 //! A cell may be quoted as spreadsheets write it (`"He said ""yes"""`), and only then may it
-//! hold a tab or a line break; a cell that merely starts with a quote but is not a quoted
-//! field (`"Yes," he said`) is read as it is. The writer quotes exactly the cells that need
-//! it, so what it writes reads back the same.
+//! hold a tab or a line break. A cell that would not need quoting is read as it is: one that
+//! merely starts with a quote (`"Yes," he said`), a sentence that is a quotation
+//! (`"Remember?"`), a quote opening in a line that already holds every column. The writer
+//! quotes exactly the cells that need it, so what it writes reads back the same.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -114,11 +115,26 @@ impl<R: BufRead> TsvReader<R> {
         };
         let mut record = first.clone();
         let mut ahead = Vec::new();
+        let width = self.columns.len();
         loop {
-            if let Some(cells) = split_record(&record) {
-                return Ok(Some((start, cells)));
-            }
-            if ahead.len() == MAX_RECORD_LINES {
+            let read_on = match split_record(&record) {
+                Split::Cells(cells) if ahead.is_empty() || cells.len() == width => {
+                    return Ok(Some((start, cells)));
+                }
+                // A quote that opens in a line and, read as text, leaves that line holding all
+                // the header's columns is text (news quotes a speaker over several sentences,
+                // the quote closing on another line): reading on would join two records. A
+                // quoted cell that goes on over the next line holds no tab on its first.
+                Split::Open { before, rest } => {
+                    let text = ahead.is_empty()
+                        && width > 0
+                        && rest.contains('\t')
+                        && before + rest.split('\t').count() >= width;
+                    !text && ahead.len() < MAX_RECORD_LINES
+                }
+                _ => false,
+            };
+            if !read_on {
                 break;
             }
             match self.read_line()? {
@@ -228,24 +244,42 @@ impl<R: BufRead> Iterator for TsvReader<R> {
     }
 }
 
-/// The cells of a record, quoted cells unquoted; `None` while a quoted cell is still open at
-/// the end (it goes on over the next line).
-fn split_record(record: &str) -> Option<Vec<String>> {
+/// How a record's text splits into cells.
+enum Split<'a> {
+    /// The cells, quoted cells unquoted.
+    Cells(Vec<String>),
+    /// A quoted cell is still open at the end (it may go on over the next line): how many
+    /// cells come before it, and the text from its opening quote.
+    Open { before: usize, rest: &'a str },
+    /// A line break outside a quoted cell: the lines are not one record.
+    Lines,
+}
+
+/// The cells of a record, quoted cells unquoted.
+fn split_record(record: &str) -> Split<'_> {
     let mut cells = Vec::new();
     let mut rest = record;
     loop {
         let (cell, after) = match quoted_cell(rest) {
             Quoted::Cell(cell, after) => (cell, after),
-            Quoted::Open => return None,
+            Quoted::Open => {
+                return Split::Open {
+                    before: cells.len(),
+                    rest,
+                }
+            }
             Quoted::No => {
                 let end = rest.find('\t').unwrap_or(rest.len());
+                if rest[..end].contains('\n') {
+                    return Split::Lines;
+                }
                 (rest[..end].to_string(), &rest[end..])
             }
         };
         cells.push(cell);
         match after.strip_prefix('\t') {
             Some(next) => rest = next,
-            None => return Some(cells),
+            None => return Split::Cells(cells),
         }
     }
 }
@@ -266,18 +300,25 @@ fn quoted_cell(text: &str) -> Quoted<'_> {
     };
     let mut cell = String::new();
     let mut at = 0;
+    let mut doubled = false;
     while let Some(offset) = inner[at..].find('"') {
         cell.push_str(&inner[at..at + offset]);
         let after = &inner[at + offset + 1..];
         if after.starts_with('"') {
             cell.push('"');
+            doubled = true;
             at += offset + 2;
             continue;
         }
-        return if after.is_empty() || after.starts_with('\t') {
+        return if !(after.is_empty() || after.starts_with('\t')) {
+            // `"Yes," he said`: a quote inside the text, not a quoted cell.
+            Quoted::No
+        } else if doubled || cell.contains(['\t', '\n']) {
             Quoted::Cell(cell, after)
         } else {
-            // `"Yes," he said`: a quote inside the text, not a quoted cell.
+            // `"Remember her answer?"`: a sentence that is a quotation. Quoting is only
+            // needed for a tab, a line break or a quote, so a cell with none of them is
+            // read as it is, quotes and all.
             Quoted::No
         };
     }
@@ -445,7 +486,7 @@ mod tests {
         // Once the quotes stayed in the text.
         let items = read(concat!(
             "en\tru\n",
-            "\"He said \"\"yes\"\"\"\t\"Он сказал «да»\"\n",
+            "\"He said \"\"yes\"\"\"\t\"Он сказал: «да»\"\n",
             "\"Yes,\" he said\t«Да», — сказал он\n",
             "\"two\nlines\"\tдве\n",
             "after\tпосле\n",
@@ -459,9 +500,11 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
+        // A quoted cell is unquoted when it needed quoting (a quote inside, doubled); one
+        // that did not is a quotation, read as it is.
         assert_eq!(
             texts[0],
-            ("He said \"yes\"".into(), "Он сказал «да»".into())
+            ("He said \"yes\"".into(), "\"Он сказал: «да»\"".into())
         );
         assert_eq!(
             texts[1],
@@ -472,6 +515,34 @@ mod tests {
         // A quote that never closes is text, and the lines after it are still read.
         assert_eq!(texts[4].0, "\"never closed");
         assert_eq!(texts[5].0, "last");
+    }
+
+    #[test]
+    fn a_quotation_over_two_sentences_does_not_join_their_lines() {
+        // News quotes a speaker over several sentences: the first opens a quote that only
+        // the second closes. Read as one quoted cell, the two lines became one record of the
+        // wrong width and both were skipped (70 of NTREX's 1,007 sentences).
+        let items = read(concat!(
+            "doc_id\ten\taz\n",
+            "d1\t\"Five weeks away from the vote.\t\"Seçkiyə beş həftə qalıb.\n",
+            "d1\tI am not running, but I am,\" he said.\tNamizəd deyiləm, amma varam\", dedi.\n",
+            "d1\tThe end.\tSon.\n",
+        ));
+        let texts: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Unit(u) => u.variants["az"].text.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "\"Seçkiyə beş həftə qalıb.",
+                "Namizəd deyiləm, amma varam\", dedi.",
+                "Son."
+            ]
+        );
     }
 
     #[test]
