@@ -1,24 +1,56 @@
-//! Matching quality on real four-way text: builds a memory from a TSV (`doc_id en hy az ru`),
-//! edits every sentence five ways — a word substituted, a word dropped, an ending changed, a
-//! number changed, case and punctuation changed — and looks each edit up in the 12
-//! directions. Prints top-1 accuracy and mean score per edit kind and direction, and how many
-//! number edits were adapted into every target correctly.
+//! Matching quality on two real development sets, tetraglot beside three exhaustive
+//! baselines in the same run.
+//!
+//! * **NTREX** (a TSV `doc_id en hy az ru` of four-way news): every sentence edited five ways —
+//!   a word substituted, a word dropped, an ending changed, a number changed, case and
+//!   punctuation changed — and each edit looked up in the three directions from its language.
+//!   Also counts how many number edits were adapted into every target correctly.
+//! * **UI strings** (`ui-dev/`: `units.tsv` and `queries.tsv`, see its README): software
+//!   strings with six kinds of edits and `natural_package`, another translator's rendering of
+//!   the same English — real variation.
+//!
+//! For every query, beside tetraglot's answer (`Memory::find_matches`, limit 1, min_score 0):
+//!
+//! * **formula, exhaustive**: tetraglot's own score applied to every unit holding both
+//!   languages (the best retrieval could do); *recall* is how often that unit (or one with its
+//!   source text) is among the candidates retrieval hands to rescoring;
+//! * **word Levenshtein, exhaustive**: edit distance over the words (lower-cased tokens),
+//!   normalised by the longer sentence;
+//! * **char ratio, exhaustive**: rapidfuzz's `fuzz::ratio` over the lower-cased text, the
+//!   character-level similarity amaGama and Weblate rank with.
+//!
+//! A baseline's ties go to the unit that comes first in the file. A hit on NTREX is the edited
+//! sentence's own text; on the UI set a text equal to the expected unit's up to case,
+//! punctuation, spacing and the mnemonic marks `_` and `&` (the set's README).
 //!
 //! ```sh
-//! cargo run --release --example eval -- ../shared/data/ntrex-dev.tsv
+//! cargo run --release --example eval -- --ntrex ../shared/data/ntrex-dev.tsv \
+//!     --ui ../shared/data/ui-dev [--every N] [--show]
 //! ```
+//!
+//! `--every N` keeps every N-th query and `--kind K` one kind (a quick look while
+//! developing); `--show` prints the first misses of tetraglot where a baseline was right.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
+use rapidfuzz::fuzz::RatioBatchComparator;
 use tetraglot::formats::FileKind;
 use tetraglot::index::Mode;
+use tetraglot::memory::score::QueryProfile;
+use tetraglot::memory::score::{align_profiled, match_score, score_upper_bound, similarity};
 use tetraglot::memory::{MatchQuery, Memory};
 use tetraglot::model::lang::Lang;
-use tetraglot::text::{tokenize, TokenKind};
+use tetraglot::text::{nfc, tokenize, Token, TokenKind};
 
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
-const KINDS: [&str; 5] = ["substitute", "drop", "ending", "number", "case+punct"];
+const NTREX_KINDS: [&str; 5] = ["substitute", "drop", "ending", "number", "case+punct"];
+const SYSTEMS: [&str; 4] = [
+    "tetraglot",
+    "formula, exhaustive",
+    "word Levenshtein, exhaustive",
+    "char ratio, exhaustive",
+];
 
 /// A word of at least `min` letters, as the edits pick them.
 fn words(text: &str, min: usize) -> Vec<(usize, usize)> {
@@ -151,25 +183,80 @@ fn edit(
     }
 }
 
-#[derive(Default, Clone)]
-struct Tally {
-    tried: u32,
-    top1: u32,
-    score_sum: u64,
+/// One unit of a set: its text per language (absent languages left out).
+struct Row {
+    texts: BTreeMap<String, String>,
 }
 
-fn main() {
-    let tsv: PathBuf = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "../shared/data/ntrex-dev.tsv".into())
-        .into();
-    if !tsv.exists() {
-        eprintln!(
-            "{} is absent: pass a TSV of four-way sentences (doc_id en hy az ru)",
-            tsv.display()
-        );
-        std::process::exit(2);
+/// A unit's text in one language, prepared once for the exhaustive baselines.
+struct Prepared {
+    tokens: Vec<Token>,
+    /// The words (not punctuation) as interned ids, for word-level Levenshtein.
+    words: Vec<u32>,
+    /// The lower-cased text, for the char ratio.
+    lower: String,
+}
+
+/// One lookup: its edit kind, direction, text and the row it was made from.
+struct Query {
+    kind: String,
+    source: &'static str,
+    target: &'static str,
+    text: String,
+    expected: usize,
+    numbers_changed: Option<(String, String)>,
+}
+
+/// The top-1 of each system for one query: the row index of its answer (`None`: nothing),
+/// and whether the exhaustive formula's best was among the candidates.
+struct Answers {
+    tetraglot: Option<String>,
+    adapted_target: Option<(bool, String)>,
+    formula: Option<usize>,
+    word: Option<usize>,
+    chars: Option<usize>,
+    recalled: bool,
+}
+
+struct Set {
+    name: &'static str,
+    /// Hits compare texts loosely (UI strings) or exactly (NTREX).
+    loose: bool,
+    rows: Vec<Row>,
+    memory: Memory,
+    _dir: tempfile::TempDir,
+    prepared: HashMap<&'static str, Vec<Option<Prepared>>>,
+    /// Word ids of the units' words, for the query's.
+    vocabulary: HashMap<String, u32>,
+    queries: Vec<Query>,
+    kinds: Vec<String>,
+}
+
+fn lang(code: &str) -> Lang {
+    Lang::parse(code).unwrap()
+}
+
+/// A TSV's rows by header: the language columns, and the id or document column.
+fn read_rows(path: &Path) -> (Vec<Row>, Vec<String>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let (mut rows, mut ids) = (Vec::new(), Vec::new());
+    for line in lines {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let mut texts = BTreeMap::new();
+        for (h, c) in header.iter().zip(&cells) {
+            if LANGS.contains(h) && !c.trim().is_empty() {
+                texts.insert(h.to_string(), c.to_string());
+            }
+        }
+        ids.push(cells.first().unwrap_or(&"").to_string());
+        rows.push(Row { texts });
     }
+    (rows, ids)
+}
+
+fn open_memory(tsv: &Path) -> (Memory, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let memory = Memory::open(
         dir.path(),
@@ -178,102 +265,320 @@ fn main() {
         },
     )
     .unwrap();
-    let report = tetraglot::engine::import_file(&memory, &tsv, FileKind::Tsv, None)
+    let report = tetraglot::engine::import_file(&memory, tsv, FileKind::Tsv, None)
         .unwrap()
         .report;
     println!("memory: {} units from {}", report.read, tsv.display());
+    (memory, dir)
+}
 
-    let mut rows: Vec<BTreeMap<String, String>> = Vec::new();
-    let text = std::fs::read_to_string(&tsv).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    for line in lines {
-        let cells: Vec<&str> = line.split('\t').collect();
-        rows.push(
-            header
-                .iter()
-                .zip(cells)
-                .map(|(h, c)| (h.to_string(), c.to_string()))
-                .collect(),
-        );
+type PreparedRows = HashMap<&'static str, Vec<Option<Prepared>>>;
+
+fn prepare(rows: &[Row]) -> (PreparedRows, HashMap<String, u32>) {
+    let mut vocabulary: HashMap<String, u32> = HashMap::new();
+    let mut out = HashMap::new();
+    for code in LANGS {
+        let l = lang(code);
+        let list = rows
+            .iter()
+            .map(|row| {
+                let text = nfc(row.texts.get(code)?).into_owned();
+                let tokens = tokenize(&l, &text);
+                let words = word_ids(&tokens, &mut vocabulary);
+                Some(Prepared {
+                    tokens,
+                    words,
+                    lower: text.to_lowercase(),
+                })
+            })
+            .collect();
+        out.insert(code, list);
     }
-    let langs: BTreeMap<&str, Lang> = LANGS
-        .iter()
-        .map(|l| (*l, Lang::parse(l).unwrap()))
-        .collect();
+    (out, vocabulary)
+}
 
-    let mut tallies: BTreeMap<(&str, String), Tally> = BTreeMap::new();
-    let (mut adapt_tried, mut adapt_ok) = (0u32, 0u32);
-    let mut misses: Vec<String> = Vec::new();
-    let mut adapt_misses: Vec<String> = Vec::new();
-    let mut not_adaptable = 0u32;
+fn word_ids(tokens: &[Token], vocabulary: &mut HashMap<String, u32>) -> Vec<u32> {
+    tokens
+        .iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .map(|t| {
+            let next = vocabulary.len() as u32;
+            *vocabulary.entry(t.norm.clone()).or_insert(next)
+        })
+        .collect()
+}
+
+/// Levenshtein distance over two id sequences.
+fn word_distance(a: &[u32], b: &[u32]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The text as the UI set compares it: lower case, no punctuation, mnemonics or extra spaces.
+fn loose(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c.is_whitespace() {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Set {
+    fn same(&self, a: &str, b: &str) -> bool {
+        if self.loose {
+            loose(a) == loose(b)
+        } else {
+            a == b
+        }
+    }
+
+    fn is_hit(&self, q: &Query, row: Option<usize>) -> bool {
+        row.is_some_and(|r| {
+            self.same(
+                &self.rows[r].texts[q.source],
+                &self.rows[q.expected].texts[q.source],
+            )
+        })
+    }
+
+    /// The exhaustive answers for `q`, and tetraglot's own.
+    fn answer(&self, q: &Query) -> Answers {
+        let source = lang(q.source);
+        let target = lang(q.target);
+        let mut lookup = MatchQuery::new(q.text.clone(), source.clone(), vec![target.clone()]);
+        lookup.min_score = 0;
+        lookup.limit = 1;
+        let found = self.memory.find_matches(&lookup).unwrap();
+        let best = found.first();
+        let text = nfc(&q.text).into_owned();
+        let tokens = tokenize(&source, &text);
+        let profile = QueryProfile::new(&tokens);
+        // Words no unit holds get ids of their own, past the vocabulary's.
+        let mut unknown: HashMap<&str, u32> = HashMap::new();
+        let query_words: Vec<u32> = tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .map(|t| match self.vocabulary.get(&t.norm) {
+                Some(id) => *id,
+                None => {
+                    let next = (self.vocabulary.len() + unknown.len()) as u32;
+                    *unknown.entry(t.norm.as_str()).or_insert(next)
+                }
+            })
+            .collect();
+        let lower = text.to_lowercase();
+        let ratio = RatioBatchComparator::new(lower.chars());
+        let prepared = &self.prepared[q.source];
+        let eligible =
+            |r: usize| prepared[r].is_some() && self.rows[r].texts.contains_key(q.target);
+
+        let mut bounds: Vec<(f32, usize)> = Vec::new();
+        // The best similarity so far of each baseline, and its row.
+        let mut word: Option<(f64, usize)> = None;
+        let mut chars: Option<(f64, usize)> = None;
+        for (r, p) in prepared.iter().enumerate() {
+            let Some(p) = p else { continue };
+            if !eligible(r) {
+                continue;
+            }
+            bounds.push((score_upper_bound(&p.tokens, &profile), r));
+            let longer = p.words.len().max(query_words.len()).max(1);
+            let w = 1.0 - word_distance(&p.words, &query_words) as f64 / longer as f64;
+            if word.is_none_or(|(best, _)| w > best) {
+                word = Some((w, r));
+            }
+            let c = ratio.similarity(p.lower.chars());
+            if chars.is_none_or(|(best, _)| c > best) {
+                chars = Some((c, r));
+            }
+        }
+        // Tetraglot's formula on every unit, in the order of the upper bounds, exact: a unit
+        // whose bound is below the best score cannot beat it, nor tie it.
+        bounds.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut formula: Option<(u32, f32, usize)> = None;
+        for (bound, r) in bounds {
+            if formula.is_some_and(|(score, _, _)| bound < score as f32) {
+                break;
+            }
+            let p = prepared[r].as_ref().unwrap();
+            let alignment = align_profiled(&p.tokens, &profile);
+            let sim = similarity(&alignment);
+            let placeholders = alignment.placeholder_changes(&p.tokens, &tokens).is_some();
+            let score = match_score(&self.rows[r].texts[q.source], &text, sim, placeholders);
+            let better = formula.is_none_or(|(s, m, best_r)| {
+                (score, sim) > (s, m) || (score, sim) == (s, m) && r < best_r
+            });
+            if better {
+                formula = Some((score, sim, r));
+            }
+        }
+        let formula = formula.map(|(_, _, r)| r);
+        let recalled = formula.is_some_and(|r| {
+            let wanted = &self.rows[r].texts[q.source];
+            self.memory.candidates(&lookup).unwrap().iter().any(|u| {
+                u.variants
+                    .get(source.key())
+                    .is_some_and(|v| nfc(&v.text) == nfc(wanted))
+            })
+        });
+        Answers {
+            tetraglot: best.map(|m| m.source_text.clone()),
+            adapted_target: best.map(|m| {
+                (
+                    m.adapted,
+                    m.targets.values().next().cloned().unwrap_or_default(),
+                )
+            }),
+            formula,
+            word: word.map(|(_, r)| r),
+            chars: chars.map(|(_, r)| r),
+            recalled,
+        }
+    }
+}
+
+fn ntrex(path: &Path) -> Set {
+    let (memory, dir) = open_memory(path);
+    let (rows, _) = read_rows(path);
+    let langs: BTreeMap<&str, Lang> = LANGS.iter().map(|l| (*l, lang(l))).collect();
+    let mut queries = Vec::new();
     for (n, row) in rows.iter().enumerate() {
         let other = &rows[(n + 1) % rows.len()];
         for source in LANGS {
-            let stored = &row[source];
-            for kind in KINDS {
-                let Some((query, numbers_changed)) =
-                    edit(kind, &langs[source], stored, &other[source])
+            let (Some(stored), Some(other)) = (row.texts.get(source), other.texts.get(source))
+            else {
+                continue;
+            };
+            for kind in NTREX_KINDS {
+                let Some((text, numbers_changed)) = edit(kind, &langs[source], stored, other)
                 else {
                     continue;
                 };
-                for target in LANGS.iter().filter(|t| **t != source) {
-                    let mut lookup = MatchQuery::new(
-                        query.clone(),
-                        langs[source].clone(),
-                        vec![langs[*target].clone()],
-                    );
-                    lookup.min_score = 0;
-                    lookup.limit = 1;
-                    let found = memory.find_matches(&lookup).unwrap();
-                    let tally = tallies
-                        .entry((kind, format!("{source}→{target}")))
-                        .or_default();
-                    tally.tried += 1;
-                    let Some(best) = found.first() else {
-                        misses.push(format!("{kind} {source}→{target}: nothing for {query}"));
-                        continue;
-                    };
-                    tally.score_sum += u64::from(best.score);
-                    if best.source_text == *stored {
-                        tally.top1 += 1;
-                    } else if misses.len() < 40 {
-                        misses.push(format!(
-                            "{kind} {source}→{target}: {query}\n    got {}",
-                            best.source_text
-                        ));
-                    }
-                    if let Some((old, new)) = &numbers_changed {
-                        let adapted = best.targets.values().next().cloned().unwrap_or_default();
-                        let before = numbers(&langs[*target], &row[*target]);
-                        // Translators often write a number another way (`3 p.m.` for
-                        // `15:00`, kilograms for pounds): then nothing can be carried over.
-                        if !before.contains(old) {
-                            not_adaptable += 1;
-                            continue;
-                        }
-                        adapt_tried += 1;
-                        let after = numbers(&langs[*target], &adapted);
-                        let count =
-                            |list: &[String], d: &str| list.iter().filter(|x| *x == d).count();
-                        let correct = best.source_text == *stored
-                            && best.adapted
-                            && count(&after, new) == count(&before, new) + 1
-                            && count(&after, old) + 1 == count(&before, old);
-                        if correct {
-                            adapt_ok += 1;
-                        } else if adapt_misses.len() < 40 {
-                            adapt_misses.push(format!(
-                                "adapt {source}→{target} {old}→{new}: adapted={} {}\n    stored {}",
-                                best.adapted, adapted, row[*target]
-                            ));
-                        }
-                    }
+                for target in LANGS.into_iter().filter(|t| *t != source) {
+                    queries.push(Query {
+                        kind: kind.to_string(),
+                        source,
+                        target,
+                        text: text.clone(),
+                        expected: n,
+                        numbers_changed: numbers_changed.clone(),
+                    });
                 }
             }
         }
     }
+    let (prepared, vocabulary) = prepare(&rows);
+    Set {
+        name: "NTREX news",
+        loose: false,
+        rows,
+        memory,
+        _dir: dir,
+        prepared,
+        vocabulary,
+        queries,
+        kinds: NTREX_KINDS.iter().map(|k| k.to_string()).collect(),
+    }
+}
 
+fn ui(dir: &Path) -> Set {
+    let units = dir.join("units.tsv");
+    let (memory, tmp) = open_memory(&units);
+    let (rows, ids) = read_rows(&units);
+    let by_id: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let text = std::fs::read_to_string(dir.join("queries.tsv")).unwrap();
+    let mut queries = Vec::new();
+    let mut kinds: Vec<String> = Vec::new();
+    let code = |c: &str| *LANGS.iter().find(|l| **l == c).unwrap();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let [kind, source, target, query, expected] = cells[..] else {
+            continue;
+        };
+        if !kinds.iter().any(|k| k == kind) {
+            kinds.push(kind.to_string());
+        }
+        queries.push(Query {
+            kind: kind.to_string(),
+            source: code(source),
+            target: code(target),
+            text: query.to_string(),
+            expected: by_id[expected],
+            numbers_changed: None,
+        });
+    }
+    let (prepared, vocabulary) = prepare(&rows);
+    Set {
+        name: "UI strings",
+        loose: true,
+        rows,
+        memory,
+        _dir: tmp,
+        prepared,
+        vocabulary,
+        queries,
+        kinds,
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    tried: u32,
+    hits: [u32; 4],
+    recalled: u32,
+}
+
+fn report(set: &Set, every: usize, kind: Option<&str>, show: bool) {
+    let queries: Vec<&Query> = set
+        .queries
+        .iter()
+        .filter(|q| kind.is_none_or(|k| q.kind == k))
+        .step_by(every.max(1))
+        .collect();
+    let started = std::time::Instant::now();
+    let answers: Vec<Answers> = std::thread::scope(|scope| {
+        let threads = 2;
+        let chunk = queries.len().div_ceil(threads).max(1);
+        let handles: Vec<_> = queries
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|q| set.answer(q)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    println!(
+        "\n## {}: {} queries ({} s)\n",
+        set.name,
+        queries.len(),
+        started.elapsed().as_secs()
+    );
     let directions: Vec<String> = LANGS
         .iter()
         .flat_map(|s| {
@@ -283,50 +588,151 @@ fn main() {
                 .map(move |t| format!("{s}→{t}"))
         })
         .collect();
-    println!("\nTop-1 accuracy (%) per edit kind and direction, and mean score:\n");
-    print!("| edit | queries |");
+    let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    let (mut adapt_tried, mut adapt_ok, mut not_adaptable) = (0u32, 0u32, 0u32);
+    let mut misses = Vec::new();
+    for (q, a) in queries.iter().zip(&answers) {
+        let t = tallies
+            .entry((q.kind.clone(), format!("{}→{}", q.source, q.target)))
+            .or_default();
+        t.tried += 1;
+        let mine = a
+            .tetraglot
+            .as_ref()
+            .is_some_and(|s| set.same(s, &set.rows[q.expected].texts[q.source]));
+        let hits = [
+            mine,
+            set.is_hit(q, a.formula),
+            set.is_hit(q, a.word),
+            set.is_hit(q, a.chars),
+        ];
+        for (k, hit) in hits.iter().enumerate() {
+            t.hits[k] += u32::from(*hit);
+        }
+        t.recalled += u32::from(a.recalled);
+        if show && !mine && hits[1..].iter().any(|h| *h) && misses.len() < 150 {
+            misses.push(format!(
+                "{} {}→{}{}: {}\n    want {}\n    got  {}",
+                q.kind,
+                q.source,
+                q.target,
+                if a.recalled { "" } else { " (not retrieved)" },
+                q.text,
+                set.rows[q.expected].texts[q.source],
+                a.tetraglot.as_deref().unwrap_or("(nothing)")
+            ));
+        }
+        if let (Some((old, new)), Some((adapted, target_text))) =
+            (&q.numbers_changed, &a.adapted_target)
+        {
+            let l = lang(q.target);
+            let before = numbers(&l, &set.rows[q.expected].texts[q.target]);
+            // Translators often write a number another way (`3 p.m.` for `15:00`, kilograms
+            // for pounds): then nothing can be carried over.
+            if !before.contains(old) {
+                not_adaptable += 1;
+                continue;
+            }
+            adapt_tried += 1;
+            let after = numbers(&l, target_text);
+            let count = |list: &[String], d: &str| list.iter().filter(|x| *x == d).count();
+            if mine
+                && *adapted
+                && count(&after, new) == count(&before, new) + 1
+                && count(&after, old) + 1 == count(&before, old)
+            {
+                adapt_ok += 1;
+            }
+        }
+    }
+    print!("| kind | system | queries |");
     for d in &directions {
         print!(" {d} |");
     }
-    println!(" all | mean score |");
-    print!("|---|---:|");
+    println!(" all |");
+    print!("|---|---|---:|");
     for _ in 0..=directions.len() {
         print!("---:|");
     }
-    println!("---:|");
-    for kind in KINDS {
-        let mut all = Tally::default();
-        let mut cells = String::new();
-        for d in &directions {
-            let t = tallies.get(&(kind, d.clone())).cloned().unwrap_or_default();
-            cells.push_str(&format!(
-                " {:.1} |",
-                100.0 * t.top1 as f64 / t.tried.max(1) as f64
-            ));
-            all.tried += t.tried;
-            all.top1 += t.top1;
-            all.score_sum += t.score_sum;
+    println!();
+    let pct = |n: u32, d: u32| 100.0 * n as f64 / d.max(1) as f64;
+    let cell = |n: u32, d: u32| match d {
+        0 => " — |".to_string(),
+        _ => format!(" {:.1} |", pct(n, d)),
+    };
+    for kind in set
+        .kinds
+        .iter()
+        .filter(|k| kind.is_none_or(|only| only == k.as_str()))
+    {
+        let per: Vec<Tally> = directions
+            .iter()
+            .map(|d| {
+                tallies
+                    .get(&(kind.clone(), d.clone()))
+                    .copied()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let total: u32 = per.iter().map(|t| t.tried).sum();
+        for (k, system) in SYSTEMS.iter().enumerate() {
+            print!("| {kind} | {system} | {total} |");
+            for t in &per {
+                print!("{}", cell(t.hits[k], t.tried));
+            }
+            println!(" {:.2} |", pct(per.iter().map(|t| t.hits[k]).sum(), total));
         }
+        print!("| {kind} | retrieval recall | {total} |");
+        for t in &per {
+            print!("{}", cell(t.recalled, t.tried));
+        }
+        println!(" {:.2} |", pct(per.iter().map(|t| t.recalled).sum(), total));
+    }
+    if adapt_tried + not_adaptable > 0 {
         println!(
-            "| {kind} | {} |{cells} {:.2} | {:.1} |",
-            all.tried,
-            100.0 * all.top1 as f64 / all.tried.max(1) as f64,
-            all.score_sum as f64 / all.tried.max(1) as f64
+            "\nNumber edits adapted correctly into the target: {adapt_ok} of {adapt_tried} \
+             ({:.1}%); {not_adaptable} more were not adaptable (the target writes that number \
+             another way)",
+            pct(adapt_ok, adapt_tried)
         );
     }
-    println!(
-        "\nNumber edits adapted correctly into the target: {adapt_ok} of {adapt_tried} ({:.1}%); \
-         {not_adaptable} more were not adaptable (the target writes that number another way)",
-        100.0 * adapt_ok as f64 / adapt_tried.max(1) as f64
-    );
-    if std::env::var_os("EVAL_SHOW").is_some() {
-        println!("\nFirst top-1 misses:");
+    if show {
+        println!("\nFirst misses of tetraglot where a baseline was right:");
         for miss in &misses {
             println!("  {miss}");
         }
-        println!("\nFirst adaptation misses:");
-        for miss in &adapt_misses {
-            println!("  {miss}");
+    }
+}
+
+fn main() {
+    let mut ntrex_path: Option<PathBuf> = None;
+    let mut ui_dir: Option<PathBuf> = None;
+    let (mut every, mut show) = (1usize, false);
+    let mut kind: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--ntrex" => ntrex_path = args.next().map(PathBuf::from),
+            "--ui" => ui_dir = args.next().map(PathBuf::from),
+            "--every" => every = args.next().and_then(|n| n.parse().ok()).unwrap_or(1),
+            "--show" => show = true,
+            "--kind" => kind = args.next(),
+            other => {
+                eprintln!(
+                    "unknown argument {other}: --ntrex FILE.tsv --ui DIR [--every N] [--show]"
+                );
+                std::process::exit(2);
+            }
         }
+    }
+    if ntrex_path.is_none() && ui_dir.is_none() {
+        ntrex_path = Some("../shared/data/ntrex-dev.tsv".into());
+        ui_dir = Some("../shared/data/ui-dev".into());
+    }
+    if let Some(path) = ntrex_path.filter(|p| p.exists()) {
+        report(&ntrex(&path), every, kind.as_deref(), show);
+    }
+    if let Some(dir) = ui_dir.filter(|d| d.join("queries.tsv").exists()) {
+        report(&ui(&dir), every, kind.as_deref(), show);
     }
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::adapt::{adapt, slice, Change};
 use super::score::{
-    align_profiled, match_score, score_upper_bound, similarity, Alignment, QueryProfile, Step,
+    align_profiled, char_distance, match_score, score_upper_bound, similarity, Alignment,
+    QueryProfile, Step,
 };
 use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::model::lang::Lang;
@@ -155,6 +156,19 @@ fn kth_best(scored: &[Scored], k: usize) -> f32 {
     best[k - 1]
 }
 
+/// Orders each run of matches with the same score and exact similarity by how close each
+/// stored sentence is to the query in characters (then by retrieval rank), so a tie is not
+/// settled by the order the index happened to return.
+fn break_ties(scored: &mut [Scored], query: &[Token]) {
+    let tied = |a: &Scored, b: &Scored| (a.m.score, a.m.similarity) == (b.m.score, b.m.similarity);
+    for run in scored.chunk_by_mut(tied).filter(|run| run.len() > 1) {
+        run.sort_by_cached_key(|s| {
+            let distance = char_distance(&s.stored_tokens, query).unwrap_or(usize::MAX);
+            (distance, s.rank)
+        });
+    }
+}
+
 /// Turns alignment steps into runs: equal runs, and between them one change each (a
 /// replace when both sides have words, else an insert or a delete), with the text they cover.
 fn diff(
@@ -207,38 +221,14 @@ impl Memory {
             return Ok(Vec::new());
         }
         let text = nfc(&query.text).into_owned();
-        let terms = query_terms(&query.source, &text);
         let query_tokens = tokenize(&query.source, &text);
         let profile = QueryProfile::new(&query_tokens);
         let source_key = query.source.key();
-        let pool = match query.only.filters_after() {
-            true => candidates_for(query.limit) * 5,
-            false => candidates_for(query.limit),
-        };
-        let hits = self.index().search(
-            &terms,
-            RETRIEVAL_TERMS,
-            pool,
-            query.only.document.as_deref(),
-        )?;
         // Every candidate with the upper bound of its similarity, cheap to get; then exact
         // alignment in the order of those bounds, until no bound can beat the `limit` best.
-        let mut candidates = Vec::with_capacity(hits.len());
-        for (rank, hit) in hits.into_iter().enumerate() {
-            let unit: Unit = super::stored::decode(&hit.payload)?;
-            let Some(source) = unit.variants.get(source_key) else {
-                continue;
-            };
-            if target_texts(&unit, source_key, &query.targets).is_empty() {
-                continue;
-            }
-            if query.exclude_document.is_some() && unit.meta.document == query.exclude_document {
-                continue;
-            }
-            if !query.only.keeps(&unit) {
-                continue;
-            }
-            let stored_tokens = tokenize(&query.source, &source.text);
+        let mut candidates = Vec::new();
+        for (rank, unit) in self.retrieve(query, &text)?.into_iter().enumerate() {
+            let stored_tokens = tokenize(&query.source, &unit.variants[source_key].text);
             let bound = score_upper_bound(&stored_tokens, &profile);
             candidates.push((bound, rank, stored_tokens, unit));
         }
@@ -291,11 +281,49 @@ impl Memory {
                 .then(b.m.similarity.total_cmp(&a.m.similarity))
                 .then(a.rank.cmp(&b.rank))
         });
+        break_ties(&mut scored, &query_tokens);
         scored.truncate(query.limit);
         Ok(scored
             .into_iter()
             .map(|s| self.explain(s, &query.source, &text, &query_tokens))
             .collect())
+    }
+
+    /// The units retrieval hands to rescoring for `query`, in retrieval order: what exact
+    /// scoring can choose from. For measuring retrieval (how often the unit that scoring
+    /// every unit would rank first is among them).
+    pub fn candidates(&self, query: &MatchQuery) -> Result<Vec<Unit>, MemoryError> {
+        self.retrieve(query, &nfc(&query.text))
+    }
+
+    /// Candidates from the index for the NFC `text`, with the query's filters applied: only
+    /// units holding the source language and one of the wanted targets.
+    fn retrieve(&self, query: &MatchQuery, text: &str) -> Result<Vec<Unit>, MemoryError> {
+        let terms = query_terms(&query.source, text);
+        let source_key = query.source.key();
+        let pool = match query.only.filters_after() {
+            true => candidates_for(query.limit) * 5,
+            false => candidates_for(query.limit),
+        };
+        let hits = self.index().search(
+            &terms,
+            RETRIEVAL_TERMS,
+            pool,
+            query.only.document.as_deref(),
+        )?;
+        let mut units = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let unit: Unit = super::stored::decode(&hit.payload)?;
+            if !unit.variants.contains_key(source_key)
+                || target_texts(&unit, source_key, &query.targets).is_empty()
+                || query.exclude_document.is_some() && unit.meta.document == query.exclude_document
+                || !query.only.keeps(&unit)
+            {
+                continue;
+            }
+            units.push(unit);
+        }
+        Ok(units)
     }
 
     /// Adds the diff and, for placeholder-only differences, the adapted targets.

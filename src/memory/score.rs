@@ -440,6 +440,31 @@ pub fn score_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
     }
 }
 
+/// The longest matching form, in chars, whose char distance [`char_distance`] computes (a
+/// table of at most 2,000 × 2,000 cells, only ever for tied matches).
+const TIE_BREAK_CHARS: usize = 2_000;
+
+/// The character edit distance between the matching forms of two sentences (their tokens'
+/// forms, one space apart), for ordering matches whose word-level similarity is the same:
+/// of two stored sentences one word away from the query, the one closer in characters comes
+/// first. `None` for a text longer than [`TIE_BREAK_CHARS`].
+pub fn char_distance(a: &[Token], b: &[Token]) -> Option<usize> {
+    let form = |tokens: &[Token]| -> Option<Vec<char>> {
+        let mut chars = Vec::new();
+        for (k, token) in tokens.iter().enumerate() {
+            if k > 0 {
+                chars.push(' ');
+            }
+            chars.extend(token.norm.chars());
+            if chars.len() > TIE_BREAK_CHARS {
+                return None;
+            }
+        }
+        Some(chars)
+    };
+    Some(dp_distance(&form(a)?, &form(b)?))
+}
+
 /// The similarity in percent (0–100, unrounded) of an alignment.
 pub fn similarity(alignment: &Alignment) -> f32 {
     if alignment.weight <= 0.0 {

@@ -121,6 +121,50 @@ fn a_changed_ending_outranks_a_different_word_in_every_language() {
 }
 
 #[test]
+fn of_two_sentences_with_the_same_score_the_one_closer_in_characters_comes_first() {
+    // Each stored sentence holds one word more than the query, so both score the same; the
+    // shorter insertion is the closer sentence. The farther one is stored first, so the index
+    // returns it first when their relevance ties: once that order decided.
+    let cases = [
+        (
+            "hy",
+            "Խորհուրդը երկուշաբթի հավաքվեց դահլիճում։",
+            "Խորհուրդը երկուշաբթի հավաքվեց համալսարանական դահլիճում։",
+            "Խորհուրդը երկուշաբթի հավաքվեց դպրոցական դահլիճում։",
+        ),
+        (
+            "az",
+            "Şura bazar ertəsi zalda toplandı.",
+            "Şura bazar ertəsi universitetdəki zalda toplandı.",
+            "Şura bazar ertəsi məktəbdəki zalda toplandı.",
+        ),
+        (
+            "ru",
+            "Совет собрался в зале в понедельник.",
+            "Совет собрался в университетском зале в понедельник.",
+            "Совет собрался в школьном зале в понедельник.",
+        ),
+        (
+            "en",
+            "The council met in the hall on Monday.",
+            "The council met in the university hall on Monday.",
+            "The council met in the school hall on Monday.",
+        ),
+    ];
+    for (lang, query, farther, closer) in cases {
+        let (_dir, server) = server_with(json!([
+            {"id": "farther", "variants": {lang: farther, "xh": "target"}},
+            {"id": "closer", "variants": {lang: closer, "xh": "target"}}
+        ]));
+        let body = best(&server, query, lang, json!({}));
+        let matches = body["matches"].as_array().unwrap();
+        assert_eq!(matches.len(), 2, "{lang}: {body:#}");
+        assert_eq!(matches[0]["score"], matches[1]["score"], "{lang}: {body:#}");
+        assert_eq!(matches[0]["unit_id"], "closer", "{lang}: {body:#}");
+    }
+}
+
+#[test]
 fn new_numbers_are_put_into_every_translation() {
     let (_dir, server) = server_with(json!([
         {"id": "years", "variants": {
