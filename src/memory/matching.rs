@@ -140,9 +140,17 @@ struct Scored {
 }
 
 /// How many candidates retrieval hands to rescoring: enough that a near-identical sentence
-/// lost among many sharing its common words still arrives.
-fn candidates_for(limit: usize) -> usize {
-    (limit * 4).clamp(20, 200)
+/// lost among many sharing its common words still arrives. A short query shares only a word
+/// or two with the unit it should find (`Ցույց տալ բոլոր գործընթացները` / `Ցուցադրել բոլոր
+/// գործընթացները`), and many units share those, so it gets more candidates: rescoring a
+/// short sentence is cheap.
+fn candidates_for(limit: usize, words: usize) -> usize {
+    let base = (limit * 4).clamp(20, 200);
+    match words {
+        0..=3 => base * 4,
+        4..=6 => base * 2,
+        _ => base,
+    }
 }
 
 /// How many of the query's words retrieval asks for: the rarest ones (measured on a million
@@ -302,8 +310,8 @@ impl Memory {
         let terms = query_terms(&query.source, text);
         let source_key = query.source.key();
         let pool = match query.only.filters_after() {
-            true => candidates_for(query.limit) * 5,
-            false => candidates_for(query.limit),
+            true => candidates_for(query.limit, terms.len()) * 5,
+            false => candidates_for(query.limit, terms.len()),
         };
         let hits = self.index().search(
             &terms,

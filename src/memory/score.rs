@@ -5,9 +5,10 @@
 //! * Otherwise `99 ≥ score = floor(100 · (1 − D / W))`, where `W` is the larger total weight
 //!   of the two token sequences (a word or number weighs 1, punctuation 0.1) and `D` the
 //!   cheapest alignment cost: inserting or deleting a word costs 1, punctuation 0.1;
-//!   replacing punctuation costs 0.1; replacing a word costs 0.15–0.33 when both share a
-//!   stem (a common prefix of at least 3 chars covering half the longer word: a changed
-//!   ending), 0.5–1 otherwise, growing with the character edit distance.
+//!   replacing punctuation costs 0.1; replacing a word costs `1.5 · d/L` (d the character
+//!   edit distance, L the longer word's length), at least 0.15 and at most 1: continuous in
+//!   how alike the words are; and at most `0.15 + 0.35 · d/L` when both share a stem (a
+//!   common prefix of at least 3 chars covering half the longer word: a changed ending).
 
 use crate::text::{same_text, Token, TokenKind};
 
@@ -17,13 +18,21 @@ const PUNCT_WEIGHT: f32 = 0.1;
 /// value over, so the suggestion stays good.
 const PLACEHOLDER_CHANGE: f32 = 0.1;
 
-// Replacing a word costs `MIN + SPAN · (edit distance / longer length)`. The minimums are
-// also what `least_cost` charges, so `score_upper_bound` stays a bound: change them here,
-// once, and both follow.
+// The least a replaced word can cost is also what `least_cost` charges, so
+// `score_upper_bound` stays a bound: change the constants here, once, and both follow.
 /// A changed ending (a shared stem): 0.15–0.5.
 const STEM_CHANGE: (f32, f32) = (0.15, 0.35);
-/// Any other word: 0.5–1.
-const WORD_CHANGE: (f32, f32) = (0.5, 0.5);
+/// Any word: `WORD_CHANGE.1 · d/L`, at least `WORD_CHANGE.0` and at most 1 (a word a third
+/// or more of its letters away costs as much as a deletion). Fitted on the news and UI
+/// development sets (`examples/eval.rs`): the old `0.5 + 0.5 · d/L` priced a spelling
+/// variant with a changed first letter (`աւժանդակ`/`օժանդակ`) like half a different word.
+const WORD_CHANGE: (f32, f32) = (0.15, 1.5);
+
+/// The cost of replacing a word by another `ratio` (d/L) apart in characters: continuous in
+/// how alike the two are, from a spelling variant to a different word.
+fn word_change(ratio: f32) -> f32 {
+    (WORD_CHANGE.1 * ratio).clamp(WORD_CHANGE.0, 1.0)
+}
 
 fn weight(token: &Token) -> f32 {
     match token.kind {
@@ -158,10 +167,11 @@ fn replace_cost(a: &Token, a_chars: usize, query: &QueryProfile<'_>, j: usize) -
                 .count();
             let longest = a_chars.max(profile.chars.len());
             let ratio = distance as f32 / longest.max(1) as f32;
+            let word = word_change(ratio);
             if prefix >= 3 && 2 * prefix >= longest {
-                STEM_CHANGE.0 + STEM_CHANGE.1 * ratio
+                word.min(STEM_CHANGE.0 + STEM_CHANGE.1 * ratio)
             } else {
-                WORD_CHANGE.0 + WORD_CHANGE.1 * ratio
+                word
             }
         }
     }
@@ -376,9 +386,9 @@ fn least_cost(token: &Token, others: &Unmatched) -> f32 {
         return PLACEHOLDER_CHANGE;
     }
     if stem3(&token.norm).is_some_and(|stem| others.stems.contains(&stem)) {
-        STEM_CHANGE.0
+        STEM_CHANGE.0.min(word_change(0.0))
     } else {
-        WORD_CHANGE.0
+        word_change(0.0)
     }
 }
 

@@ -64,6 +64,61 @@ pub fn fold_word(lang: &Lang, word: &str) -> String {
             c => out.push(fold_apostrophe(c)),
         }
     }
+    if armenian && out.contains(['ւ', 'է', 'յ']) {
+        out = reformed_spelling(&out);
+    }
+    out
+}
+
+/// An Armenian word in classical (Mashtots) spelling as the reformed spelling writes it, for
+/// matching: software and diaspora texts keep the classical one (`ժամանակաւոր`,
+/// `գործողութիւնը`, `նշուած`, `պատճէնել`) where the memory may hold the reformed one
+/// (`ժամանակավոր`, `գործողությունը`, `նշված`, `պատճենել`). Only the regular
+/// correspondences: `աւ` is `օ` at the start of a word and `ավ` elsewhere, `իւ` is `յու`,
+/// `ու` before a vowel is `վ`, `ոյ` before a consonant is `ույ`, and `է` after the first
+/// letter is `ե`. A word already in reformed spelling is unchanged but for the rare `ու`
+/// before a vowel or `ոյ` before a consonant (`գոյություն`), and both sides of a comparison
+/// are folded alike. `եւ` (the ligature `և`) stays.
+fn reformed_spelling(word: &str) -> String {
+    const VOWELS: &str = "աեէըիոօ";
+    let chars: Vec<char> = word.chars().collect();
+    let is_vowel = |k: usize| chars.get(k).is_some_and(|c| VOWELS.contains(*c));
+    let is_consonant = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|c| ('ա'..='ֆ').contains(c) && !VOWELS.contains(*c) && *c != 'ւ')
+    };
+    let mut out = String::with_capacity(word.len() + 4);
+    let mut k = 0;
+    while k < chars.len() {
+        let next = chars.get(k + 1).copied();
+        match (chars[k], next) {
+            ('ա', Some('ւ')) => {
+                out.push_str(if k == 0 { "օ" } else { "ավ" });
+                k += 2;
+            }
+            ('ի', Some('ւ')) => {
+                out.push_str("յու");
+                k += 2;
+            }
+            ('ո', Some('ւ')) if is_vowel(k + 2) => {
+                out.push('վ');
+                k += 2;
+            }
+            ('ո', Some('յ')) if is_consonant(k + 2) => {
+                out.push_str("ույ");
+                k += 2;
+            }
+            ('է', _) if k > 0 => {
+                out.push('ե');
+                k += 1;
+            }
+            (c, _) => {
+                out.push(c);
+                k += 1;
+            }
+        }
+    }
     out
 }
 
@@ -79,7 +134,7 @@ pub fn fold_apostrophe(c: char) -> char {
 pub fn fold_punct(c: char) -> char {
     match c {
         '«' | '»' | '“' | '”' | '„' | '‟' | '″' | '〝' | '〞' | '‹' | '›' => '"',
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' => '-',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' | '֊' => '-',
         '։' => ':',
         '․' => '.',
         c => fold_apostrophe(c),
@@ -109,6 +164,31 @@ mod tests {
         assert_eq!(fold_word(&hy, "Երևան"), fold_word(&hy, "Երեւան"));
         assert_eq!(fold_word(&hy, "ինչո՞ւ"), "ինչու");
         assert_eq!(fold_word(&hy, "Ալիևը"), "ալիեւը");
+    }
+
+    #[test]
+    fn armenian_classical_spelling_matches_the_reformed_one() {
+        let hy = lang("hy");
+        for (classical, reformed) in [
+            ("ժամանակաւոր", "ժամանակավոր"),
+            ("Տեսակաւորել", "Տեսակավորել"),
+            ("աւժանդակ", "օժանդակ"),
+            ("գործողութիւնը", "գործողությունը"),
+            ("նշուած", "նշված"),
+            ("չկատարուած", "չկատարված"),
+            ("պատճէնել", "պատճենել"),
+            ("գոյնը", "գույնը"),
+        ] {
+            assert_eq!(
+                fold_word(&hy, classical),
+                fold_word(&hy, reformed),
+                "{classical}"
+            );
+        }
+        // Reformed words stay as they are, and so do the ligature and a word-initial `է`.
+        for word in ["երեւան", "էջը", "ուրախ", "հուշ", "գույնը", "ով"] {
+            assert_eq!(fold_word(&hy, word), word);
+        }
     }
 
     #[test]

@@ -165,6 +165,69 @@ fn of_two_sentences_with_the_same_score_the_one_closer_in_characters_comes_first
 }
 
 #[test]
+fn a_word_spelled_a_little_differently_costs_little_wherever_the_change_is() {
+    // A change near the start of a word (no shared stem) once cost at least half a word
+    // whatever the two words had in common; the cost now follows how alike they are. Each
+    // query changes one word of the stored sentence by one to four letters.
+    let cases = [
+        (
+            "hy",
+            "Վերամեկնարկել համակարգիչը թարմացումը տեղադրելուց անմիջապես հետո",
+            "Վերագործարկել համակարգիչը թարմացումը տեղադրելուց անմիջապես հետո",
+            91,
+        ),
+        (
+            "az",
+            "Məlumatları geri qaytarın və kompüteri yenidən başladın",
+            "Məlumatları geri qaytarın və komputeri yenidən başladın",
+            95,
+        ),
+        (
+            "ru",
+            "Перезагрузите компьютер после установки обновления сегодня",
+            "Перезапустите компьютер после установки обновления сегодня",
+            91,
+        ),
+        (
+            "en",
+            "The grey car stopped outside the station today",
+            "The gray car stopped outside the station today",
+            94,
+        ),
+    ];
+    for (lang, stored, query, least) in cases {
+        let (_dir, server) = server_with(json!([
+            {"id": "stored", "variants": {lang: stored, "xh": "target"}}
+        ]));
+        let body = best(&server, query, lang, json!({}));
+        let score = body["matches"][0]["score"].as_u64().unwrap();
+        assert!(
+            score >= least && score < 100,
+            "{lang}: {score} < {least}: {body:#}"
+        );
+    }
+}
+
+#[test]
+fn armenian_in_classical_spelling_finds_the_reformed_sentence() {
+    // Software and diaspora texts keep the classical spelling; the memory holds the
+    // reformed one. Matching forms fold the regular correspondences, so only the written
+    // difference remains (99), and retrieval finds the unit through the folded words.
+    let (_dir, server) = server_with(json!([
+        {"id": "reformed", "variants": {"hy": "Չհաջողվեց ստեղծել ժամանակավոր գործողությունը", "en": "Could not create the temporary action"}},
+        {"id": "other", "variants": {"hy": "Ստեղծել նոր պանակ", "en": "Create a new folder"}}
+    ]));
+    let body = best(
+        &server,
+        "Չհաջողուեց ստեղծել ժամանակաւոր գործողութիւնը",
+        "hy",
+        json!({}),
+    );
+    assert_eq!(body["matches"][0]["unit_id"], "reformed", "{body:#}");
+    assert_eq!(body["matches"][0]["score"], 99, "{body:#}");
+}
+
+#[test]
 fn new_numbers_are_put_into_every_translation() {
     let (_dir, server) = server_with(json!([
         {"id": "years", "variants": {
