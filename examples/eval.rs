@@ -38,7 +38,9 @@ use rapidfuzz::fuzz::RatioBatchComparator;
 use tetraglot::formats::FileKind;
 use tetraglot::index::Mode;
 use tetraglot::memory::score::QueryProfile;
-use tetraglot::memory::score::{align_profiled, match_score, score_upper_bound, similarity};
+use tetraglot::memory::score::{
+    align_profiled, dp_distance, match_score, score_upper_bound, similarity,
+};
 use tetraglot::memory::{MatchQuery, Memory};
 use tetraglot::model::lang::Lang;
 use tetraglot::text::{nfc, tokenize, Token, TokenKind};
@@ -308,25 +310,6 @@ fn word_ids(tokens: &[Token], vocabulary: &mut HashMap<String, u32>) -> Vec<u32>
         .collect()
 }
 
-/// Levenshtein distance over two id sequences.
-fn word_distance(a: &[u32], b: &[u32]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, x) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, y) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if x == y {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 /// The text as the UI set compares it: lower case, no punctuation, mnemonics or extra spaces.
 fn loose(text: &str) -> String {
     text.to_lowercase()
@@ -404,7 +387,7 @@ impl Set {
             }
             bounds.push((score_upper_bound(&p.tokens, &profile), r));
             let longer = p.words.len().max(query_words.len()).max(1);
-            let w = 1.0 - word_distance(&p.words, &query_words) as f64 / longer as f64;
+            let w = 1.0 - dp_distance(&p.words, &query_words) as f64 / longer as f64;
             if word.is_none_or(|(best, _)| w > best) {
                 word = Some((w, r));
             }

@@ -99,8 +99,9 @@ impl WordProfile {
     }
 }
 
-/// Plain dynamic-programming Levenshtein distance, for words too long for one machine word.
-fn dp_distance(a: &[char], b: &[char]) -> usize {
+/// Plain dynamic-programming Levenshtein distance over any items (chars of words too long
+/// for one machine word, or whole words).
+pub fn dp_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
