@@ -313,11 +313,12 @@ fn quoted_cell(text: &str) -> Quoted<'_> {
         return if !(after.is_empty() || after.starts_with('\t')) {
             // `"Yes," he said`: a quote inside the text, not a quoted cell.
             Quoted::No
-        } else if doubled || cell.contains(['\t', '\n']) {
+        } else if doubled || cell.contains(['\t', '\n', '\r']) {
             Quoted::Cell(cell, after)
         } else {
             // `"Remember her answer?"`: a sentence that is a quotation. Quoting is only
-            // needed for a tab, a line break or a quote, so a cell with none of them is
+            // needed for a tab, a line break (`\n` or `\r`) or a quote, the characters
+            // [`cell`] quotes for, so a cell with none of them is
             // read as it is, quotes and all.
             Quoted::No
         };
@@ -325,8 +326,6 @@ fn quoted_cell(text: &str) -> Quoted<'_> {
     Quoted::Open
 }
 
-/// A cell as written: quoted when it holds a tab, a line break or a quote at its start
-/// (which a reader would take for quoting), else as it is.
 /// The metadata column a header name stands for, if it stands for one. Some are language
 /// codes too (`id` Indonesian, `doc`): the writer spells such a language's column otherwise
 /// ([`language_column`]).
@@ -358,6 +357,8 @@ fn language_column(key: &str) -> String {
     }
 }
 
+/// A cell as written: quoted when it holds a tab, a line break or a quote at its start
+/// (which a reader would take for quoting), else as it is.
 fn cell(text: &str) -> String {
     if text.contains(['\t', '\n', '\r']) || text.starts_with('"') {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -560,12 +561,18 @@ mod tests {
                 ..Meta::default()
             },
         };
-        for (tag, text) in [("en", "\"Quoted\" start\tand a tab"), ("hy", "Բարև")] {
+        for (tag, text) in [
+            ("en", "\"Quoted\" start\tand a tab"),
+            ("hy", "Բարև"),
+            // A carriage return alone is quoted as a line break is (a fuzzed case).
+            ("ru", "рельс\rрельс"),
+        ] {
             let lang = Lang::parse(tag).unwrap();
             unit.variants
                 .insert(lang.key().to_string(), Variant::plain(&lang, text));
         }
-        let mut writer = TsvWriter::start(Vec::new(), vec!["en".into(), "hy".into()]).unwrap();
+        let mut writer =
+            TsvWriter::start(Vec::new(), vec!["en".into(), "hy".into(), "ru".into()]).unwrap();
         writer.unit(&unit).unwrap();
         let written = String::from_utf8(writer.finish().unwrap()).unwrap();
         let items = read(&written);
