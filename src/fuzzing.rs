@@ -118,12 +118,25 @@ pub fn tsv(data: &[u8]) {
     if columns.is_empty() {
         return;
     }
+    // The one ambiguity the reader settles as text (see the TSV reader): a cell that holds a
+    // tab before a line break, in a line that then fills the header's columns exactly, reads
+    // as the news quotation it looks like. What is written must then read, not read the same.
+    let ambiguous = columns.len() > 1
+        && units.iter().any(|unit| {
+            unit.variants.values().any(|variant| {
+                let first_line = variant.text.split(['\n', '\r']).next().unwrap_or("");
+                first_line.len() < variant.text.len() && first_line.contains('\t')
+            })
+        });
     let mut writer = crate::formats::tsv::TsvWriter::start(Vec::new(), columns).unwrap();
     for unit in &units {
         writer.unit(unit).unwrap();
     }
     let bytes = writer.finish().unwrap();
     let back = read_back(crate::formats::FileKind::Tsv, &bytes);
+    if ambiguous {
+        return;
+    }
     assert_eq!(
         texts(&units, 1),
         texts(&back, 1),

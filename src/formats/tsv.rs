@@ -121,15 +121,17 @@ impl<R: BufRead> TsvReader<R> {
                 Split::Cells(cells) if ahead.is_empty() || cells.len() == width => {
                     return Ok(Some((start, cells)));
                 }
-                // A quote that opens in a line and, read as text, leaves that line holding all
-                // the header's columns is text (news quotes a speaker over several sentences,
-                // the quote closing on another line): reading on would join two records. A
-                // quoted cell that goes on over the next line holds no tab on its first.
+                // A quote that opens in a line and, read as text, leaves that line holding
+                // exactly the header's columns is text (news quotes a speaker over several
+                // sentences, the quote closing on another line): reading on would join two
+                // records. A line that as text holds more columns than the header is no record,
+                // so its quote is read on. (Ambiguous, and read as text: a quoted cell whose
+                // first line holds a tab that makes it fill the header; TMX has no such case.)
                 Split::Open { before, rest } => {
                     let text = ahead.is_empty()
                         && width > 0
                         && rest.contains('\t')
-                        && before + rest.split('\t').count() >= width;
+                        && before + rest.split('\t').count() == width;
                     !text && ahead.len() < MAX_RECORD_LINES
                 }
                 _ => false,
@@ -544,6 +546,30 @@ mod tests {
                 "Son."
             ]
         );
+    }
+
+    #[test]
+    fn a_quoted_cell_with_tabs_in_a_one_column_file_reads_back() {
+        // Its first line holds tabs, so read as text it would be more columns than the header
+        // has: no record, so the quote goes on to where it closes (a fuzzed case).
+        let lang = Lang::parse("en").unwrap();
+        let text = "first\tsecond\tthird\nand a line \"quoted\"";
+        let mut unit = Unit {
+            id: "u1".into(),
+            variants: BTreeMap::new(),
+            meta: Meta::default(),
+        };
+        unit.variants
+            .insert("en".into(), Variant::plain(&lang, text));
+        let mut writer = TsvWriter::start(Vec::new(), vec!["en".into()]).unwrap();
+        writer.unit(&unit).unwrap();
+        let written = String::from_utf8(writer.finish().unwrap()).unwrap();
+        let items = read(&written);
+        let Item::Unit(back) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(back.variants["en"].text, text);
     }
 
     #[test]

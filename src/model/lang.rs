@@ -36,6 +36,13 @@ impl Lang {
         }
         let id = LanguageIdentifier::from_str(&trimmed.replace('_', "-"))
             .map_err(|_| LangError::Invalid(raw.to_string()))?;
+        // The parser takes a four-letter subtag after a variant for a variant too and writes
+        // it first (`doc-m0oc-keid` → `doc-keid-m0oc`), where it reads back as a script: a
+        // tag whose written form is another tag is not a tag (BCP 47 variants have 5–8
+        // characters, or 4 starting with a digit), or a stored key would change on export.
+        if LanguageIdentifier::from_str(&id.to_string()).ok().as_ref() != Some(&id) {
+            return Err(LangError::Invalid(raw.to_string()));
+        }
         let language = id.language.as_str().to_string();
         if id.language.is_empty() {
             return Err(LangError::Invalid(raw.to_string()));
@@ -119,5 +126,31 @@ mod tests {
             assert!(Lang::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(matches!(Lang::parse("xx"), Err(LangError::Unknown(_))));
+    }
+
+    #[test]
+    fn a_tag_reads_back_as_itself_or_is_refused() {
+        // A four-letter variant is written first and then reads as a script (a fuzzed TSV
+        // header): the key would change from export to import.
+        assert!(matches!(
+            Lang::parse("doc_m0oc_keid"),
+            Err(LangError::Invalid(_))
+        ));
+        for good in [
+            "hy",
+            "hy-AM",
+            "az-Cyrl",
+            "sr-Latn-RS",
+            "de-CH-1996",
+            "ca-valencia",
+        ] {
+            let lang = Lang::parse(good).unwrap();
+            let again = Lang::parse(lang.tag()).unwrap();
+            assert_eq!(
+                (again.tag(), again.key()),
+                (lang.tag(), lang.key()),
+                "{good}"
+            );
+        }
     }
 }
