@@ -6,6 +6,7 @@
 //! document id. One [`IndexReader`] serves the process and each request takes a fresh
 //! searcher; one writer thread owns the [`tantivy::IndexWriter`] (see [`writer`]).
 
+mod near;
 mod schema;
 mod session;
 mod snapshot;
@@ -25,6 +26,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
+pub use near::Near;
 use schema::Fields;
 pub use snapshot::Snapshot;
 use staged::Hidden;
@@ -74,6 +76,18 @@ pub enum Pattern {
     Term(String),
     Regex(String),
 }
+
+/// A word of a retrieval query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchWord {
+    /// Its terms, best first: the first the index holds is asked.
+    pub terms: Vec<String>,
+    /// If the index holds none of them, the terms near it are asked instead.
+    pub near: Option<Near>,
+}
+
+/// How many near terms one word adds at most.
+const NEAR_TERMS: usize = 3;
 
 /// A hit of a retrieval query: its relevance and the stored unit.
 pub struct Hit {
@@ -255,11 +269,11 @@ impl TmIndex {
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// `words`' terms (BM25 with block-max WAND). Frequent terms add little to the ranking of
+    /// `words`' terms, near spellings included (BM25 with block-max WAND). Frequent terms add little to the ranking of
     /// near matches but most of the cost, so only the rarest are asked.
     pub fn search(
         &self,
-        words: &[Vec<String>],
+        words: &[SearchWord],
         max_terms: usize,
         limit: usize,
         document: Option<&str>,
@@ -269,21 +283,47 @@ impl TmIndex {
         }
         let (searcher, hidden) = self.view()?;
         // One term per word: its first alternative the index knows (the word itself, else
-        // its stem prefix), so the terms asked cover as many words as possible.
+        // its stem prefix), so the terms asked cover as many words as possible; a word the
+        // index does not hold also asks for its near spellings.
         let mut selective = Vec::with_capacity(words.len());
-        for alternatives in words {
-            for text in alternatives {
+        let mut nearby = Vec::new();
+        for word in words {
+            let mut known = false;
+            for text in &word.terms {
                 let term = Term::from_field_text(self.fields.terms, text);
                 let frequency = searcher.doc_freq(&term)?;
                 if frequency > 0 {
+                    known = true;
                     selective.push((frequency, term));
                     break;
                 }
             }
+            // Only a word whose stem the memory does not know either: an inflected form
+            // meets its stored forms through the stem, and the automaton costs time.
+            if let (false, Some(near)) = (known, &word.near) {
+                nearby.extend(near::near_terms(
+                    &searcher,
+                    self.fields.terms,
+                    near,
+                    NEAR_TERMS,
+                )?);
+            }
         }
-        selective.sort_by_key(|(frequency, _)| *frequency);
+        // By frequency, then term, so that a term two words share is asked once.
+        selective.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         selective.dedup_by(|a, b| a.1 == b.1);
         selective.truncate(max_terms);
+        // Near terms fill what the words' own terms leave of the budget: a guess at a
+        // spelling must not push out a word the memory holds.
+        nearby.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        for near in nearby {
+            if selective.len() >= max_terms {
+                break;
+            }
+            if !selective.iter().any(|(_, term)| *term == near.1) {
+                selective.push(near);
+            }
+        }
         let clauses: Vec<(Occur, Box<dyn Query>)> = selective
             .into_iter()
             .map(|(_, term)| {

@@ -19,7 +19,7 @@ use std::pin::Pin;
 
 use tokio::sync::oneshot;
 
-use crate::index::{IndexDoc, IndexError, Mode, TmIndex, Touches, WriteSession};
+use crate::index::{IndexDoc, IndexError, Mode, Near, SearchWord, TmIndex, Touches, WriteSession};
 use crate::model::lang::Lang;
 use crate::model::stream::{FormatError, Item};
 use crate::model::unit::{self as unit, Unit};
@@ -114,10 +114,12 @@ pub(crate) fn lang_of_key(key: &str) -> Lang {
 /// ending (`Алиев`/`Алиева`, `Ալիևը`/`Ալիևի`) still meets its stored form.
 pub(crate) const PREFIX_CHARS: usize = 5;
 
-/// The retrieval terms of a query, word by word: the word's own term, then its prefix term.
-pub(crate) fn query_terms(lang: &Lang, text: &str) -> Vec<Vec<String>> {
+/// The retrieval terms of a query, word by word: the word's own term, then its prefix term;
+/// and, for a word long enough that a spelling may differ inside it, what its near
+/// spellings are looked for by.
+pub(crate) fn query_terms(lang: &Lang, text: &str) -> Vec<SearchWord> {
     let mut joined = String::new();
-    let mut words: Vec<Vec<String>> = Vec::new();
+    let mut words: Vec<SearchWord> = Vec::new();
     for token in tokenize(lang, text) {
         if token.kind == TokenKind::Punct {
             continue;
@@ -125,13 +127,29 @@ pub(crate) fn query_terms(lang: &Lang, text: &str) -> Vec<Vec<String>> {
         joined.clear();
         write_token_terms(lang.key(), &token.norm, &mut joined);
         // The prefix term is written first; the word's own term is asked first.
-        let mut alternatives: Vec<String> = joined.split_whitespace().map(str::to_string).collect();
-        alternatives.reverse();
-        if !words.contains(&alternatives) {
-            words.push(alternatives);
+        let mut terms: Vec<String> = joined.split_whitespace().map(str::to_string).collect();
+        terms.reverse();
+        let near = match (token.kind, near_distance(&token.norm)) {
+            (TokenKind::Word, Some(distance)) => Some(Near {
+                prefix: format!("{}|", lang.key()),
+                text: token.norm.clone(),
+                distance,
+            }),
+            _ => None,
+        };
+        let word = SearchWord { terms, near };
+        if !words.contains(&word) {
+            words.push(word);
         }
     }
     words
+}
+
+/// How many edits a near spelling of a word may be: none for a word of up to 3 characters
+/// (every short word is near many others), else one. Two found no more right units on the
+/// development sets (UI strings, natural variation) and cost a fifth more time per lookup.
+fn near_distance(norm: &str) -> Option<u8> {
+    (norm.chars().count() >= 4).then_some(1)
 }
 
 /// The terms of one token: `key>prefix` for a long word, then `key|word`.

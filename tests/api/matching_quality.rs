@@ -209,6 +209,29 @@ fn a_word_spelled_a_little_differently_costs_little_wherever_the_change_is() {
 }
 
 #[test]
+fn a_short_name_spelt_otherwise_is_found_by_its_near_words() {
+    // Both names differ within their first letters, so neither the words nor their stem
+    // prefixes are in the memory, and the one word they share is in every other unit: the
+    // right unit ties with the others on that word and is the last stored. Retrieval finds it
+    // only by looking for the near spellings of the words the memory does not hold.
+    let cases = [
+        ("hy", "Ուոլիս և Ֆուտունա", "Ուալիս և Ֆյուտունա", "և"),
+        ("az", "Naxçıvan və Lənkəran", "Nahçıvan və Lənkaran", "və"),
+        ("ru", "Уоллес и Футана", "Уоллис и Футуна", "и"),
+        ("en", "Wallis and Futuna", "Walis and Futana", "and"),
+    ];
+    for (lang, stored, query, shared) in cases {
+        let mut units: Vec<Value> = (0..150)
+            .map(|n| json!({"id": format!("other-{n}"), "variants": {lang: format!("{n} {shared} {}", n + 1), "xh": "other"}}))
+            .collect();
+        units.push(json!({"id": "right", "variants": {lang: stored, "xh": "target"}}));
+        let (_dir, server) = server_with(json!(units));
+        let body = best(&server, query, lang, json!({}));
+        assert_eq!(body["matches"][0]["unit_id"], "right", "{lang}: {body:#}");
+    }
+}
+
+#[test]
 fn armenian_in_classical_spelling_finds_the_reformed_sentence() {
     // Software and diaspora texts keep the classical spelling; the memory holds the
     // reformed one. Matching forms fold the regular correspondences, so only the written
