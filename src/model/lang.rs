@@ -31,7 +31,14 @@ impl Lang {
     /// Parses a tag in BCP-47 (`hy-AM`) or POSIX-like (`hy_am`) spelling.
     pub fn parse(raw: &str) -> Result<Lang, LangError> {
         let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.len() > 64 {
+        // BCP 47 subtags are ASCII letters and digits; the parser lets a control character
+        // through inside a variant (`doc-\u{1d}did`), which no XML attribute can hold.
+        if trimmed.is_empty()
+            || trimmed.len() > 64
+            || !trimmed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(LangError::Invalid(raw.to_string()));
         }
         let id = LanguageIdentifier::from_str(&trimmed.replace('_', "-"))
@@ -122,7 +129,16 @@ mod tests {
 
     #[test]
     fn bad_tags_are_errors_not_panics() {
-        for bad in ["", "  ", "e", "english!", "hy--AM", "123", "x-private"] {
+        for bad in [
+            "",
+            "  ",
+            "e",
+            "english!",
+            "hy--AM",
+            "123",
+            "x-private",
+            "doc_\u{1d}did",
+        ] {
             assert!(Lang::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(matches!(Lang::parse("xx"), Err(LangError::Unknown(_))));
