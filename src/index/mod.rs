@@ -269,8 +269,9 @@ impl TmIndex {
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// `words`' terms, near spellings included (BM25 with block-max WAND). Frequent terms add little to the ranking of
-    /// near matches but most of the cost, so only the rarest are asked.
+    /// `words`' terms, near spellings included (BM25 with block-max WAND). Frequent terms add
+    /// little to the ranking of near matches but most of the cost, so only the rarest are
+    /// asked.
     pub fn search(
         &self,
         words: &[SearchWord],

@@ -21,7 +21,7 @@ pub struct Near {
     /// literally: an edit never changes the language.
     pub prefix: String,
     pub text: String,
-    /// 1 or 2 (a larger distance is read as 2: its automaton would be large).
+    /// 1 or 2 (0 is read as 1, more than 2 as 2: its automaton would be large).
     pub distance: u8,
 }
 
@@ -29,16 +29,15 @@ pub struct Near {
 /// large vocabulary has many neighbours, and the search must stay bounded.
 const TERMS_READ: usize = 256;
 
-/// Automaton builders, built once (the one for distance 2 takes milliseconds).
+/// The automaton builder for `distance`, built once and only when first asked for (the one
+/// for distance 2 takes milliseconds to build).
 fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
-    static BUILDERS: OnceLock<[LevenshteinAutomatonBuilder; 2]> = OnceLock::new();
-    let builders = BUILDERS.get_or_init(|| {
-        [
-            LevenshteinAutomatonBuilder::new(1, true),
-            LevenshteinAutomatonBuilder::new(2, true),
-        ]
-    });
-    &builders[usize::from(distance.clamp(1, 2) - 1)]
+    static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    match distance {
+        0 | 1 => ONE.get_or_init(|| LevenshteinAutomatonBuilder::new(1, true)),
+        _ => TWO.get_or_init(|| LevenshteinAutomatonBuilder::new(2, true)),
+    }
 }
 
 /// The terms of `field` near `near`, with their document frequency, the closest first (then
