@@ -9,10 +9,10 @@
 //! 200-sentence article into three languages.
 //!
 //! ```sh
-//! cargo run --release --example align_eval -- ../shared/data/ntrex-dev.tsv [--dump DIR]
+//! cargo run --release --example align_eval -- ../shared/data/ntrex-dev.tsv [--dump DIR] [--speed]
 //! ```
 //!
-//! `--dump DIR` also writes every aligned pair of versions for a peer aligner:
+//! `--speed` runs the timings alone (for a profiler). `--dump DIR` also writes every aligned pair of versions for a peer aligner:
 //! `DIR/SRC-TGT/KIND/DOC.{src,tgt}` with one sentence per line, and `.src.lines`/`.tgt.lines`
 //! with the document lines each sentence's line holds (space-separated; a merged target
 //! line holds two; the first names the line), as this program scores them.
@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-use tetraglot::align::{align, Bead, Params, Sentence, Side};
+use tetraglot::align::{align, align_with, learn, Bead, PairModel, Params, Sentence, Side};
 use tetraglot::model::lang::Lang;
 use tetraglot::text::sentences;
 
@@ -243,7 +243,8 @@ fn main() {
         docs.len(),
         tsv.lines().count() - 1
     );
-    for whole in [false, true] {
+    let speed_only = args.iter().any(|a| a == "--speed");
+    for whole in [false, true].into_iter().filter(|_| !speed_only) {
         println!(
             "\n{}",
             if whole {
@@ -252,12 +253,38 @@ fn main() {
                 "The aligner: each line split into sentences on its own"
             }
         );
-        println!("| direction | version | tetraglot P / R / F1 | length-only P / R / F1 |");
-        println!("|---|---|---|---|");
+        println!(
+            "| direction | version | tetraglot, memory model P / R / F1 | tetraglot, no memory | length-only |"
+        );
+        println!("|---|---|---|---|---|");
         for (s, t) in directions {
             let (source, target) = (Lang::parse(s).unwrap(), Lang::parse(t).unwrap());
+            // The memory each article meets: the other documents' lines as units (leave one
+            // document out, so no article learns from its own sentences).
+            let models: BTreeMap<&String, PairModel> = docs
+                .keys()
+                .map(|doc| {
+                    let pairs = docs
+                        .iter()
+                        .filter(|(other, _)| *other != doc)
+                        .flat_map(|(_, rows)| rows.iter())
+                        .map(|r| (r[s].as_str(), r[t].as_str()));
+                    (doc, learn(&source, &target, pairs).expect("enough lines"))
+                })
+                .collect();
+            if !whole {
+                let model = models.values().next().expect("a document");
+                eprintln!(
+                    "{s}→{t}: memory model of {} units: ratio {:.3}, variance {:.2}, {} word pairs",
+                    model.pairs,
+                    model.ratio,
+                    model.variance,
+                    model.lexicon.len()
+                );
+            }
             for kind in kinds {
-                let (mut ours, mut baseline) = (Counts::default(), Counts::default());
+                let (mut ours, mut bare, mut baseline) =
+                    (Counts::default(), Counts::default(), Counts::default());
                 for (doc, rows) in &docs {
                     let of = |tag: &str| -> Vec<Line> {
                         rows.iter()
@@ -303,7 +330,13 @@ fn main() {
                         write("src", &src, &src_lines);
                         write("tgt", &tgt, &tgt_lines);
                     }
-                    let beads = align(&sides.0, &sides.1, &Params::default());
+                    let beads =
+                        align_with(&sides.0, &sides.1, &Params::default(), Some(&models[doc]));
+                    bare.add(
+                        &align(&sides.0, &sides.1, &Params::default()),
+                        &src_lines,
+                        &tgt_lines,
+                    );
                     if std::env::var_os("ALIGN_DEBUG").is_some() && kind == "faithful" {
                         for b in beads
                             .iter()
@@ -333,10 +366,11 @@ fn main() {
                     );
                 }
                 let (p, r, f) = ours.prf();
+                let (np, nr, nf) = bare.prf();
                 let (bp, br, bf) = baseline.prf();
                 println!(
-                "| {s}→{t} | {kind} | {p:.3} / {r:.3} / **{f:.3}** | {bp:.3} / {br:.3} / {bf:.3} |"
-            );
+                    "| {s}→{t} | {kind} | {p:.3} / {r:.3} / **{f:.3}** | {np:.3} / {nr:.3} / {nf:.3} | {bp:.3} / {br:.3} / {bf:.3} |"
+                );
             }
         }
     }
@@ -364,28 +398,58 @@ fn main() {
             (lang, sentences)
         })
         .collect();
-    let mut times = Vec::new();
-    for _ in 0..20 {
-        let started = Instant::now();
-        for (lang, sentences) in &targets {
-            let beads = align(
-                &Side {
-                    lang: &en,
-                    sentences: &src,
-                },
-                &Side { lang, sentences },
-                &Params::default(),
-            );
-            std::hint::black_box(beads);
+    // The memory an article meets: the lines not in it, as units of all four languages.
+    let learnt_at = Instant::now();
+    let models: BTreeMap<String, PairModel> = targets
+        .iter()
+        .map(|(lang, _)| {
+            let t = lang.key();
+            let pairs = docs
+                .values()
+                .flatten()
+                .skip(200)
+                .map(|r| (r["en"].as_str(), r[t].as_str()));
+            (
+                t.to_string(),
+                learn(&en, lang, pairs).expect("enough lines"),
+            )
+        })
+        .collect();
+    let learning = learnt_at.elapsed().as_secs_f64() * 1000.0;
+    for with_model in [false, true] {
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            for (lang, sentences) in &targets {
+                let beads = align_with(
+                    &Side {
+                        lang: &en,
+                        sentences: &src,
+                    },
+                    &Side { lang, sentences },
+                    &Params::default(),
+                    with_model.then(|| &models[lang.key()]),
+                );
+                std::hint::black_box(beads);
+            }
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        times.sort_by(f64::total_cmp);
+        println!(
+            "\n{}-sentence en article into hy, az and ru{}: median {:.1} ms, best {:.1} ms (one thread)",
+            src.len(),
+            if with_model {
+                ", with the memory's models"
+            } else {
+                ""
+            },
+            times[times.len() / 2],
+            times[0]
+        );
     }
-    times.sort_by(f64::total_cmp);
     println!(
-        "\n{}-sentence en article into hy, az and ru: median {:.1} ms, best {:.1} ms (one thread)",
-        src.len(),
-        times[times.len() / 2],
-        times[0]
+        "learning the three models from {} units: {learning:.1} ms",
+        docs.values().flatten().count().saturating_sub(200)
     );
 
     // The same article through the editorial pipeline: as a four-language article (plain
@@ -431,11 +495,17 @@ fn main() {
     };
     let settings = tetraglot::editorial::Settings::default();
     let article = input.clone().validate(usize::MAX).unwrap();
+    let article_models: tetraglot::editorial::models::ArticleModels = models
+        .into_iter()
+        .map(|(k, m)| (k, std::sync::Arc::new(m)))
+        .collect();
     let mut planned = Vec::new();
     let mut sentences = 0;
     for _ in 0..20 {
         let started = Instant::now();
-        let plan = tetraglot::editorial::plan(&article, Default::default(), &settings).unwrap();
+        let plan =
+            tetraglot::editorial::plan(&article, Default::default(), &settings, &article_models)
+                .unwrap();
         planned.push(started.elapsed().as_secs_f64() * 1000.0);
         sentences = plan.sentences["en"].len();
         std::hint::black_box(plan);
@@ -460,7 +530,7 @@ fn main() {
     saved.sort_by(f64::total_cmp);
     println!(
         "{sentences}-sentence en article with hy, az and ru versions, whole pipeline \
-         (segmenting four versions, three alignments, units): median {:.1} ms, best {:.1} ms; \
+         (segmenting four versions, three alignments with the memory's models, units): median {:.1} ms, best {:.1} ms; \
          saved with its record (one commit): median {:.1} ms",
         planned[planned.len() / 2],
         planned[0],

@@ -86,6 +86,7 @@ impl Config {
                 ..crate::align::Params::default()
             },
             max_text_chars: self.max_text_chars,
+            models: Default::default(),
         }
     }
 

@@ -5,18 +5,23 @@
 
 use crate::model::lang::Lang;
 use crate::text::numbers::{parse, style, Part};
-use crate::text::{tokenize, TokenKind};
+use crate::text::{tokenize, Token, TokenKind};
 
 /// The anchors of one sentence, sorted (a multiset).
 pub type Anchors = Vec<String>;
 
 /// The anchors of `text` in `lang`.
 pub fn anchors(lang: &Lang, text: &str) -> Anchors {
+    anchors_of(lang, text, &tokenize(lang, text))
+}
+
+/// The anchors of `text` in `lang`, from its `tokens` (what [`tokenize`] made of it).
+pub fn anchors_of(lang: &Lang, text: &str, tokens: &[Token]) -> Anchors {
     let own = style(lang);
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut first_word = true;
-    for token in tokenize(lang, text) {
+    for token in tokens {
         let raw: String = chars[token.start..token.end].iter().collect();
         match token.kind {
             TokenKind::Number => {
@@ -57,7 +62,7 @@ pub fn anchors(lang: &Lang, text: &str) -> Anchors {
 
 /// How much two anchor multisets agree: `None` when either has none (nothing to tell),
 /// else the share of anchors in common (Dice coefficient, 0–1).
-pub fn agreement(a: &[String], b: &[String]) -> Option<f32> {
+pub fn agreement<T: Ord>(a: &[T], b: &[T]) -> Option<f32> {
     if a.is_empty() || b.is_empty() {
         return None;
     }

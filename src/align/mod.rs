@@ -15,9 +15,33 @@
 //! [`Params::review_below`], are the ones an editor should look at.
 
 pub mod anchors;
+pub mod model;
 
 use crate::model::lang::Lang;
-use anchors::{agreement, Anchors};
+use anchors::agreement;
+
+/// A sentence's anchors as numbers (each distinct anchor text of one alignment numbered
+/// once), sorted: comparing spans in every cell of the program is then comparing integers.
+type Anchors = Vec<u32>;
+
+/// Numbers the anchor texts of one alignment, both sides alike.
+#[derive(Default)]
+struct Interner(std::collections::HashMap<String, u32>);
+
+impl Interner {
+    fn ids(&mut self, texts: Vec<String>) -> Anchors {
+        let mut ids: Anchors = texts
+            .into_iter()
+            .map(|t| {
+                let next = self.0.len() as u32;
+                *self.0.entry(t).or_insert(next)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+pub use model::{learn, Lexicon, PairModel};
 
 /// One sentence of a version, with the block (paragraph) it stands in.
 #[derive(Debug, Clone)]
@@ -112,38 +136,44 @@ const BLOCK_MISMATCH: f32 = 0.4;
 struct Prepared {
     chars: Vec<f32>,
     anchors: Vec<Anchors>,
-    /// The anchors of the spans a bead can hold (1 to 3 sentences from each one), merged
-    /// once: the dynamic program asks for them in every cell.
-    spans: Vec<Vec<Anchors>>,
+    /// How many anchors the sentences before each one hold (a prefix sum: a span's count
+    /// in two reads, in every cell of the program).
+    counted: Vec<usize>,
     blocks: Vec<usize>,
 }
 
-/// The most sentences one side of a bead holds.
-const MAX_SPAN: usize = 3;
-
-fn span_table(anchors: &[Anchors]) -> Vec<Vec<Anchors>> {
-    (0..anchors.len())
-        .map(|i| {
-            (1..=MAX_SPAN.min(anchors.len() - i))
-                .map(|n| {
-                    let mut all: Anchors = anchors[i..i + n].concat();
-                    all.sort_unstable();
-                    all
-                })
-                .collect()
-        })
+fn prefix_counts(anchors: &[Anchors]) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(anchors.iter().scan(0, |sum, a| {
+            *sum += a.len();
+            Some(*sum)
+        }))
         .collect()
 }
 
 impl Prepared {
-    fn new(side: &Side<'_>) -> Prepared {
+    /// The facts of one side; with a lexicon, each sentence's anchors also name the word
+    /// pairs its words stand in (`source_side` says which half of the pairs to read).
+    fn new(
+        side: &Side<'_>,
+        lexicon: Option<&Lexicon>,
+        source_side: bool,
+        interner: &mut Interner,
+    ) -> Prepared {
         let anchors: Vec<Anchors> = side
             .sentences
             .iter()
-            .map(|s| anchors::anchors(side.lang, &s.text))
+            .map(|s| {
+                let tokens = crate::text::tokenize(side.lang, &s.text);
+                let mut all = anchors::anchors_of(side.lang, &s.text, &tokens);
+                if let Some(lexicon) = lexicon {
+                    all.extend(lexicon.anchors_of(side.lang, &tokens, source_side));
+                }
+                interner.ids(all)
+            })
             .collect();
         Prepared {
-            spans: span_table(&anchors),
+            counted: prefix_counts(&anchors),
             anchors,
             chars: side
                 .sentences
@@ -163,7 +193,7 @@ impl Prepared {
         let anchors: Vec<Anchors> = order.iter().map(|&k| self.anchors[k].clone()).collect();
         Prepared {
             chars: order.iter().map(|&k| self.chars[k]).collect(),
-            spans: span_table(&anchors),
+            counted: prefix_counts(&anchors),
             anchors,
             blocks: order.iter().map(|&k| self.blocks[k]).collect(),
         }
@@ -173,20 +203,16 @@ impl Prepared {
         self.chars[from..from + n].iter().sum()
     }
 
-    /// The anchors of sentences `from..from + n`, sorted (borrowed for bead-sized spans).
-    fn span_anchors(&self, from: usize, n: usize) -> std::borrow::Cow<'_, Anchors> {
-        match self
-            .spans
-            .get(from)
-            .and_then(|spans| spans.get(n.wrapping_sub(1)))
-        {
-            Some(anchors) => std::borrow::Cow::Borrowed(anchors),
-            None => {
-                let mut all: Anchors = self.anchors[from..from + n].concat();
-                all.sort_unstable();
-                std::borrow::Cow::Owned(all)
-            }
-        }
+    /// The anchors of sentences `from..from + n`, sorted.
+    fn span_anchors(&self, from: usize, n: usize) -> Anchors {
+        let mut all: Anchors = self.anchors[from..from + n].concat();
+        all.sort_unstable();
+        all
+    }
+
+    /// How many anchors sentences `from..from + n` hold.
+    fn span_count(&self, from: usize, n: usize) -> usize {
+        self.counted[from + n] - self.counted[from]
     }
 
     /// Whether sentences `from..from + n` stand in more than one block.
@@ -216,6 +242,61 @@ struct Scorer<'a> {
     tgt: &'a Prepared,
     ratio: f32,
     params: &'a Params,
+    shared: SharedAnchors,
+}
+
+/// How many anchors each source sentence shares with each target sentence, counted the
+/// first time a bead asks: a bead's agreement is then a sum over its sentence pairs instead
+/// of a merge of its spans' anchor lists in every cell of the program (with a memory's
+/// lexicon a span holds dozens of anchors). Past [`SharedAnchors::MAX_CELLS`] pairs the
+/// counts are taken from the lists each time.
+struct SharedAnchors {
+    targets: usize,
+    /// `u8::MAX`: not counted yet.
+    counts: Vec<std::cell::Cell<u8>>,
+}
+
+impl SharedAnchors {
+    const MAX_CELLS: usize = 4 << 20;
+
+    fn new(sources: usize, targets: usize) -> SharedAnchors {
+        let cells = sources * targets;
+        SharedAnchors {
+            targets,
+            counts: if cells <= Self::MAX_CELLS {
+                vec![std::cell::Cell::new(u8::MAX); cells]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The anchors sentence `x` of `src` shares with sentence `y` of `tgt` (a multiset
+    /// intersection), or `None` when the table is not kept.
+    fn get(&self, src: &Prepared, tgt: &Prepared, x: usize, y: usize) -> Option<usize> {
+        let cell = self.counts.get(x * self.targets + y)?;
+        if cell.get() == u8::MAX {
+            cell.set(common(&src.anchors[x], &tgt.anchors[y]).min(254) as u8);
+        }
+        Some(cell.get() as usize)
+    }
+}
+
+/// The size of the multiset intersection of two sorted lists.
+fn common(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    n
 }
 
 /// A bead's cost and its confidence.
@@ -225,8 +306,35 @@ struct Priced {
 }
 
 impl Scorer<'_> {
-    fn price(&self, i: usize, j: usize, a: usize, b: usize, prior: f32) -> Priced {
-        let mut cost = -prior.ln();
+    /// The anchors two spans share as a share of all their anchors ([`agreement`]), from
+    /// the sentence pairs' counts: an anchor twice in a span and once in the other counts
+    /// once per pair that holds it, so the count is capped at the smaller span's anchors.
+    fn agreement(&self, i: usize, j: usize, a: usize, b: usize) -> Option<f32> {
+        let (na, nb) = (self.src.span_count(i, a), self.tgt.span_count(j, b));
+        if na == 0 || nb == 0 {
+            return None;
+        }
+        let mut shared = 0;
+        for x in i..i + a {
+            for y in j..j + b {
+                match self.shared.get(self.src, self.tgt, x, y) {
+                    Some(n) => shared += n,
+                    None => {
+                        return agreement(
+                            &self.src.span_anchors(i, a),
+                            &self.tgt.span_anchors(j, b),
+                        )
+                    }
+                }
+            }
+        }
+        Some(2.0 * shared.min(na).min(nb) as f32 / (na + nb) as f32)
+    }
+
+    /// A bead of `a` source sentences from `i` and `b` target sentences from `j`, whose
+    /// shape costs `shape_cost` (−ln of its prior).
+    fn price(&self, i: usize, j: usize, a: usize, b: usize, shape_cost: f32) -> Priced {
+        let mut cost = shape_cost;
         if a == 0 || b == 0 {
             return Priced {
                 cost,
@@ -237,7 +345,7 @@ impl Scorer<'_> {
         let delta = (lt - ls * self.ratio) / (ls.max(1.0) * self.params.variance).sqrt();
         cost += -two_sided_tail(delta).ln();
         let length_confidence = (-delta * delta / 8.0).exp();
-        let agreement = agreement(&self.src.span_anchors(i, a), &self.tgt.span_anchors(j, b));
+        let agreement = self.agreement(i, j, a, b);
         let w = self.params.anchor_weight;
         let mut confidence = match agreement {
             Some(share) => {
@@ -277,11 +385,32 @@ fn profile_ratio(source: &Lang, target: &Lang) -> f32 {
 /// Aligns `target` to `source`; beads in source order (a target sentence with no
 /// counterpart comes after the bead before it in the target).
 pub fn align(source: &Side<'_>, target: &Side<'_>, params: &Params) -> Vec<Bead> {
+    align_with(source, target, params, None)
+}
+
+/// [`align`] with what the memory taught about the pair: its length ratio and variance
+/// (where `params` does not set them) and its word lexicon as anchors.
+pub fn align_with(
+    source: &Side<'_>,
+    target: &Side<'_>,
+    params: &Params,
+    model: Option<&PairModel>,
+) -> Vec<Bead> {
     let ratio = params
         .ratio
+        .or(model.map(|m| m.ratio))
         .unwrap_or_else(|| profile_ratio(source.lang, target.lang));
-    let src = Prepared::new(source);
-    let tgt = Prepared::new(target);
+    let mut params = params.clone();
+    if let Some(model) = model {
+        params.variance = params.variance.max(model.variance * VARIANCE_WIDENING);
+    }
+    let params = &params;
+    let lexicon = model
+        .map(|m| &m.lexicon)
+        .filter(|_| params.anchor_weight > 0.0);
+    let mut interner = Interner::default();
+    let src = Prepared::new(source, lexicon, true, &mut interner);
+    let tgt = Prepared::new(target, lexicon, false, &mut interner);
     let identity: Vec<usize> = (0..target.sentences.len()).collect();
     let run = |tgt: &Prepared, order: &[usize]| -> (Vec<Bead>, f32) {
         let scorer = Scorer {
@@ -289,6 +418,7 @@ pub fn align(source: &Side<'_>, target: &Side<'_>, params: &Params) -> Vec<Bead>
             tgt,
             ratio,
             params,
+            shared: SharedAnchors::new(src.len(), tgt.len()),
         };
         let (mut beads, cost) = dynamic_program(&scorer, (0, src.len()), (0, tgt.len()));
         if params.second_pass {
@@ -321,6 +451,10 @@ pub fn align(source: &Side<'_>, target: &Side<'_>, params: &Params) -> Vec<Bead>
     }
 }
 
+/// How much wider than the memory's own the length variance is taken: units are clean
+/// translations of one sentence, article versions are looser.
+const VARIANCE_WIDENING: f32 = 1.5;
+
 /// What reading a target block somewhere else than where it stands costs.
 const MOVE_COST: f32 = 4.0;
 
@@ -351,8 +485,7 @@ fn restore_block_order(src: &Prepared, tgt: &Prepared, ratio: f32) -> Option<(Ve
     if s_blocks.len() < 3 || t_blocks.len() < 3 {
         return None;
     }
-    let block_anchors =
-        |p: &Prepared, r: &std::ops::Range<usize>| p.span_anchors(r.start, r.len()).into_owned();
+    let block_anchors = |p: &Prepared, r: &std::ops::Range<usize>| p.span_anchors(r.start, r.len());
     let s_anchors: Vec<Anchors> = s_blocks.iter().map(|r| block_anchors(src, r)).collect();
     let similarity = |si: usize, t: &std::ops::Range<usize>, t_anchors: &Anchors| -> f32 {
         let s = &s_blocks[si];
@@ -472,13 +605,14 @@ fn dynamic_program(
     let at = |i: usize, j: usize| -> Option<usize> {
         (j >= lo(i) && j <= hi(i)).then(|| i * width + (j - lo(i)))
     };
+    let shape_costs = SHAPES.map(|(_, prior)| -prior.ln());
     let mut cost = vec![f32::INFINITY; (n + 1) * width];
     let mut back: Vec<(u8, u8, f32)> = vec![(0, 0, 0.0); (n + 1) * width];
     cost[at(0, 0).expect("origin in band")] = 0.0;
     for i in 0..=n {
         for j in lo(i)..=hi(i) {
             let Some(here) = at(i, j) else { continue };
-            for &((a, b), prior) in &SHAPES {
+            for (&((a, b), _), &shape_cost) in SHAPES.iter().zip(&shape_costs) {
                 if a > i || b > j {
                     continue;
                 }
@@ -488,7 +622,7 @@ fn dynamic_program(
                 if !cost[from].is_finite() {
                     continue;
                 }
-                let priced = scorer.price(s0 + i - a, t0 + j - b, a, b, prior);
+                let priced = scorer.price(s0 + i - a, t0 + j - b, a, b, shape_cost);
                 let total = cost[from] + priced.cost;
                 if total < cost[here] {
                     cost[here] = total;

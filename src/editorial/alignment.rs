@@ -119,12 +119,13 @@ pub fn align_version(
     (target_lang, target): (&crate::model::lang::Lang, &[VersionSentence]),
     confirmed: &[ConfirmedBead],
     params: &Params,
+    model: Option<&align::PairModel>,
 ) -> Vec<ArticleBead> {
     let mut beads = Vec::new();
     for title in [true, false] {
         let (src_index, src) = part(source, title);
         let (tgt_index, tgt) = part(target, title);
-        let found = align::align(
+        let found = align::align_with(
             &Side {
                 lang: source_lang,
                 sentences: &src,
@@ -134,6 +135,7 @@ pub fn align_version(
                 sentences: &tgt,
             },
             params,
+            model,
         );
         beads.extend(found.into_iter().map(|b| Bead {
             source: b.source.iter().map(|&i| src_index[i]).collect(),

@@ -11,6 +11,7 @@
 pub mod alignment;
 pub mod analysis;
 pub mod article;
+pub mod models;
 pub mod pretranslate;
 pub mod sentences;
 pub mod units;
@@ -40,6 +41,8 @@ pub struct Settings {
     pub align: Params,
     /// The most chars one sentence (a unit's text) may have.
     pub max_text_chars: usize,
+    /// What the memory taught the aligner about each language pair, kept for the process.
+    pub models: models::PairModels,
 }
 
 impl Default for Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             max_article_chars: 1_000_000,
             align: Params::default(),
             max_text_chars: crate::model::unit::MAX_TEXT_CHARS,
+            models: models::PairModels::default(),
         }
     }
 }
@@ -165,11 +169,14 @@ pub struct Plan {
 }
 
 /// Segments and aligns `article`, laying `confirmed` beads over the aligner's, and makes
-/// its units; stores nothing (a save, a preview, a benchmark).
+/// its units; stores nothing (a save, a preview, a benchmark). `models` are what the memory
+/// taught about each target's pair ([`models::PairModels::for_targets`]); a target without
+/// one is aligned on its languages' profiles alone.
 pub fn plan(
     article: &Article,
     mut confirmed: BTreeMap<String, Vec<ConfirmedBead>>,
     settings: &Settings,
+    models: &models::ArticleModels,
 ) -> Result<Plan, EditorialError> {
     let mut sentences = BTreeMap::new();
     for (lang_key, version) in &article.versions {
@@ -191,6 +198,7 @@ pub fn plan(
             (&version.lang, &sentences[lang_key]),
             kept,
             &settings.align,
+            models.get(lang_key).map(|m| &**m),
         );
         alignments.insert(lang_key.clone(), beads);
     }
@@ -259,7 +267,16 @@ fn commit(
     old: Option<(Vec<u8>, Record)>,
     settings: &Settings,
 ) -> Result<Saved, EditorialError> {
-    let plan = plan(&article, confirmed, settings)?;
+    let models = settings.models.for_targets(
+        memory,
+        &article.source,
+        article
+            .versions
+            .values()
+            .map(|v| &v.lang)
+            .filter(|l| l.key() != article.source.key()),
+    )?;
+    let plan = plan(&article, confirmed, settings, &models)?;
     let unit_ids: Vec<String> = plan.units.iter().map(|u| u.id.clone()).collect();
     let (old_bytes, old_units) = match old {
         Some((bytes, record)) => (Some(bytes), record.units),

@@ -109,7 +109,8 @@ pub fn article(data: &[u8]) {
     let Ok(article) = ArticleInput::from(input).validate(settings.max_article_chars) else {
         return;
     };
-    let Ok(plan) = crate::editorial::plan(&article, BTreeMap::new(), &settings) else {
+    let Ok(plan) = crate::editorial::plan(&article, BTreeMap::new(), &settings, &BTreeMap::new())
+    else {
         return;
     };
     let source_key = article.source.key();

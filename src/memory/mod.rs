@@ -19,12 +19,14 @@ use std::pin::Pin;
 
 use tokio::sync::oneshot;
 
-use crate::index::{IndexDoc, IndexError, Mode, Near, SearchWord, TmIndex, Touches, WriteSession};
+use crate::index::{IndexDoc, IndexError, Near, SearchWord, TmIndex, Touches, WriteSession};
 use crate::model::lang::Lang;
 use crate::model::stream::{FormatError, Item};
 use crate::model::unit::{self as unit, Unit};
 use crate::text::{tokenize, TokenKind};
 
+/// How a memory is opened (read-only, or with the writer and its heap).
+pub use crate::index::Mode;
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::{ExportFilter, Exported, Left};
 pub use import::{ImportReport, Merge};
