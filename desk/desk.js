@@ -58,9 +58,13 @@ async function api(method, path, body, accept) {
   return data;
 }
 
+// The tabs follow WAI-ARIA's tabs pattern: the selected tab alone is in the Tab order, and
+// the arrow keys, Home and End move between tabs (and select them).
 function showTab(name) {
   for (const button of document.querySelectorAll(".tabs button")) {
-    button.setAttribute("aria-selected", String(button.dataset.tab === name));
+    const selected = button.dataset.tab === name;
+    button.setAttribute("aria-selected", String(selected));
+    button.tabIndex = selected ? 0 : -1;
   }
   for (const section of document.querySelectorAll("main > section")) {
     section.hidden = section.id !== `tab-${name}`;
@@ -180,13 +184,20 @@ function renderBeads() {
       button.textContent = t(id, fallback);
       button.dataset.action = id;
       button.disabled = !enabled;
-      button.addEventListener("click", () => { run(k); renderBeads(); });
+      button.addEventListener("click", () => {
+        run(k);
+        renderBeads();
+        refocus(k, id);
+      });
       actions.appendChild(button);
     };
     action("desk-merge", "Merge with next", mergeNext, k + 1 < state.beads.length);
     action("desk-split", "Split", split, bead.source.length + bead.target.length > 2);
-    action("desk-move-down", "Last translation sentence to next", moveDown, bead.target.length > 0 && k + 1 < state.beads.length);
-    action("desk-move-up", "First translation sentence to previous", moveUp, bead.target.length > 0 && k > 0);
+    const last = k + 1 < state.beads.length;
+    action("desk-move-down", "Last translation sentence to next", (k) => move("target", k, 1), bead.target.length > 0 && last);
+    action("desk-move-up", "First translation sentence to previous", (k) => move("target", k, -1), bead.target.length > 0 && k > 0);
+    action("desk-source-down", "Last source sentence to next", (k) => move("source", k, 1), bead.source.length > 0 && last);
+    action("desk-source-up", "First source sentence to previous", (k) => move("source", k, -1), bead.source.length > 0 && k > 0);
   }
 }
 
@@ -213,20 +224,29 @@ function split(k) {
   state.beads.splice(k, 1, first, rest);
 }
 
-function moveDown(k) {
-  const j = state.beads[k].target.pop();
-  state.beads[k + 1].target.unshift(j);
-  edited(state.beads[k]);
-  edited(state.beads[k + 1]);
-  if (!state.beads[k].source.length && !state.beads[k].target.length) state.beads.splice(k, 1);
+// Moves the last sentence of bead k's `side` to the start of the next bead (dir 1), or its
+// first to the end of the previous one (dir -1): reading order is kept on both sides.
+function move(side, k, dir) {
+  const [from, to] = [state.beads[k], state.beads[k + dir]];
+  if (dir > 0) to[side].unshift(from[side].pop());
+  else to[side].push(from[side].shift());
+  edited(from);
+  edited(to);
+  if (!from.source.length && !from.target.length) state.beads.splice(k, 1);
 }
 
-function moveUp(k) {
-  const j = state.beads[k].target.shift();
-  state.beads[k - 1].target.push(j);
-  edited(state.beads[k]);
-  edited(state.beads[k - 1]);
-  if (!state.beads[k].source.length && !state.beads[k].target.length) state.beads.splice(k, 1);
+// A keyboard user keeps their place after an action redraws the table: the focus goes back
+// to the same action in the bead now at k, or to another of that bead's actions where that
+// one no longer applies (a split bead cannot be split again), or to the nearest bead that
+// still offers it.
+function refocus(k, action) {
+  const rows = [...document.querySelectorAll("#beads tbody tr")];
+  const same = (row) => row.querySelector(`button[data-action='${action}']:not(:disabled)`);
+  const here = rows.find((row) => Number(row.dataset.bead) === k);
+  const near = (row) => Math.abs(Number(row.dataset.bead) - k);
+  const button = (here && (same(here) || here.querySelector("button:not(:disabled)")))
+    || rows.sort((a, b) => near(a) - near(b)).map(same).find(Boolean);
+  (button || $("confirm")).focus();
 }
 
 async function confirmBeads() {
@@ -329,8 +349,17 @@ async function start() {
     if (state.article) renderBeads();
   });
   await loadMessages(lang);
-  for (const button of document.querySelectorAll(".tabs button")) {
+  const tabs = [...document.querySelectorAll(".tabs button")];
+  for (const [k, button] of tabs.entries()) {
     button.addEventListener("click", () => showTab(button.dataset.tab));
+    button.addEventListener("keydown", (event) => {
+      const to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      const next = tabs[(to + tabs.length) % tabs.length];
+      showTab(next.dataset.tab);
+      next.focus();
+    });
   }
   $("article-form").addEventListener("submit", submitArticle);
   $("review-lang").addEventListener("change", () => selectTarget($("review-lang").value));

@@ -150,6 +150,8 @@ fn shell(
         html lang=(lang.tag()) dir="ltr" {
             head {
                 meta charset="utf-8";
+                // No icon of its own: a browser would otherwise ask for /favicon.ico.
+                link rel="icon" href="data:,";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
                 (head)
@@ -601,6 +603,8 @@ pub fn report_page(
         html lang=(lang.tag()) dir="ltr" {
             head {
                 meta charset="utf-8";
+                // No icon of its own: a browser would otherwise ask for /favicon.ico.
+                link rel="icon" href="data:,";
                 title { (title) }
                 style { (PreEscaped(REPORT_STYLE)) }
             }

@@ -142,19 +142,59 @@ impl Drop for Driver {
     }
 }
 
-#[test]
-fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
+/// chromedriver's log command (not in W3C WebDriver, so not in thirtyfour): the browser
+/// console's entries since the last call.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl thirtyfour::common::command::FormatRequestData for BrowserLog {
+    fn format_request(&self, session: &thirtyfour::SessionId) -> thirtyfour::RequestData {
+        thirtyfour::RequestData::new(http::Method::POST, format!("/session/{session}/se/log"))
+            .add_body(serde_json::json!({"type": "browser"}))
+    }
+}
+
+/// The console errors the browser logged since the last call (entries at SEVERE), by the
+/// same rule as the headless renders' (`common::console_errors`). A refused API call the
+/// flow provokes on purpose is logged by the network layer and is not the page's error;
+/// every other failed load (a script, a stylesheet, a font) is.
+async fn browser_console_errors(driver: &thirtyfour::WebDriver) -> Vec<String> {
+    let entries = driver
+        .handle
+        .cmd(BrowserLog)
+        .await
+        .expect("chromedriver's log")
+        .value_json()
+        .expect("log entries");
+    let lines: Vec<String> = entries
+        .as_array()
+        .expect("a list of entries")
+        .iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .filter(|m| !(m.contains("/v1/") && m.contains("Failed to load resource")))
+        .map(|m| format!("ERROR:CONSOLE {m}"))
+        .collect();
+    console_errors(&lines.join("\n"))
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Runs `flow` in a WebDriver session of headless Chromium (chromedriver on a free port),
+/// then fails on any console error the browser logged during it. `None` (and says why)
+/// when Chromium or chromedriver is missing.
+fn in_chromium(
+    test: &str,
+    flow: impl AsyncFnOnce(&thirtyfour::WebDriver) -> thirtyfour::prelude::WebDriverResult<()>,
+) -> Option<()> {
     let (Some(browser), true) = (chromium(), Path::new("/usr/bin/chromedriver").exists()) else {
         crate::common::missing(
-            "an_editor_submits_corrects_analyses_and_publishes_through_the_desk",
+            test,
             "chromium or chromium-driver is missing (apt-get install chromium chromium-driver; .ci/run does)",
         );
-        return;
+        return None;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = spawn_in(&dir.path().join("data"), |config| {
-        config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
-    });
     let port = free_port();
     let _driver = Driver(
         Command::new("/usr/bin/chromedriver")
@@ -170,31 +210,69 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let fixture = article();
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let base = server.url.clone();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async move {
         use thirtyfour::prelude::*;
         let mut caps = DesiredCapabilities::chrome();
         caps.set_binary(browser.to_str().unwrap()).unwrap();
-        for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1400"] {
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1280,1400",
+        ] {
             caps.add_arg(arg).unwrap();
         }
+        caps.set_base_capability("goog:loggingPrefs", serde_json::json!({"browser": "ALL"}))
+            .unwrap();
         let driver = WebDriver::new(&format!("http://127.0.0.1:{port}"), caps)
             .await
             .expect("a WebDriver session");
-        let result: WebDriverResult<()> = async {
+        let result = flow(&driver).await;
+        let errors = browser_console_errors(&driver).await;
+        driver.quit().await.ok();
+        result.expect("the flow in the browser");
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+    });
+    Some(())
+}
+
+#[test]
+fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(&dir.path().join("data"), |config| {
+        config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
+    });
+    let fixture = article();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let base = server.url.clone();
+    let ran = in_chromium(
+        "an_editor_submits_corrects_analyses_and_publishes_through_the_desk",
+        async |driver| {
+            use thirtyfour::prelude::*;
             driver.goto(&format!("{base}/desk/?lang=en")).await?;
-            driver.query(By::Css("body[data-ready='true']")).first().await?;
+            driver
+                .query(By::Css("body[data-ready='true']"))
+                .first()
+                .await?;
             // A date the API refuses first (the browser itself checks the id's pattern): the
             // API's message is shown and nothing typed is lost.
-            driver.find(By::Id("f-id")).await?.send_keys("desk-article").await?;
-            driver.find(By::Id("f-published")).await?.send_keys("yesterday").await?;
+            driver
+                .find(By::Id("f-id"))
+                .await?
+                .send_keys("desk-article")
+                .await?;
+            driver
+                .find(By::Id("f-published"))
+                .await?
+                .send_keys("yesterday")
+                .await?;
             for (lang, version) in fixture["versions"].as_object().unwrap() {
                 let set = |field: &str, value: &str| {
-                    let script = format!("document.getElementById('v-{lang}-{field}').value = arguments[0];");
+                    let script = format!(
+                        "document.getElementById('v-{lang}-{field}').value = arguments[0];"
+                    );
                     let value = serde_json::Value::from(value);
                     let driver = &driver;
                     async move { driver.execute(&script, vec![value]).await.map(|_| ()) }
@@ -205,16 +283,34 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
                 set("body", body.as_str().unwrap()).await?;
             }
             driver.find(By::Id("align")).await?.click().await?;
-            let error = driver.query(By::Css("#error:not([hidden])")).first().await?;
-            assert!(error.text().await?.contains("RFC 3339"), "{}", error.text().await?);
-            let typed = driver.find(By::Id("v-hy-title")).await?.prop("value").await?;
-            assert_eq!(typed.as_deref(), fixture["versions"]["hy"]["title"].as_str());
+            let error = driver
+                .query(By::Css("#error:not([hidden])"))
+                .first()
+                .await?;
+            assert!(
+                error.text().await?.contains("RFC 3339"),
+                "{}",
+                error.text().await?
+            );
+            let typed = driver
+                .find(By::Id("v-hy-title"))
+                .await?
+                .prop("value")
+                .await?;
+            assert_eq!(
+                typed.as_deref(),
+                fixture["versions"]["hy"]["title"].as_str()
+            );
 
             // The date corrected: aligned, and the review shows the beads.
             let published = driver.find(By::Id("f-published")).await?;
             published.clear().await?;
             published.send_keys("2026-11-30T09:00:00+04:00").await?;
-            driver.find(By::Id("f-section")).await?.send_keys("politics").await?;
+            driver
+                .find(By::Id("f-section"))
+                .await?
+                .send_keys("politics")
+                .await?;
             driver.find(By::Id("align")).await?.click().await?;
             driver.query(By::Css("tr[data-bead]")).first().await?;
             driver
@@ -225,11 +321,15 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
                 .await?;
             // Split the bead that merged two English sentences into one Armenian one.
             let split = driver
-                .query(By::Css("tr[data-bead='2'] button[data-action='desk-split']"))
+                .query(By::Css(
+                    "tr[data-bead='2'] button[data-action='desk-split']",
+                ))
                 .first()
                 .await?;
             split.click().await?;
-            driver.screenshot(&shots.join("desk-webdriver-review.png")).await?;
+            driver
+                .screenshot(&shots.join("desk-webdriver-review.png"))
+                .await?;
             driver.find(By::Id("confirm")).await?.click().await?;
             driver
                 .query(By::XPath("//p[@id='status'][contains(., 'confirmed')]"))
@@ -237,11 +337,22 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
                 .await?;
 
             // Coverage, then publish, then the edition page.
-            driver.find(By::Css("button[data-tab='coverage']")).await?.click().await?;
+            driver
+                .find(By::Css("button[data-tab='coverage']"))
+                .await?
+                .click()
+                .await?;
             driver.find(By::Id("analyse")).await?.click().await?;
-            let charts = driver.query(By::Css(".bar-chart")).all_from_selector_required().await?;
+            let charts = driver
+                .query(By::Css(".bar-chart"))
+                .all_from_selector_required()
+                .await?;
             assert_eq!(charts.len(), 3);
-            driver.find(By::Css("button[data-tab='publish']")).await?.click().await?;
+            driver
+                .find(By::Css("button[data-tab='publish']"))
+                .await?
+                .click()
+                .await?;
             driver.find(By::Id("publish")).await?.click().await?;
             let link = driver
                 .query(By::Css("#edition-links a[lang='hy']"))
@@ -249,13 +360,15 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
                 .await?;
             link.click().await?;
             driver.query(By::Css("html[lang='hy'] h1")).first().await?;
-            driver.screenshot(&shots.join("desk-webdriver-edition-hy.png")).await?;
+            driver
+                .screenshot(&shots.join("desk-webdriver-edition-hy.png"))
+                .await?;
             Ok(())
-        }
-        .await;
-        driver.quit().await.ok();
-        result.expect("the desk flow");
-    });
+        },
+    );
+    if ran.is_none() {
+        return;
+    }
     // What the desk did, as the API sees it.
     let stored = server.get("/v1/articles/desk-article").json();
     let hy = stored["versions"]["hy"]["alignment"].as_array().unwrap();
@@ -268,6 +381,155 @@ fn an_editor_submits_corrects_analyses_and_publishes_through_the_desk() {
         .any(|b| b["source"] == serde_json::json!([3]) && b["target"] == serde_json::json!([])));
     assert_eq!(stored["versions"]["hy"]["status"], "published");
     assert_eq!(server.get("/editions/desk-article/hy").status, 200);
+}
+
+/// What has the keyboard focus: its id, or its bead and action, and whether its focus ring
+/// shows (a keyboard user must see where they are).
+async fn focused(
+    driver: &thirtyfour::WebDriver,
+) -> thirtyfour::prelude::WebDriverResult<(String, bool)> {
+    let ret = driver
+        .execute(
+            "const e = document.activeElement; \
+             const row = e.closest('tr[data-bead]'); \
+             const name = e.id || (row ? `bead-${row.dataset.bead}:${e.dataset.action}` : e.tagName); \
+             return [name, getComputedStyle(e).outlineStyle !== 'none'];",
+            vec![],
+        )
+        .await?;
+    let value = ret.json();
+    Ok((
+        value[0].as_str().unwrap_or("").to_string(),
+        value[1].as_bool().unwrap_or(false),
+    ))
+}
+
+/// Presses Tab until `want` has the focus, checking every stop shows its focus ring; the
+/// stops on the way, or a failure naming them when `want` is not reached in `limit` presses.
+async fn tab_to(
+    driver: &thirtyfour::WebDriver,
+    want: &str,
+    limit: usize,
+) -> thirtyfour::prelude::WebDriverResult<Vec<String>> {
+    use thirtyfour::prelude::*;
+    let mut stops = Vec::new();
+    for _ in 0..limit {
+        driver.action_chain().send_keys(Key::Tab).perform().await?;
+        let (name, ring) = focused(driver).await?;
+        assert!(ring, "{name} has the focus but shows no focus ring");
+        stops.push(name.clone());
+        if name == want {
+            return Ok(stops);
+        }
+    }
+    panic!("{want} is not reached by Tab; the stops were {stops:?}");
+}
+
+/// The desk by keyboard alone: Tab reaches every control in reading order with a visible
+/// focus ring, the tabs follow the ARIA tabs pattern (one Tab stop, arrow keys), and an
+/// editor picks a language, splits a bead and confirms without a mouse, keeping their place
+/// in the table after each action.
+#[test]
+fn the_desk_is_usable_by_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(&dir.path().join("data"), |config| {
+        config.locales_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/locales").into());
+    });
+    assert_eq!(server.post_json("/v1/articles", &article()).status, 201);
+    let id = "2026-11-30.transit-deal";
+    let url = format!("{}/desk/?lang=en#article={id}", server.url);
+    let ran = in_chromium("the_desk_is_usable_by_keyboard_alone", async |driver| {
+        use thirtyfour::prelude::*;
+        driver.goto(&url).await?;
+        driver
+            .query(By::Css("body[data-ready='true']"))
+            .first()
+            .await?;
+        // From the top: the header's controls, then the selected tab alone of the four.
+        let stops = tab_to(driver, "tab-button-review", 10).await?;
+        assert_eq!(
+            stops,
+            ["ui-lang", "api-key", "tab-button-review"],
+            "{stops:?}"
+        );
+        // Arrow keys move between the tabs and select them; the panel follows.
+        driver
+            .action_chain()
+            .send_keys(Key::Right)
+            .perform()
+            .await?;
+        assert_eq!(focused(driver).await?.0, "tab-button-coverage");
+        assert!(driver
+            .find(By::Id("tab-review"))
+            .await?
+            .attr("hidden")
+            .await?
+            .is_some());
+        assert!(driver
+            .find(By::Id("tab-coverage"))
+            .await?
+            .attr("hidden")
+            .await?
+            .is_none());
+        driver.action_chain().send_keys(Key::Left).perform().await?;
+        assert_eq!(focused(driver).await?.0, "tab-button-review");
+        assert_eq!(
+            driver
+                .find(By::Id("tab-button-review"))
+                .await?
+                .attr("aria-selected")
+                .await?
+                .as_deref(),
+            Some("true")
+        );
+        // The target language by keyboard: az is shown first, hy is the next option.
+        tab_to(driver, "review-lang", 5).await?;
+        driver.action_chain().send_keys(Key::Down).perform().await?;
+        let shown = driver
+            .find(By::Id("review-lang"))
+            .await?
+            .prop("value")
+            .await?;
+        assert_eq!(shown.as_deref(), Some("hy"));
+        let rows_before = driver.find_all(By::Css("#beads tbody tr")).await?.len();
+        // The hy 2-1 bead (bead 3 on screen, index 2) split by Enter on its Split button.
+        tab_to(driver, "bead-2:desk-split", 80).await?;
+        driver
+            .action_chain()
+            .send_keys(Key::Enter)
+            .perform()
+            .await?;
+        let rows_after = driver.find_all(By::Css("#beads tbody tr")).await?.len();
+        assert_eq!(rows_after, rows_before + 1);
+        let (place, ring) = focused(driver).await?;
+        // The bead cannot be split again: the focus stays on the bead, on its first action.
+        assert_eq!(place, "bead-2:desk-merge", "the focus went to {place}");
+        assert!(ring);
+        let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        driver.screenshot(&shots.join("desk-keyboard.png")).await?;
+        // On to Confirm, and Enter.
+        tab_to(driver, "confirm", 120).await?;
+        driver
+            .action_chain()
+            .send_keys(Key::Enter)
+            .perform()
+            .await?;
+        driver
+            .query(By::XPath("//p[@id='status'][contains(., 'confirmed')]"))
+            .first()
+            .await?;
+        Ok(())
+    });
+    if ran.is_none() {
+        return;
+    }
+    let stored = server.get(&format!("/v1/articles/{id}")).json();
+    let hy = stored["versions"]["hy"]["alignment"].as_array().unwrap();
+    assert!(hy.iter().all(|b| b["state"] == "confirmed"), "{hy:?}");
+    assert!(hy
+        .iter()
+        .any(|b| b["source"] == serde_json::json!([2]) && b["target"] == serde_json::json!([2])));
 }
 
 /// WCAG's contrast ratio of two `#rrggbb` colours.
