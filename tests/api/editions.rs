@@ -198,3 +198,78 @@ fn edition_pages_render_in_headless_chromium_without_errors() {
         assert!(size > 10_000, "the screenshot of {lang} is {size} bytes");
     }
 }
+
+/// The four editions in a real browser through WebDriver: each page's DOM says its language,
+/// shows its date as CLDR writes it and its reading time with the language's plural, lists
+/// the same alternates as every other page (hreflang reciprocity), and its switcher leads to
+/// the others; no page logs a console error.
+#[test]
+fn the_four_editions_read_right_in_a_browser_and_link_each_other() {
+    let (_dir, server) = published_server();
+    assert_eq!(
+        server
+            .post_json(
+                &format!("/v1/articles/{ID}/publish"),
+                &json!({"langs": ["az"]})
+            )
+            .status,
+        200
+    );
+    let base = server.url.clone();
+    crate::browser::in_chromium(
+        "the_four_editions_read_right_in_a_browser_and_link_each_other",
+        async |driver| {
+            use thirtyfour::prelude::*;
+            let dates = [
+                // A short article: one minute, in each language's singular.
+                ("en", "November 30, 2026", "1 minute"),
+                ("hy", "2026 թ\u{2024} նոյեմբերի 30", "1 րոպե"),
+                ("az", "30 noyabr 2026", "1 dəqiqə"),
+                ("ru", "30 ноября 2026 г.", "1 минута"),
+            ];
+            let mut alternates_of_each = Vec::new();
+            for (lang, date, minutes) in dates {
+                driver.goto(&format!("{base}/editions/{ID}/{lang}")).await?;
+                let html = driver.find(By::Css("html")).await?;
+                assert_eq!(html.attr("lang").await?.as_deref(), Some(lang));
+                assert_eq!(html.attr("dir").await?.as_deref(), Some("ltr"));
+                let shown = driver.find(By::Css("time")).await?.text().await?;
+                let shown = shown.replace(['\u{202f}', '\u{a0}'], " ");
+                assert!(shown.contains(date), "{lang}: {shown}");
+                let reading = driver.find(By::Css(".reading-time")).await?.text().await?;
+                assert_eq!(reading, minutes, "{lang}");
+                let mut alternates = Vec::new();
+                for link in driver.find_all(By::Css("link[rel='alternate']")).await? {
+                    alternates.push((
+                        link.attr("hreflang").await?.unwrap_or_default(),
+                        link.attr("href").await?.unwrap_or_default(),
+                    ));
+                }
+                alternates.sort();
+                alternates_of_each.push(alternates);
+                let switcher = driver
+                    .find_all(By::Css("nav.languages a[hreflang]"))
+                    .await?
+                    .len();
+                assert_eq!(switcher, 4, "{lang}: the switcher lists every version");
+            }
+            assert_eq!(
+                alternates_of_each[0].len(),
+                5,
+                "four versions and x-default"
+            );
+            assert!(
+                alternates_of_each.windows(2).all(|w| w[0] == w[1]),
+                "every page lists the same alternates: {alternates_of_each:#?}"
+            );
+            // The switcher leads from the ru page to the hy one.
+            driver
+                .find(By::Css("nav.languages a[hreflang='hy']"))
+                .await?
+                .click()
+                .await?;
+            driver.query(By::Css("html[lang='hy'] h1")).first().await?;
+            Ok(())
+        },
+    );
+}

@@ -8,6 +8,7 @@ mod align;
 mod analysis;
 mod articles;
 mod batch;
+mod browser;
 mod cli;
 mod desk;
 mod durability;
