@@ -155,32 +155,32 @@ impl Prepared {
     /// The facts of one side; with a lexicon, each sentence's anchors also name the word
     /// pairs its words stand in (`source_side` says which half of the pairs to read).
     fn new(
-        side: &Side<'_>,
+        reading: &Reading,
         lexicon: Option<&Lexicon>,
         source_side: bool,
         interner: &mut Interner,
     ) -> Prepared {
-        let anchors: Vec<Anchors> = side
-            .sentences
+        let anchors: Vec<Anchors> = reading
+            .anchors
             .iter()
-            .map(|s| {
-                let tokens = crate::text::tokenize(side.lang, &s.text);
-                let mut all = anchors::anchors_of(side.lang, &s.text, &tokens);
+            .enumerate()
+            .map(|(k, own)| {
+                let mut all = own.clone();
                 if let Some(lexicon) = lexicon {
-                    all.extend(lexicon.anchors_of(side.lang, &tokens, source_side));
+                    all.extend(lexicon.anchors_of_keys(&reading.keys()[k], source_side));
                 }
                 interner.ids(all)
             })
             .collect();
+        let sentences = &reading.sentences;
         Prepared {
             counted: prefix_counts(&anchors),
             anchors,
-            chars: side
-                .sentences
+            chars: sentences
                 .iter()
                 .map(|s| s.text.chars().count() as f32)
                 .collect(),
-            blocks: side.sentences.iter().map(|s| s.block).collect(),
+            blocks: sentences.iter().map(|s| s.block).collect(),
         }
     }
 
@@ -382,6 +382,49 @@ fn profile_ratio(source: &Lang, target: &Lang) -> f32 {
     per_en(target) / per_en(source)
 }
 
+/// A version's sentences read once for alignment (each one's anchors, and the words a
+/// lexicon looks up), so that a source aligned to several targets is tokenised once.
+pub struct Reading {
+    lang: Lang,
+    sentences: Vec<Sentence>,
+    anchors: Vec<Vec<String>>,
+    words: Vec<Vec<String>>,
+    /// The words' keys, stemmed the first time a lexicon asks (an alignment without a
+    /// memory's model never does).
+    keys: std::sync::OnceLock<Vec<Vec<String>>>,
+}
+
+impl Reading {
+    pub fn new(lang: &Lang, sentences: Vec<Sentence>) -> Reading {
+        let (anchors, words) = sentences
+            .iter()
+            .map(|s| {
+                let tokens = crate::text::tokenize(lang, &s.text);
+                (
+                    anchors::anchors_of(lang, &s.text, &tokens),
+                    model::key_words(&tokens),
+                )
+            })
+            .unzip();
+        Reading {
+            lang: lang.clone(),
+            sentences,
+            anchors,
+            words,
+            keys: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn keys(&self) -> &[Vec<String>] {
+        self.keys.get_or_init(|| {
+            self.words
+                .iter()
+                .map(|w| model::keys_of_words(&self.lang, w))
+                .collect()
+        })
+    }
+}
+
 /// Aligns `target` to `source`; beads in source order (a target sentence with no
 /// counterpart comes after the bead before it in the target).
 pub fn align(source: &Side<'_>, target: &Side<'_>, params: &Params) -> Vec<Bead> {
@@ -396,10 +439,25 @@ pub fn align_with(
     params: &Params,
     model: Option<&PairModel>,
 ) -> Vec<Bead> {
+    align_read(
+        &Reading::new(source.lang, source.sentences.to_vec()),
+        &Reading::new(target.lang, target.sentences.to_vec()),
+        params,
+        model,
+    )
+}
+
+/// [`align_with`] on versions already read.
+pub fn align_read(
+    source: &Reading,
+    target: &Reading,
+    params: &Params,
+    model: Option<&PairModel>,
+) -> Vec<Bead> {
     let ratio = params
         .ratio
         .or(model.map(|m| m.ratio))
-        .unwrap_or_else(|| profile_ratio(source.lang, target.lang));
+        .unwrap_or_else(|| profile_ratio(&source.lang, &target.lang));
     let mut params = params.clone();
     if let Some(model) = model {
         params.variance = params.variance.max(model.variance * VARIANCE_WIDENING);

@@ -29,14 +29,27 @@ fn word_keys(lang: &Lang, text: &str) -> Vec<String> {
 }
 
 /// [`word_keys`] from a text's tokens.
-fn word_keys_of(lang: &Lang, tokens: &[Token]) -> Vec<String> {
-    let mut keys: Vec<String> = tokens
+pub(crate) fn word_keys_of(lang: &Lang, tokens: &[Token]) -> Vec<String> {
+    keys_of_words(lang, &key_words(tokens))
+}
+
+/// The words of a text that can have a key (their matching forms).
+pub(crate) fn key_words(tokens: &[Token]) -> Vec<String> {
+    tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word && t.norm.chars().count() >= 3)
-        .map(|t| {
-            let stem = crate::text::stem::stem(lang, &t.norm)
+        .map(|t| t.norm.clone())
+        .collect()
+}
+
+/// The keys of [`key_words`]: stemmed where the language has a stemmer, cut, each once.
+pub(crate) fn keys_of_words(lang: &Lang, words: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let stem = crate::text::stem::stem(lang, w)
                 .filter(|s| s.chars().count() >= 3)
-                .unwrap_or(std::borrow::Cow::Borrowed(&t.norm));
+                .unwrap_or(std::borrow::Cow::Borrowed(w));
             stem.chars().take(KEY_CHARS).collect()
         })
         .collect();
@@ -73,12 +86,17 @@ impl Lexicon {
 
     /// [`Lexicon::anchors`] from a text's tokens.
     pub fn anchors_of(&self, lang: &Lang, tokens: &[Token], source_side: bool) -> Vec<String> {
+        self.anchors_of_keys(&word_keys_of(lang, tokens), source_side)
+    }
+
+    /// [`Lexicon::anchors`] from a text's word keys.
+    pub(crate) fn anchors_of_keys(&self, keys: &[String], source_side: bool) -> Vec<String> {
         let side = if source_side {
             &self.source
         } else {
             &self.target
         };
-        let mut out: Vec<String> = word_keys_of(lang, tokens)
+        let mut out: Vec<String> = keys
             .iter()
             .filter_map(|k| side.get(k))
             .flatten()

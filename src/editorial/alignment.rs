@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::align::{self, Bead, Params, Sentence, Side};
+use crate::align::{self, Bead, Params, Reading, Sentence};
 
 use super::sentences::{Block, VersionSentence};
 
@@ -112,31 +112,42 @@ fn part(sentences: &[VersionSentence], title: bool) -> (Vec<usize>, Vec<Sentence
         .unzip()
 }
 
-/// Aligns `target` to `source`, keeping the confirmed beads whose sentences are still there
-/// unchanged. Every sentence of both versions is in exactly one bead; beads in source order.
+/// A version read once for alignment: its title and the rest (lead and body), each with
+/// the indices of its sentences in the version's list.
+pub struct ReadVersion<'a> {
+    sentences: &'a [VersionSentence],
+    parts: [(Vec<usize>, Reading); 2],
+}
+
+impl<'a> ReadVersion<'a> {
+    pub fn new(lang: &crate::model::lang::Lang, sentences: &'a [VersionSentence]) -> Self {
+        let read = |title: bool| {
+            let (index, part) = part(sentences, title);
+            (index, Reading::new(lang, part))
+        };
+        ReadVersion {
+            sentences,
+            parts: [read(true), read(false)],
+        }
+    }
+}
+
+/// Aligns `target` to `source` (the source read once for all its targets), keeping the
+/// confirmed beads whose sentences are still there unchanged. Every sentence of both
+/// versions is in exactly one bead; beads in source order.
 pub fn align_version(
-    (source_lang, source): (&crate::model::lang::Lang, &[VersionSentence]),
-    (target_lang, target): (&crate::model::lang::Lang, &[VersionSentence]),
+    source_version: &ReadVersion<'_>,
+    target_version: &ReadVersion<'_>,
     confirmed: &[ConfirmedBead],
     params: &Params,
     model: Option<&align::PairModel>,
 ) -> Vec<ArticleBead> {
+    let (source, target) = (source_version.sentences, target_version.sentences);
     let mut beads = Vec::new();
-    for title in [true, false] {
-        let (src_index, src) = part(source, title);
-        let (tgt_index, tgt) = part(target, title);
-        let found = align::align_with(
-            &Side {
-                lang: source_lang,
-                sentences: &src,
-            },
-            &Side {
-                lang: target_lang,
-                sentences: &tgt,
-            },
-            params,
-            model,
-        );
+    for ((src_index, src), (tgt_index, tgt)) in
+        source_version.parts.iter().zip(&target_version.parts)
+    {
+        let found = align::align_read(src, tgt, params, model);
         beads.extend(found.into_iter().map(|b| Bead {
             source: b.source.iter().map(|&i| src_index[i]).collect(),
             target: b.target.iter().map(|&j| tgt_index[j]).collect(),

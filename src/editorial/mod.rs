@@ -187,6 +187,7 @@ pub fn plan(
     }
     let source_key = article.source.key().to_string();
     let source = &sentences[&source_key];
+    let read_source = alignment::ReadVersion::new(&article.source, source);
     let mut alignments = BTreeMap::new();
     for (lang_key, version) in &article.versions {
         if *lang_key == source_key {
@@ -194,8 +195,8 @@ pub fn plan(
         }
         let kept = confirmed.get(lang_key).map(Vec::as_slice).unwrap_or(&[]);
         let beads = alignment::align_version(
-            (&article.source, source),
-            (&version.lang, &sentences[lang_key]),
+            &read_source,
+            &alignment::ReadVersion::new(&version.lang, &sentences[lang_key]),
             kept,
             &settings.align,
             models.get(lang_key).map(|m| &**m),
