@@ -16,31 +16,15 @@
 
 pub mod anchors;
 pub mod model;
+mod moves;
+mod reading;
 
 use crate::model::lang::Lang;
 use anchors::agreement;
+use moves::{pair_unpaired_runs, restore_block_order, MOVE_COST};
+pub use reading::Reading;
+use reading::{Interner, Prepared, SharedAnchors};
 
-/// A sentence's anchors as numbers (each distinct anchor text of one alignment numbered
-/// once), sorted: comparing spans in every cell of the program is then comparing integers.
-type Anchors = Vec<u32>;
-
-/// Numbers the anchor texts of one alignment, both sides alike.
-#[derive(Default)]
-struct Interner(std::collections::HashMap<String, u32>);
-
-impl Interner {
-    fn ids(&mut self, texts: Vec<String>) -> Anchors {
-        let mut ids: Anchors = texts
-            .into_iter()
-            .map(|t| {
-                let next = self.0.len() as u32;
-                *self.0.entry(t).or_insert(next)
-            })
-            .collect();
-        ids.sort_unstable();
-        ids
-    }
-}
 pub use model::{learn, Lexicon, PairModel};
 
 /// One sentence of a version, with the block (paragraph) it stands in.
@@ -132,100 +116,6 @@ const BLOCK_CROSSING: f32 = 1.5;
 /// What a bead that starts a block on one side only costs.
 const BLOCK_MISMATCH: f32 = 0.4;
 
-/// Precomputed per-sentence facts.
-struct Prepared {
-    chars: Vec<f32>,
-    anchors: Vec<Anchors>,
-    /// How many anchors the sentences before each one hold (a prefix sum: a span's count
-    /// in two reads, in every cell of the program).
-    counted: Vec<usize>,
-    blocks: Vec<usize>,
-}
-
-fn prefix_counts(anchors: &[Anchors]) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(anchors.iter().scan(0, |sum, a| {
-            *sum += a.len();
-            Some(*sum)
-        }))
-        .collect()
-}
-
-impl Prepared {
-    /// The facts of one side; with a lexicon, each sentence's anchors also name the word
-    /// pairs its words stand in (`source_side` says which half of the pairs to read).
-    fn new(
-        reading: &Reading,
-        lexicon: Option<&Lexicon>,
-        source_side: bool,
-        interner: &mut Interner,
-    ) -> Prepared {
-        let anchors: Vec<Anchors> = reading
-            .anchors
-            .iter()
-            .enumerate()
-            .map(|(k, own)| {
-                let mut all = own.clone();
-                if let Some(lexicon) = lexicon {
-                    all.extend(lexicon.anchors_of_keys(&reading.keys()[k], source_side));
-                }
-                interner.ids(all)
-            })
-            .collect();
-        let sentences = &reading.sentences;
-        Prepared {
-            counted: prefix_counts(&anchors),
-            anchors,
-            chars: sentences
-                .iter()
-                .map(|s| s.text.chars().count() as f32)
-                .collect(),
-            blocks: sentences.iter().map(|s| s.block).collect(),
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.chars.len()
-    }
-
-    /// The same sentences in the order `order` (indices into `self`).
-    fn permuted(&self, order: &[usize]) -> Prepared {
-        let anchors: Vec<Anchors> = order.iter().map(|&k| self.anchors[k].clone()).collect();
-        Prepared {
-            chars: order.iter().map(|&k| self.chars[k]).collect(),
-            counted: prefix_counts(&anchors),
-            anchors,
-            blocks: order.iter().map(|&k| self.blocks[k]).collect(),
-        }
-    }
-
-    fn span_chars(&self, from: usize, n: usize) -> f32 {
-        self.chars[from..from + n].iter().sum()
-    }
-
-    /// The anchors of sentences `from..from + n`, sorted.
-    fn span_anchors(&self, from: usize, n: usize) -> Anchors {
-        let mut all: Anchors = self.anchors[from..from + n].concat();
-        all.sort_unstable();
-        all
-    }
-
-    /// How many anchors sentences `from..from + n` hold.
-    fn span_count(&self, from: usize, n: usize) -> usize {
-        self.counted[from + n] - self.counted[from]
-    }
-
-    /// Whether sentences `from..from + n` stand in more than one block.
-    fn crosses(&self, from: usize, n: usize) -> bool {
-        n > 1 && self.blocks[from] != self.blocks[from + n - 1]
-    }
-
-    /// Whether sentence `i` opens a block.
-    fn opens_block(&self, i: usize) -> bool {
-        i == 0 || i < self.len() && self.blocks[i] != self.blocks[i - 1]
-    }
-}
-
 /// The standard normal distribution's two-sided tail, `2 · (1 − Φ(|x|))`.
 fn two_sided_tail(x: f32) -> f32 {
     // Abramowitz–Stegun 7.1.26 for erfc, good to 1.5e-7.
@@ -243,60 +133,6 @@ struct Scorer<'a> {
     ratio: f32,
     params: &'a Params,
     shared: SharedAnchors,
-}
-
-/// How many anchors each source sentence shares with each target sentence, counted the
-/// first time a bead asks: a bead's agreement is then a sum over its sentence pairs instead
-/// of a merge of its spans' anchor lists in every cell of the program (with a memory's
-/// lexicon a span holds dozens of anchors). Past [`SharedAnchors::MAX_CELLS`] pairs the
-/// counts are taken from the lists each time.
-struct SharedAnchors {
-    targets: usize,
-    /// `u8::MAX`: not counted yet.
-    counts: Vec<std::cell::Cell<u8>>,
-}
-
-impl SharedAnchors {
-    const MAX_CELLS: usize = 4 << 20;
-
-    fn new(sources: usize, targets: usize) -> SharedAnchors {
-        let cells = sources * targets;
-        SharedAnchors {
-            targets,
-            counts: if cells <= Self::MAX_CELLS {
-                vec![std::cell::Cell::new(u8::MAX); cells]
-            } else {
-                Vec::new()
-            },
-        }
-    }
-
-    /// The anchors sentence `x` of `src` shares with sentence `y` of `tgt` (a multiset
-    /// intersection), or `None` when the table is not kept.
-    fn get(&self, src: &Prepared, tgt: &Prepared, x: usize, y: usize) -> Option<usize> {
-        let cell = self.counts.get(x * self.targets + y)?;
-        if cell.get() == u8::MAX {
-            cell.set(common(&src.anchors[x], &tgt.anchors[y]).min(254) as u8);
-        }
-        Some(cell.get() as usize)
-    }
-}
-
-/// The size of the multiset intersection of two sorted lists.
-fn common(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    n
 }
 
 /// A bead's cost and its confidence.
@@ -380,49 +216,6 @@ impl Scorer<'_> {
 fn profile_ratio(source: &Lang, target: &Lang) -> f32 {
     let per_en = |lang: &Lang| crate::text::profile(lang).chars_per_en_char;
     per_en(target) / per_en(source)
-}
-
-/// A version's sentences read once for alignment (each one's anchors, and the words a
-/// lexicon looks up), so that a source aligned to several targets is tokenised once.
-pub struct Reading {
-    lang: Lang,
-    sentences: Vec<Sentence>,
-    anchors: Vec<Vec<String>>,
-    words: Vec<Vec<String>>,
-    /// The words' keys, stemmed the first time a lexicon asks (an alignment without a
-    /// memory's model never does).
-    keys: std::sync::OnceLock<Vec<Vec<String>>>,
-}
-
-impl Reading {
-    pub fn new(lang: &Lang, sentences: Vec<Sentence>) -> Reading {
-        let (anchors, words) = sentences
-            .iter()
-            .map(|s| {
-                let tokens = crate::text::tokenize(lang, &s.text);
-                (
-                    anchors::anchors_of(lang, &s.text, &tokens),
-                    model::key_words(&tokens),
-                )
-            })
-            .unzip();
-        Reading {
-            lang: lang.clone(),
-            sentences,
-            anchors,
-            words,
-            keys: std::sync::OnceLock::new(),
-        }
-    }
-
-    fn keys(&self) -> &[Vec<String>] {
-        self.keys.get_or_init(|| {
-            self.words
-                .iter()
-                .map(|w| model::keys_of_words(&self.lang, w))
-                .collect()
-        })
-    }
 }
 
 /// Aligns `target` to `source`; beads in source order (a target sentence with no
@@ -513,124 +306,6 @@ pub fn align_read(
 /// translations of one sentence, article versions are looser.
 const VARIANCE_WIDENING: f32 = 1.5;
 
-/// What reading a target block somewhere else than where it stands costs.
-const MOVE_COST: f32 = 4.0;
-
-/// How well a target block must agree with a source block, and by how much better than
-/// with any other, to be taken as that block (moved, if it stands elsewhere).
-const MOVE_MIN_SIMILARITY: f32 = 0.2;
-const MOVE_MIN_MARGIN: f32 = 0.02;
-
-/// The sentence ranges of each block, in order.
-fn block_ranges(blocks: &[usize]) -> Vec<std::ops::Range<usize>> {
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, &b) in blocks.iter().enumerate() {
-        match ranges.last_mut() {
-            Some(r) if blocks[r.start] == b => r.end = i + 1,
-            _ => ranges.push(i..i + 1),
-        }
-    }
-    ranges
-}
-
-/// When whole target blocks stand in another order than their source blocks (a paragraph
-/// moved), the order of target sentences that puts them back: each block is matched to the
-/// source block it agrees with best (anchors first, then length), the longest run of
-/// blocks already in order stays, and each other confidently matched block moves to where
-/// its source block is; with how many blocks moved. `None` when nothing moved.
-fn restore_block_order(src: &Prepared, tgt: &Prepared, ratio: f32) -> Option<(Vec<usize>, usize)> {
-    let (s_blocks, t_blocks) = (block_ranges(&src.blocks), block_ranges(&tgt.blocks));
-    if s_blocks.len() < 3 || t_blocks.len() < 3 {
-        return None;
-    }
-    let block_anchors = |p: &Prepared, r: &std::ops::Range<usize>| p.span_anchors(r.start, r.len());
-    let s_anchors: Vec<Anchors> = s_blocks.iter().map(|r| block_anchors(src, r)).collect();
-    let similarity = |si: usize, t: &std::ops::Range<usize>, t_anchors: &Anchors| -> f32 {
-        let s = &s_blocks[si];
-        let (ls, lt) = (
-            src.span_chars(s.start, s.len()),
-            tgt.span_chars(t.start, t.len()),
-        );
-        let delta = (lt - ls * ratio) / (ls.max(1.0) * 4.0).sqrt();
-        let length = (-delta * delta / 8.0).exp();
-        match agreement(&s_anchors[si], t_anchors) {
-            Some(share) => 0.7 * share + 0.3 * length,
-            None => 0.3 * length,
-        }
-    };
-    // Each target block's best source block, when it is clearly the best.
-    let matched: Vec<Option<usize>> = t_blocks
-        .iter()
-        .map(|t| {
-            let t_anchors = block_anchors(tgt, t);
-            let mut scores: Vec<(f32, usize)> = (0..s_blocks.len())
-                .map(|si| (similarity(si, t, &t_anchors), si))
-                .collect();
-            scores.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let (best, si) = scores[0];
-            let second = scores.get(1).map_or(0.0, |s| s.0);
-            (best >= MOVE_MIN_SIMILARITY && best - second >= MOVE_MIN_MARGIN).then_some(si)
-        })
-        .collect();
-    // The longest run of matched blocks whose source blocks increase stays put.
-    let points: Vec<(usize, usize)> = matched
-        .iter()
-        .enumerate()
-        .filter_map(|(ti, m)| m.map(|si| (ti, si)))
-        .collect();
-    let mut best_len = vec![1usize; points.len()];
-    let mut prev = vec![usize::MAX; points.len()];
-    for k in 0..points.len() {
-        for l in 0..k {
-            if points[l].1 < points[k].1 && best_len[l] + 1 > best_len[k] {
-                best_len[k] = best_len[l] + 1;
-                prev[k] = l;
-            }
-        }
-    }
-    let mut in_order = vec![false; t_blocks.len()];
-    if let Some(mut k) = (0..points.len()).max_by_key(|&k| best_len[k]) {
-        loop {
-            in_order[points[k].0] = true;
-            if prev[k] == usize::MAX {
-                break;
-            }
-            k = prev[k];
-        }
-    }
-    let moved: Vec<usize> = (0..t_blocks.len())
-        .filter(|&ti| !in_order[ti] && matched[ti].is_some())
-        .collect();
-    if moved.is_empty() {
-        return None;
-    }
-    // Kept blocks in their order; each moved block just before the first kept block whose
-    // source block comes after its own.
-    let position = |ti: usize| -> (usize, usize) {
-        let si = matched[ti].expect("moved blocks are matched");
-        let before = (0..t_blocks.len())
-            .filter(|&k| in_order[k] && matched[k].is_some_and(|s| s > si))
-            .min()
-            .unwrap_or(t_blocks.len());
-        (before, 0)
-    };
-    let mut keyed: Vec<((usize, usize), usize)> = (0..t_blocks.len())
-        .map(|ti| {
-            if moved.contains(&ti) {
-                (position(ti), ti)
-            } else {
-                ((ti, 1), ti)
-            }
-        })
-        .collect();
-    keyed.sort();
-    let order = keyed
-        .into_iter()
-        .flat_map(|(_, ti)| t_blocks[ti].clone())
-        .collect();
-    Some((order, moved.len()))
-}
-
 /// The cheapest bead sequence for source `s0..s1` against target `t0..t1`, in a band.
 fn dynamic_program(
     scorer: &Scorer<'_>,
@@ -704,90 +379,6 @@ fn dynamic_program(
     }
     beads.reverse();
     (beads, cost[at(n, m).expect("end in band")])
-}
-
-/// The runs of consecutive beads that have a source but no target (or the reverse).
-fn unpaired_runs(beads: &[Bead], source_side: bool) -> Vec<std::ops::Range<usize>> {
-    let lonely = |b: &Bead| {
-        if source_side {
-            !b.source.is_empty() && b.target.is_empty()
-        } else {
-            b.source.is_empty() && !b.target.is_empty()
-        }
-    };
-    let mut runs = Vec::new();
-    let mut k = 0;
-    while k < beads.len() {
-        if lonely(&beads[k]) {
-            let start = k;
-            while k < beads.len() && lonely(&beads[k]) {
-                k += 1;
-            }
-            runs.push(start..k);
-        } else {
-            k += 1;
-        }
-    }
-    runs
-}
-
-/// A moved paragraph leaves its source sentences unpaired in one place and its target
-/// sentences unpaired in another. Each such pair of runs that aligns well (mostly 1-1 beads
-/// with anchors or lengths agreeing) becomes those beads.
-fn pair_unpaired_runs(scorer: &Scorer<'_>, mut beads: Vec<Bead>) -> Vec<Bead> {
-    let sources = unpaired_runs(&beads, true);
-    let targets = unpaired_runs(&beads, false);
-    let mut replaced: Vec<(std::ops::Range<usize>, std::ops::Range<usize>, Vec<Bead>)> = Vec::new();
-    let mut used_targets = vec![false; targets.len()];
-    for s_run in &sources {
-        let s_first = beads[s_run.start].source[0];
-        let s_last = *beads[s_run.end - 1].source.last().expect("source run");
-        let mut best: Option<(f32, usize, Vec<Bead>)> = None;
-        for (k, t_run) in targets.iter().enumerate() {
-            if used_targets[k] {
-                continue;
-            }
-            let t_first = beads[t_run.start].target[0];
-            let t_last = *beads[t_run.end - 1].target.last().expect("target run");
-            let (run, _) = dynamic_program(scorer, (s_first, s_last + 1), (t_first, t_last + 1));
-            let paired: Vec<&Bead> = run
-                .iter()
-                .filter(|b| !b.source.is_empty() && !b.target.is_empty())
-                .collect();
-            if paired.is_empty() {
-                continue;
-            }
-            let mean = paired.iter().map(|b| b.confidence).sum::<f32>() / paired.len() as f32;
-            let covered = paired.iter().map(|b| b.source.len()).sum::<usize>() as f32
-                / (s_last + 1 - s_first) as f32;
-            let quality = mean * covered;
-            if quality >= 0.55 && best.as_ref().is_none_or(|(q, ..)| quality > *q) {
-                best = Some((quality, k, run));
-            }
-        }
-        if let Some((_, k, run)) = best {
-            used_targets[k] = true;
-            replaced.push((s_run.clone(), targets[k].clone(), run));
-        }
-    }
-    if replaced.is_empty() {
-        return beads;
-    }
-    let mut drop = vec![false; beads.len()];
-    let mut added = Vec::new();
-    for (s_run, t_run, run) in replaced {
-        for k in s_run.chain(t_run) {
-            drop[k] = true;
-        }
-        added.extend(run);
-    }
-    let mut kept: Vec<Bead> = beads
-        .drain(..)
-        .zip(drop)
-        .filter_map(|(b, d)| (!d).then_some(b))
-        .collect();
-    kept.extend(added);
-    in_source_order(kept)
 }
 
 /// Beads in source order; a target-only bead sorts after the bead holding the target
