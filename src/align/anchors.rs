@@ -66,11 +66,16 @@ pub fn agreement<T: Ord>(a: &[T], b: &[T]) -> Option<f32> {
     if a.is_empty() || b.is_empty() {
         return None;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0);
+    Some(2.0 * common(a, b) as f32 / (a.len() + b.len()) as f32)
+}
+
+/// The size of the multiset intersection of two sorted lists.
+pub fn common<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Equal => {
-                common += 1;
+                n += 1;
                 i += 1;
                 j += 1;
             }
@@ -78,7 +83,7 @@ pub fn agreement<T: Ord>(a: &[T], b: &[T]) -> Option<f32> {
             std::cmp::Ordering::Greater => j += 1,
         }
     }
-    Some(2.0 * common as f32 / (a.len() + b.len()) as f32)
+    n
 }
 
 /// The consonant skeleton of a name, its first three consonant classes: vowels, glides and

@@ -153,27 +153,10 @@ impl SharedAnchors {
     pub(super) fn get(&self, src: &Prepared, tgt: &Prepared, x: usize, y: usize) -> Option<usize> {
         let cell = self.counts.get(x * self.targets + y)?;
         if cell.get() == u8::MAX {
-            cell.set(common(&src.anchors[x], &tgt.anchors[y]).min(254) as u8);
+            cell.set(anchors::common(&src.anchors[x], &tgt.anchors[y]).min(254) as u8);
         }
         Some(cell.get() as usize)
     }
-}
-
-/// The size of the multiset intersection of two sorted lists.
-fn common(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    n
 }
 
 /// A version's sentences read once for alignment (each one's anchors, and the words a

@@ -35,6 +35,15 @@ fn published_server() -> (tempfile::TempDir, TestServer) {
     (dir, server)
 }
 
+/// Publishes the az version, a draft until then.
+fn publish_az(server: &TestServer) {
+    let published = server.post_json(
+        &format!("/v1/articles/{ID}/publish"),
+        &json!({"langs": ["az"]}),
+    );
+    assert_eq!(published.status, 200, "{}", published.text());
+}
+
 #[test]
 fn each_published_version_is_a_page_in_its_language() {
     let (_dir, server) = published_server();
@@ -45,15 +54,7 @@ fn each_published_version_is_a_page_in_its_language() {
     assert!(text.contains("<html lang=\"az\" dir=\"ltr\">"), "{text}");
     assert!(text.contains(&format!("href=\"/editions/{ID}/hy\"")));
     assert!(!text.contains("article-not-available"), "never an id");
-    assert_eq!(
-        server
-            .post_json(
-                &format!("/v1/articles/{ID}/publish"),
-                &json!({"langs": ["az"]})
-            )
-            .status,
-        200
-    );
+    publish_az(&server);
 
     let expected_dates = [
         ("en", "November 30, 2026"),
@@ -206,15 +207,7 @@ fn edition_pages_render_in_headless_chromium_without_errors() {
 #[test]
 fn the_four_editions_read_right_in_a_browser_and_link_each_other() {
     let (_dir, server) = published_server();
-    assert_eq!(
-        server
-            .post_json(
-                &format!("/v1/articles/{ID}/publish"),
-                &json!({"langs": ["az"]})
-            )
-            .status,
-        200
-    );
+    publish_az(&server);
     let base = server.url.clone();
     crate::browser::in_chromium(
         "the_four_editions_read_right_in_a_browser_and_link_each_other",
