@@ -1,6 +1,7 @@
 //! An aligned article as translation units: one per group of source sentences, holding each
 //! version's sentences aligned to them, with the article's metadata, linked in reading order.
 
+use crate::model::time::Timestamp;
 use std::collections::BTreeMap;
 
 use crate::align::Params;
@@ -159,11 +160,13 @@ pub fn article_units(
                 document: Some(article.id.clone()),
                 outlet: article.outlet.clone(),
                 author: author.clone(),
-                created: article.published.clone(),
+                // The article's times were made canonical when it was validated.
+                created: article.published.as_deref().and_then(Timestamp::parse),
                 changed: article
                     .updated
-                    .clone()
-                    .or_else(|| article.published.clone()),
+                    .as_deref()
+                    .or(article.published.as_deref())
+                    .and_then(Timestamp::parse),
                 props,
                 ..Meta::default()
             };

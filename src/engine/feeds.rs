@@ -40,7 +40,7 @@ impl Feed {
             self.target.tag(),
             self.filter.document.as_deref().unwrap_or("\u{0}"),
             self.filter.outlet.as_deref().unwrap_or("\u{0}"),
-            self.filter.since.as_deref().unwrap_or("\u{0}"),
+            self.filter.since.as_ref().map_or("\u{0}", |t| t.as_str()),
         ] {
             hasher.update(part.as_bytes());
             hasher.update(b"\x1f");

@@ -191,7 +191,7 @@ impl<R: BufRead> TsvReader<R> {
                 Column::Outlet => meta.outlet = Some(cell.to_string()),
                 Column::Author => meta.author = Some(cell.to_string()),
                 Column::Created | Column::Changed => {
-                    let Some(time) = crate::model::time::canonical(cell) else {
+                    let Some(time) = crate::model::time::Timestamp::parse(cell) else {
                         return Item::Skipped(Skip {
                             line,
                             reason: format!(
@@ -391,14 +391,11 @@ impl<W: std::io::Write> TsvWriter<W> {
     pub fn unit(&mut self, unit: &Unit) -> std::io::Result<()> {
         let meta = &unit.meta;
         let mut cells = vec![cell(&unit.id)];
-        for value in [
-            &meta.document,
-            &meta.outlet,
-            &meta.author,
-            &meta.created,
-            &meta.changed,
-        ] {
+        for value in [&meta.document, &meta.outlet, &meta.author] {
             cells.push(cell(value.as_deref().unwrap_or("")));
+        }
+        for time in [&meta.created, &meta.changed] {
+            cells.push(cell(time.as_ref().map_or("", |t| t.as_str())));
         }
         for column in &self.columns {
             cells.push(
@@ -581,8 +578,8 @@ mod tests {
                 document: Some("d1".into()),
                 outlet: Some("news".into()),
                 author: Some("ani".into()),
-                created: Some("2026-05-01T10:00:00Z".into()),
-                changed: Some("2026-05-02T10:00:00Z".into()),
+                created: crate::model::time::Timestamp::parse("2026-05-01T10:00:00Z"),
+                changed: crate::model::time::Timestamp::parse("2026-05-02T10:00:00Z"),
                 notes: vec!["checked".into(), "second note".into()],
                 ..Meta::default()
             },

@@ -377,7 +377,7 @@ pub async fn list(
         since: query
             .since
             .as_deref()
-            .map(|s| canonical_time("since", s))
+            .map(|s| canonical_time("since", s).map(|t| t.into_string()))
             .transpose()?,
         after: match query.cursor.as_deref() {
             Some(raw) => Some(decode_cursor(raw).ok_or_else(|| {

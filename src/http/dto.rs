@@ -1,5 +1,6 @@
 //! Request and response bodies, and their validation into memory types (once, here).
 
+use crate::model::time::Timestamp;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -169,8 +170,8 @@ impl From<Meta> for MetaOut {
             document: m.document,
             outlet: m.outlet,
             author: m.author,
-            created: m.created,
-            changed: m.changed,
+            created: m.created.map(Timestamp::into_string),
+            changed: m.changed.map(Timestamp::into_string),
             notes: m.notes,
             props: m.props.into_iter().map(PropDto::from).collect(),
             attrs: m.attrs,
@@ -186,8 +187,8 @@ impl From<&Meta> for MetaDto {
             document: m.document.clone(),
             outlet: m.outlet.clone(),
             author: m.author.clone(),
-            created: m.created.clone(),
-            changed: m.changed.clone(),
+            created: m.created.as_ref().map(Timestamp::to_string),
+            changed: m.changed.as_ref().map(Timestamp::to_string),
             notes: m.notes.clone(),
             props: m.props.iter().cloned().map(PropDto::from).collect(),
         }
@@ -269,8 +270,8 @@ impl From<Unit> for UnitOut {
 }
 
 /// `2024-05-01T14:00:00+04:00` → `2024-05-01T10:00:00Z`.
-pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
-    crate::model::time::canonical(value).ok_or_else(|| {
+pub fn canonical_time(field: &str, value: &str) -> Result<Timestamp, ApiError> {
+    Timestamp::parse(value).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidDate,
             format!("{field} '{value}' is not an RFC 3339 time (e.g. 2026-05-01T09:30:00Z)"),
@@ -279,8 +280,8 @@ pub fn canonical_time(field: &str, value: &str) -> Result<String, ApiError> {
 }
 
 /// Now, as stored dates are written.
-pub fn now_utc() -> String {
-    crate::model::time::now()
+pub fn now_utc() -> Timestamp {
+    Timestamp::now()
 }
 
 /// Checks a text asked about (a lookup, a query): not empty, not too long.

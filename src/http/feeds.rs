@@ -82,7 +82,7 @@ fn choose_pair(
 }
 
 /// `2026-05-01T14:00:00+04:00` → `2026-05-01T10:00:00Z`, the form stored dates have.
-fn canonical_since(value: &str) -> Result<String, ApiError> {
+fn canonical_since(value: &str) -> Result<crate::model::time::Timestamp, ApiError> {
     super::dto::canonical_time("since", value)
 }
 
@@ -210,7 +210,9 @@ mod tests {
     #[test]
     fn since_is_canonical_utc() {
         assert_eq!(
-            canonical_since("2026-05-01T14:00:00+04:00").unwrap(),
+            canonical_since("2026-05-01T14:00:00+04:00")
+                .unwrap()
+                .as_str(),
             "2026-05-01T10:00:00Z"
         );
         assert!(canonical_since("yesterday").is_err());

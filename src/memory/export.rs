@@ -19,7 +19,7 @@ pub struct ExportFilter {
     pub document: Option<String>,
     pub outlet: Option<String>,
     /// Only units created or changed at or after this RFC 3339 UTC time.
-    pub since: Option<String>,
+    pub since: Option<crate::model::time::Timestamp>,
     /// Also write the units that lack one of the export's languages.
     pub partial: bool,
 }

@@ -49,8 +49,8 @@ pub struct MatchQuery {
 pub struct MatchFilter {
     pub document: Option<String>,
     pub outlet: Option<String>,
-    /// Units created or changed at or after this RFC 3339 UTC time.
-    pub since: Option<String>,
+    /// Units created or changed at or after this time.
+    pub since: Option<crate::model::time::Timestamp>,
 }
 
 impl MatchFilter {

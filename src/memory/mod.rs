@@ -394,7 +394,8 @@ impl Memory {
                         Some(bytes) => stored::decode(bytes)?.meta.created,
                         None => None,
                     };
-                    unit.meta.created = Some(kept.unwrap_or_else(crate::model::time::now));
+                    unit.meta.created =
+                        Some(kept.unwrap_or_else(crate::model::time::Timestamp::now));
                 }
                 session.put(index_doc(&unit)?)?;
                 Ok((stored.is_some(), unit))

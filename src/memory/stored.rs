@@ -5,6 +5,7 @@
 //! A change to these types is a new format version: add `UnitV2`, read both, write the new
 //! one, and bump [`FORMAT_VERSION`].
 
+use crate::model::time::Timestamp;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -170,8 +171,8 @@ impl From<&Unit> for UnitV1 {
                 document: m.document.clone(),
                 outlet: m.outlet.clone(),
                 author: m.author.clone(),
-                created: m.created.clone(),
-                changed: m.changed.clone(),
+                created: m.created.as_ref().map(|t| t.to_string()),
+                changed: m.changed.as_ref().map(|t| t.to_string()),
                 notes: m.notes.clone(),
                 props: props_v1(&m.props),
                 attrs: m.attrs.clone(),
@@ -206,8 +207,8 @@ impl From<UnitV1> for Unit {
                 document: m.document,
                 outlet: m.outlet,
                 author: m.author,
-                created: m.created,
-                changed: m.changed,
+                created: m.created.and_then(Timestamp::from_stored),
+                changed: m.changed.and_then(Timestamp::from_stored),
                 notes: m.notes,
                 props: props_of(m.props),
                 attrs: m.attrs,

@@ -162,9 +162,9 @@ pub struct Meta {
     /// Who wrote the unit (TMX `creationid`).
     pub author: Option<String>,
     /// RFC 3339 creation time (TMX `creationdate`).
-    pub created: Option<String>,
+    pub created: Option<super::time::Timestamp>,
     /// RFC 3339 time of the last change (TMX `changedate`).
-    pub changed: Option<String>,
+    pub changed: Option<super::time::Timestamp>,
     pub notes: Vec<String>,
     pub props: Vec<Prop>,
     /// Other `<tu>` attributes (`changeid`, `usagecount`, `srclang` …), verbatim.
@@ -179,7 +179,7 @@ pub struct Meta {
 impl Meta {
     /// Fills what `self` lacks from `older`: used when a unit is merged into a stored one.
     pub fn merge_from(&mut self, older: Meta) {
-        fn keep(mine: &mut Option<String>, theirs: Option<String>) {
+        fn keep<T>(mine: &mut Option<T>, theirs: Option<T>) {
             if mine.is_none() {
                 *mine = theirs;
             }

@@ -207,7 +207,7 @@ fn filters_by_document_outlet_and_date() {
     );
     assert!(recent
         .iter()
-        .all(|u| u.meta.created.as_deref().unwrap() >= "2026-04-30T20:00:00Z"));
+        .all(|u| u.meta.created.as_ref().unwrap().as_str() >= "2026-04-30T20:00:00Z"));
 }
 
 #[test]

@@ -331,7 +331,9 @@ impl<R: BufRead> TmxReader<R> {
         for (key, value) in attributes(start, line)? {
             match key.as_str() {
                 "tuid" if !value.trim().is_empty() => id = Some(value),
-                "creationdate" | "changedate" => match tmx_date_to_rfc3339(&value) {
+                "creationdate" | "changedate" => match tmx_date_to_rfc3339(&value)
+                    .and_then(|date| crate::model::time::Timestamp::parse(&date))
+                {
                     Some(date) if key == "creationdate" => meta.created = Some(date),
                     Some(date) => meta.changed = Some(date),
                     None => {

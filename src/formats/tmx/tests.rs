@@ -100,7 +100,10 @@ fn reads_units_props_notes_and_inline_codes() {
     };
     assert_eq!(unit.id, "a.1");
     assert_eq!(unit.meta.document.as_deref(), Some("a"));
-    assert_eq!(unit.meta.created.as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(
+        unit.meta.created.as_ref().map(|t| t.as_str()),
+        Some("2024-05-01T12:00:00Z")
+    );
     assert_eq!(unit.meta.author.as_deref(), Some("anna"));
     assert_eq!(unit.meta.attrs["usagecount"], "3");
     assert_eq!(unit.meta.props[0].kind, "x-topic");

@@ -100,10 +100,18 @@ impl<W: Write> TmxWriter<W> {
         }
         let meta = &unit.meta;
         if let Some(date) = &meta.created {
-            write!(out, " creationdate=\"{}\"", rfc3339_to_tmx_date(date))?;
+            write!(
+                out,
+                " creationdate=\"{}\"",
+                rfc3339_to_tmx_date(date.as_str())
+            )?;
         }
         if let Some(date) = &meta.changed {
-            write!(out, " changedate=\"{}\"", rfc3339_to_tmx_date(date))?;
+            write!(
+                out,
+                " changedate=\"{}\"",
+                rfc3339_to_tmx_date(date.as_str())
+            )?;
         }
         if let Some(author) = &meta.author {
             write!(out, " creationid=\"{}\"", attr(author))?;
