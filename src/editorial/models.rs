@@ -42,6 +42,14 @@ impl std::fmt::Debug for PairModels {
 pub type ArticleModels = BTreeMap<String, Arc<PairModel>>;
 
 impl PairModels {
+    /// The kept models. A panic elsewhere while the lock was held leaves whole entries
+    /// behind (each is inserted at once), so a poisoned lock is still good to use.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Learnt> {
+        self.learnt
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The model of `source` to each of `targets`, learnt now where none is kept or the
     /// memory has grown since. A pair the memory holds too few units of has none (the
     /// aligner then uses the languages' profiles alone).
@@ -55,7 +63,7 @@ impl PairModels {
         let targets: Vec<&Lang> = targets.into_iter().collect();
         let pair = |t: &Lang| (source.key().to_string(), t.key().to_string());
         let stale: Vec<&Lang> = {
-            let learnt = self.learnt.lock().expect("models lock");
+            let learnt = self.lock();
             targets
                 .iter()
                 .copied()
@@ -67,12 +75,12 @@ impl PairModels {
         };
         if !stale.is_empty() {
             let fresh = learn_from(memory, source, &stale)?;
-            let mut learnt = self.learnt.lock().expect("models lock");
+            let mut learnt = self.lock();
             for (t, model) in stale.iter().zip(fresh) {
                 learnt.insert(pair(t), (count, model.map(Arc::new)));
             }
         }
-        let learnt = self.learnt.lock().expect("models lock");
+        let learnt = self.lock();
         Ok(targets
             .iter()
             .filter_map(|t| {
