@@ -25,12 +25,7 @@ pub const MIN_PAIRS: usize = 50;
 /// A word's key: its matching form, stemmed where the language has a stemmer, cut to
 /// [`KEY_CHARS`]. Words under three chars (mostly function words) have none.
 fn word_keys(lang: &Lang, text: &str) -> Vec<String> {
-    word_keys_of(lang, &tokenize(lang, text))
-}
-
-/// [`word_keys`] from a text's tokens.
-pub(crate) fn word_keys_of(lang: &Lang, tokens: &[Token]) -> Vec<String> {
-    keys_of_words(lang, &key_words(tokens))
+    keys_of_words(lang, &key_words(&tokenize(lang, text)))
 }
 
 /// The words of a text that can have a key (their matching forms).
@@ -81,12 +76,7 @@ impl Lexicon {
     /// word pair one of its words stands in, so a source and a target sentence share an
     /// anchor where a word of one has its translation in the other.
     pub fn anchors(&self, lang: &Lang, text: &str, source_side: bool) -> Vec<String> {
-        self.anchors_of(lang, &tokenize(lang, text), source_side)
-    }
-
-    /// [`Lexicon::anchors`] from a text's tokens.
-    pub fn anchors_of(&self, lang: &Lang, tokens: &[Token], source_side: bool) -> Vec<String> {
-        self.anchors_of_keys(&word_keys_of(lang, tokens), source_side)
+        self.anchors_of_keys(&word_keys(lang, text), source_side)
     }
 
     /// [`Lexicon::anchors`] from a text's word keys.
