@@ -291,7 +291,7 @@ pub fn analyse(
                         text: sentence.text.clone(),
                         band,
                         score,
-                        unit_id: found.map(|m| m.unit.id.clone()),
+                        unit_id: found.map(|m| m.unit.id.to_string()),
                         words: counts[k].words,
                     });
                 }

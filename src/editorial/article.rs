@@ -78,7 +78,7 @@ pub struct Version {
 /// A validated article: versions by language key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
-    pub id: String,
+    pub id: ArticleId,
     pub outlet: Option<String>,
     pub section: Option<String>,
     pub authors: Vec<String>,
@@ -124,8 +124,25 @@ pub enum ArticleProblem {
     Metadata(String),
 }
 
-/// Whether `id` can name an article: 1–200 letters, digits, `-`, `_`, `.` (never `/`, so it
-/// is one URL path segment), and not only dots.
+/// An article's id: 1–200 letters, digits, `-`, `_`, `.` (never `/`, so it is one URL path
+/// segment), and not only dots. Made only by [`ArticleId::parse`]: an article's record keeps
+/// the article as sent, validated again when it is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleId(String);
+
+crate::model::id::string_id!(ArticleId);
+
+impl ArticleId {
+    pub fn parse(id: impl Into<String>) -> Result<ArticleId, ArticleProblem> {
+        let id = id.into();
+        match id_problem(&id) {
+            Some(problem) => Err(problem),
+            None => Ok(ArticleId(id)),
+        }
+    }
+}
+
+/// Why `id` cannot name an article, if it cannot.
 pub fn id_problem(id: &str) -> Option<ArticleProblem> {
     let chars = id.chars().count();
     let fits = (1..=MAX_ARTICLE_ID_CHARS).contains(&chars)
@@ -169,9 +186,7 @@ fn short(field: &str, value: &str) -> Result<(), ArticleProblem> {
 impl ArticleInput {
     /// Validates the article; `max_chars` bounds the text of all versions together.
     pub fn validate(self, max_chars: usize) -> Result<Article, ArticleProblem> {
-        if let Some(problem) = id_problem(&self.id) {
-            return Err(problem);
-        }
+        let id = ArticleId::parse(self.id)?;
         for (field, value) in [("outlet", &self.outlet), ("section", &self.section)] {
             if let Some(value) = value {
                 short(field, value)?;
@@ -209,7 +224,7 @@ impl ArticleInput {
             return Err(ArticleProblem::SourceMissing(source.tag().to_string()));
         }
         Ok(Article {
-            id: self.id,
+            id,
             outlet: self.outlet.filter(|s| !s.trim().is_empty()),
             section: self.section.filter(|s| !s.trim().is_empty()),
             authors: self.authors,
@@ -294,7 +309,7 @@ impl Article {
     /// The article as sent (canonical tags, normalised dates): what its record keeps.
     pub fn input(&self) -> ArticleInput {
         ArticleInput {
-            id: self.id.clone(),
+            id: self.id.to_string(),
             outlet: self.outlet.clone(),
             section: self.section.clone(),
             authors: self.authors.clone(),

@@ -278,7 +278,7 @@ fn commit(
             .filter(|l| l.key() != article.source.key()),
     )?;
     let plan = plan(&article, confirmed, settings, &models)?;
-    let unit_ids: Vec<String> = plan.units.iter().map(|u| u.id.clone()).collect();
+    let unit_ids: Vec<String> = plan.units.iter().map(|u| u.id.to_string()).collect();
     let (old_bytes, old_units) = match old {
         Some((bytes, record)) => (Some(bytes), record.units),
         None => (None, Vec::new()),
@@ -319,7 +319,7 @@ fn commit(
         )
         .wait()?;
     Ok(Saved {
-        id: article.id,
+        id: article.id.into(),
         created: !written.existed,
         versions,
         units: written,
@@ -609,9 +609,9 @@ pub fn list(
             && filter
                 .after
                 .as_ref()
-                .is_none_or(|after| (date.clone(), article.id.clone()) < *after);
+                .is_none_or(|after| (date.as_str(), article.id.as_str()) < (&after.0, &after.1));
         if keep {
-            let cursor = (date, article.id.clone());
+            let cursor = (date, article.id.to_string());
             all.push(Listed {
                 article,
                 saved: record.saved,

@@ -142,12 +142,12 @@ fn learn_from(
 mod tests {
     use super::*;
     use crate::memory::Mode;
-    use crate::model::unit::{Meta, Prop, Variant};
+    use crate::model::unit::{Meta, Prop, UnitId, Variant};
 
     fn unit(id: String, en: &str, ru: &str, review: bool) -> Unit {
         let (l_en, l_ru) = (Lang::parse("en").unwrap(), Lang::parse("ru").unwrap());
         Unit {
-            id,
+            id: UnitId::parse(id).unwrap(),
             variants: [
                 ("en".to_string(), Variant::plain(&l_en, en)),
                 ("ru".to_string(), Variant::plain(&l_ru, ru)),

@@ -39,7 +39,8 @@ pub fn pretranslate(
     let ids: Vec<String> = match article {
         Some(id) => {
             let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
-            super::units::sentence_unit_ids(id, &texts)
+            let ids = super::units::sentence_unit_ids(id, &texts);
+            ids.into_iter().map(String::from).collect()
         }
         None => (1..=sentences.len()).map(|k| format!("s{k}")).collect(),
     };
@@ -56,7 +57,7 @@ pub fn pretranslate(
                         score: m.score,
                         source: m.source_text.clone(),
                         target: m.targets.values().next().cloned().unwrap_or(text),
-                        origin: m.unit.id.clone(),
+                        origin: m.unit.id.to_string(),
                     })
                 })
                 .collect();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::align::Params;
 use crate::model::inline::join_markup;
 use crate::model::text::fold_whitespace;
-use crate::model::unit::{link_neighbours, Meta, Prop, Unit, Variant, MAX_ID_BYTES};
+use crate::model::unit::{link_neighbours, Meta, Prop, Unit, UnitId, Variant, MAX_ID_BYTES};
 
 use super::alignment::ArticleBead;
 use super::article::Article;
@@ -60,7 +60,9 @@ fn joined(sentences: &[VersionSentence], indices: &[usize]) -> (String, Option<S
 
 /// The stable id of a group's unit: the article and a hash of its source text, so that
 /// re-aligning an article keeps the ids of the sentences that did not change.
-fn unit_id(article: &str, source_text: &str, taken: &mut BTreeMap<String, usize>) -> String {
+/// An article id is at most 200 short characters, and a longer one is hashed, so the id
+/// always keeps the unit-id rule.
+fn unit_id(article: &str, source_text: &str, taken: &mut BTreeMap<String, usize>) -> UnitId {
     let hash = xxhash_rust::xxh3::xxh3_64(fold_whitespace(source_text).as_bytes());
     let prefix = if article.len() + 30 <= MAX_ID_BYTES {
         article.to_string()
@@ -71,16 +73,12 @@ fn unit_id(article: &str, source_text: &str, taken: &mut BTreeMap<String, usize>
     // The same sentence twice in one article: the second is `~…-2`.
     let n = taken.entry(base.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{n}")
-    }
+    UnitId::made(if *n == 1 { base } else { format!("{base}-{n}") })
 }
 
 /// The ids the units of single sentences get, for each of `texts` in reading order (what
 /// a pre-translated file names its segments, so a translation comes back to its unit).
-pub fn sentence_unit_ids(article: &str, texts: &[&str]) -> Vec<String> {
+pub fn sentence_unit_ids(article: &str, texts: &[&str]) -> Vec<UnitId> {
     let mut taken = BTreeMap::new();
     texts
         .iter()
@@ -157,7 +155,7 @@ pub fn article_units(
                 props.insert(0, prop("x-section", section.clone()));
             }
             let meta = Meta {
-                document: Some(article.id.clone()),
+                document: Some(article.id.to_string()),
                 outlet: article.outlet.clone(),
                 author: author.clone(),
                 // The article's times were made canonical when it was validated.

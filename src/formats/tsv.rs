@@ -13,7 +13,7 @@ use std::io::BufRead;
 
 use super::{FormatError, Item, Skip};
 use crate::model::lang::Lang;
-use crate::model::unit::{id_problem, text_problem, Meta, Unit, Variant, MAX_TEXT_CHARS};
+use crate::model::unit::{text_problem, Meta, Unit, UnitId, Variant, MAX_TEXT_CHARS};
 
 enum Column {
     Lang(Lang),
@@ -220,12 +220,15 @@ impl<R: BufRead> TsvReader<R> {
                 reason: "the line has no text in any language column".into(),
             });
         }
-        if let Some(problem) = id.as_deref().and_then(id_problem) {
-            return Item::Skipped(Skip {
-                line,
-                reason: format!("id: {problem}"),
-            });
-        }
+        let id = match id.map(UnitId::parse).transpose() {
+            Ok(id) => id,
+            Err(problem) => {
+                return Item::Skipped(Skip {
+                    line,
+                    reason: format!("id: {problem}"),
+                })
+            }
+        };
         if let Some(reason) = meta.problem() {
             return Item::Skipped(Skip { line, reason });
         }
@@ -434,7 +437,7 @@ mod tests {
             variants.insert(lang.key().to_string(), Variant::plain(&lang, text));
         }
         let unit = Unit {
-            id: "bridge.1".into(),
+            id: UnitId::parse("bridge.1").unwrap(),
             variants,
             meta: Meta::default(),
         };
@@ -552,7 +555,7 @@ mod tests {
         let lang = Lang::parse("en").unwrap();
         let text = "first\tsecond\tthird\nand a line \"quoted\"";
         let mut unit = Unit {
-            id: "u1".into(),
+            id: UnitId::parse("u1").unwrap(),
             variants: BTreeMap::new(),
             meta: Meta::default(),
         };
@@ -572,7 +575,7 @@ mod tests {
     #[test]
     fn what_is_written_reads_back_the_same() {
         let mut unit = Unit {
-            id: "u1".into(),
+            id: UnitId::parse("u1").unwrap(),
             variants: BTreeMap::new(),
             meta: Meta {
                 document: Some("d1".into()),

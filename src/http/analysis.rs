@@ -118,9 +118,8 @@ pub fn named(
             let mut seen = std::collections::HashSet::new();
             ids.retain(|id| seen.insert(id.clone()));
             for id in &ids {
-                if let Some(problem) = editorial::article::id_problem(id) {
-                    return Err(editorial::EditorialError::from(problem).into());
-                }
+                editorial::article::ArticleId::parse(id.as_str())
+                    .map_err(editorial::EditorialError::from)?;
             }
             Ok((ids, None))
         }

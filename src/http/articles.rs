@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::dto::{bounded, canonical_time};
 use super::error::{blocking, reading, ApiError, ErrorCode};
 use super::AppState;
+use crate::editorial::article::ArticleId;
 use crate::editorial::{
     self, ArticleBead, ArticleInput, ArticleView, Block, EditorialError, ListFilter, Saved,
     VersionInput,
@@ -71,11 +72,8 @@ impl From<ArticleIn> for ArticleInput {
 }
 
 /// An article's id from the path, checked before anything is read.
-fn article_id(raw: &str) -> Result<String, ApiError> {
-    match editorial::article::id_problem(raw) {
-        Some(problem) => Err(EditorialError::from(problem).into()),
-        None => Ok(raw.to_string()),
-    }
+fn article_id(raw: &str) -> Result<ArticleId, ApiError> {
+    ArticleId::parse(raw).map_err(|problem| EditorialError::from(problem).into())
 }
 
 fn saved_response(saved: Saved) -> HttpResponse {

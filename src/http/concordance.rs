@@ -38,7 +38,7 @@ struct HitsOut {
 impl From<ConcordanceHit> for HitOut {
     fn from(hit: ConcordanceHit) -> HitOut {
         HitOut {
-            unit_id: hit.unit.id,
+            unit_id: hit.unit.id.into(),
             text: hit.text,
             spans: hit.spans,
             targets: hit.targets,

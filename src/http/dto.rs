@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ApiError, ErrorCode};
 use crate::model::lang::Lang;
-use crate::model::unit::{Meta, Prop, Unit, Variant};
+use crate::model::unit::{Meta, Prop, Unit, UnitId, Variant};
 
 use crate::model::unit::TextProblem;
 pub use crate::model::unit::MAX_TEXT_CHARS;
@@ -175,8 +175,8 @@ impl From<Meta> for MetaOut {
             notes: m.notes,
             props: m.props.into_iter().map(PropDto::from).collect(),
             attrs: m.attrs,
-            prev: m.prev,
-            next: m.next,
+            prev: m.prev.map(String::from),
+            next: m.next.map(String::from),
         }
     }
 }
@@ -261,7 +261,7 @@ impl From<Unit> for UnitOut {
             variants.insert(variant.lang, variant.text);
         }
         UnitOut {
-            id: unit.id,
+            id: unit.id.into(),
             variants,
             markup,
             meta: unit.meta.into(),
@@ -317,14 +317,14 @@ pub fn check_text_within(what: &str, text: &str, max: usize) -> Result<(), ApiEr
     }
 }
 
-fn check_id(id: &str) -> Result<(), ApiError> {
-    if crate::model::unit::id_problem(id).is_some() {
-        return Err(ApiError::new(
+/// A unit id from the request, checked against the one rule.
+pub fn unit_id(id: impl Into<String>) -> Result<UnitId, ApiError> {
+    UnitId::parse(id).map_err(|_| {
+        ApiError::new(
             ErrorCode::InvalidId,
             "a unit id must be 1–256 bytes without control characters",
-        ));
-    }
-    Ok(())
+        )
+    })
 }
 
 impl MetaDto {
@@ -392,11 +392,10 @@ impl UnitIn {
                     format!("the body's id '{body}' differs from the URL's '{path}'; drop it or make them equal"),
                 ))
             }
-            (Some(path), _) => path.to_string(),
-            (None, Some(body)) => body,
+            (Some(path), _) => unit_id(path)?,
+            (None, Some(body)) => unit_id(body)?,
             (None, None) => Unit::content_id(&variants),
         };
-        check_id(&id)?;
         Ok(Unit { id, variants, meta })
     }
 }
@@ -419,7 +418,7 @@ impl UnitPatch {
     /// `max_chars` is the memory's limit for a stored text.
     pub fn apply(self, mut unit: Unit, max_chars: usize) -> Result<Unit, ApiError> {
         if let Some(body) = &self.id {
-            if *body != unit.id {
+            if unit.id != *body {
                 return Err(ApiError::new(
                     ErrorCode::IdMismatch,
                     format!("the body's id '{body}' differs from the URL's '{}'; drop it or make them equal", unit.id),

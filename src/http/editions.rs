@@ -344,9 +344,9 @@ fn html_page(req: &HttpRequest, lang: &Lang, body: String) -> HttpResponse {
 
 /// The stored article, or `None` when there is none (other failures are errors).
 async fn load(state: &AppState, id: String) -> Result<Option<ArticleView>, ApiError> {
-    if editorial::article::id_problem(&id).is_some() {
+    let Ok(id) = editorial::article::ArticleId::parse(id) else {
         return Ok(None);
-    }
+    };
     let memory = state.memory.clone();
     match reading(move || editorial::get(&memory, &id)).await? {
         Ok(view) => Ok(Some(view)),

@@ -2,6 +2,7 @@
 //! bodies parsed as the JSON extractor parses them, then validated as the handlers validate
 //! them, so every failure is an error of the table with a message.
 
+use crate::model::unit::UnitId;
 use std::collections::BTreeMap;
 
 use super::analysis::{AnalysisIn, PretranslateIn};
@@ -62,7 +63,7 @@ pub fn requests(data: &[u8]) {
                 let en = Lang::parse("en").expect("en is a language");
                 let stored = crate::model::unit::Variant::plain(&en, "A stored sentence.");
                 let unit = crate::model::unit::Unit {
-                    id: "fuzz.1".into(),
+                    id: UnitId::parse("fuzz.1").unwrap(),
                     variants: BTreeMap::from([(en.key().to_string(), stored)]),
                     meta: Default::default(),
                 };

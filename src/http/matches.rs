@@ -69,7 +69,7 @@ impl From<Match> for MatchOut {
                 .collect()
         });
         MatchOut {
-            unit_id: m.unit.id,
+            unit_id: m.unit.id.into(),
             score: m.score,
             source_text: m.source_text,
             targets: m.targets,

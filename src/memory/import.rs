@@ -10,7 +10,7 @@ use super::{index_doc, merge_into_session, MemoryError};
 use crate::index::{IndexDoc, IndexError, Staged, WriteSession};
 use crate::model::stream::FormatError;
 use crate::model::stream::{Item, Skip};
-use crate::model::unit::{link_neighbours, Unit};
+use crate::model::unit::{link_neighbours, Unit, UnitId};
 use tokio::sync::oneshot;
 
 /// At most this many skipped entries are listed; the rest are counted.
@@ -69,7 +69,7 @@ const JOIN_CANDIDATES: usize = 16;
 
 /// Joins `unit` into a stored unit by [`Merge::Source`]'s rule; the id of the unit it
 /// joined.
-fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<Option<String>, MemoryError> {
+fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<Option<UnitId>, MemoryError> {
     use crate::model::text::fold_whitespace;
     for (key, variant) in &unit.variants {
         let Some(found) =
@@ -123,14 +123,14 @@ fn repoint(
     session: &mut WriteSession<'_>,
     id: &str,
     old: &str,
-    new: &str,
+    new: &UnitId,
 ) -> Result<(), MemoryError> {
     let Some(bytes) = session.get(id)? else {
         return Ok(());
     };
     let mut unit = super::stored::decode(&bytes)?;
     if unit.meta.next.as_deref() == Some(old) {
-        unit.meta.next = Some(new.to_string());
+        unit.meta.next = Some(new.clone());
         session.put(index_doc(&unit)?)?;
     }
     Ok(())
@@ -244,7 +244,7 @@ pub(super) struct Importer {
     /// Hashes of the ids read so far.
     seen: HashSet<u64>,
     /// Ids of units that joined stored units, and the ids they joined.
-    renamed: std::collections::HashMap<String, String>,
+    renamed: std::collections::HashMap<UnitId, UnitId>,
     /// Why it stopped, when it failed.
     error: Option<MemoryError>,
     reply: oneshot::Sender<Result<ImportReport, MemoryError>>,

@@ -96,7 +96,9 @@ impl Memory {
         if let Some(e) = failed {
             return Err(e);
         }
-        let next = more.then(|| units.last().map(|u| u.id.clone())).flatten();
+        let next = more
+            .then(|| units.last().map(|u| u.id.to_string()))
+            .flatten();
         Ok(UnitPage { units, next })
     }
 

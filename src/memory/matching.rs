@@ -12,7 +12,7 @@ use super::score::{
 };
 use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::model::lang::Lang;
-use crate::model::unit::Unit;
+use crate::model::unit::{Unit, UnitId};
 use crate::text::{nfc, same_text, tokenize, Token};
 
 /// The running text around the sentence looked up, for context (101%) matches.
@@ -403,7 +403,7 @@ impl Memory {
             return Ok(false);
         }
         let neighbour_matches =
-            |id: &Option<String>, wanted: &Option<String>| -> Result<bool, MemoryError> {
+            |id: &Option<UnitId>, wanted: &Option<String>| -> Result<bool, MemoryError> {
                 let Some(wanted) = wanted else {
                     return Ok(true);
                 };

@@ -208,7 +208,7 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
         write_retrieval_terms(&lang_of_key(key), &variant.text, &mut terms);
     }
     Ok(IndexDoc {
-        id: unit.id.clone(),
+        id: unit.id.to_string(),
         payload: stored::encode(unit)?,
         terms,
         langs: unit.variants.keys().cloned().collect(),
@@ -368,12 +368,12 @@ impl Memory {
     /// Consecutive units of one document are linked as neighbours.
     pub fn add_units(&self, mut units: Vec<Unit>) -> Pending<Vec<Added>> {
         unit::link_neighbours(&mut units);
-        let ids = units.iter().map(|u| u.id.clone()).collect();
+        let ids = units.iter().map(|u| u.id.to_string()).collect();
         self.write(Touches::Units(ids), false, move |session| {
             units
                 .into_iter()
                 .map(|unit| {
-                    let id = unit.id.clone();
+                    let id = unit.id.to_string();
                     merge_into_session(session, unit).map(|created| Added { id, created })
                 })
                 .collect()
@@ -385,7 +385,7 @@ impl Memory {
     /// gets the time now when it is new.
     pub fn replace_unit(&self, mut unit: Unit) -> Pending<(bool, Unit)> {
         self.write(
-            Touches::Units(vec![unit.id.clone()]),
+            Touches::Units(vec![unit.id.to_string()]),
             false,
             move |session| {
                 let stored = session.get(&unit.id)?;
@@ -459,7 +459,7 @@ impl Memory {
         let ids = write
             .put
             .iter()
-            .map(|u| u.id.clone())
+            .map(|u| u.id.to_string())
             .chain(write.delete.iter().cloned())
             .collect();
         self.write(Touches::Units(ids), false, move |session| {

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::MemoryError;
-use crate::model::unit::{Meta, Prop, Unit, Variant};
+use crate::model::unit::{Meta, Prop, Unit, UnitId, Variant};
 
 /// The format this release writes (and the newest it reads).
 pub const FORMAT_VERSION: u32 = 1;
@@ -151,7 +151,7 @@ impl From<&Unit> for UnitV1 {
     fn from(unit: &Unit) -> UnitV1 {
         let m = &unit.meta;
         UnitV1 {
-            id: unit.id.clone(),
+            id: unit.id.to_string(),
             variants: unit
                 .variants
                 .iter()
@@ -176,8 +176,8 @@ impl From<&Unit> for UnitV1 {
                 notes: m.notes.clone(),
                 props: props_v1(&m.props),
                 attrs: m.attrs.clone(),
-                prev: m.prev.clone(),
-                next: m.next.clone(),
+                prev: m.prev.as_ref().map(UnitId::to_string),
+                next: m.next.as_ref().map(UnitId::to_string),
             },
         }
     }
@@ -187,7 +187,7 @@ impl From<UnitV1> for Unit {
     fn from(stored: UnitV1) -> Unit {
         let m = stored.meta;
         Unit {
-            id: stored.id,
+            id: UnitId::from_stored(stored.id),
             variants: stored
                 .variants
                 .into_iter()
@@ -212,8 +212,8 @@ impl From<UnitV1> for Unit {
                 notes: m.notes,
                 props: props_of(m.props),
                 attrs: m.attrs,
-                prev: m.prev,
-                next: m.next,
+                prev: m.prev.map(UnitId::from_stored),
+                next: m.next.map(UnitId::from_stored),
             },
         }
     }

@@ -2,6 +2,7 @@
 //! units, variants and their metadata, the item stream of a file import) and the text rules
 //! all layers share. It imports no other module of the crate.
 
+pub mod id;
 pub mod inline;
 pub mod lang;
 pub mod stream;

@@ -11,25 +11,7 @@ use super::text::nfc;
 /// 20 MB text would be re-tokenised by every lookup that retrieves it).
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
-/// The longest unit id in bytes. Ids are index terms (tantivy drops terms over 65,530
-/// bytes, which made such a unit unreadable and undeletable) and URL path segments.
-pub const MAX_ID_BYTES: usize = 256;
-
-/// Why `id` cannot be a unit id, if it cannot: the one rule for the API and for imports.
-pub fn id_problem(id: &str) -> Option<String> {
-    if id.trim().is_empty() {
-        Some("a unit id must not be empty".into())
-    } else if id.len() > MAX_ID_BYTES {
-        Some(format!(
-            "a unit id must be at most {MAX_ID_BYTES} bytes; this one has {}",
-            id.len()
-        ))
-    } else if id.chars().any(char::is_control) {
-        Some("a unit id must not contain control characters".into())
-    } else {
-        None
-    }
-}
+pub use super::id::{id_problem, UnitId, MAX_ID_BYTES};
 
 /// Characters XML 1.0 forbids (C0 controls but tab, line feed and carriage return; U+FFFE,
 /// U+FFFF): a text holding one could not be exported as TMX, nor fed to a CAT tool.
@@ -171,9 +153,9 @@ pub struct Meta {
     pub attrs: BTreeMap<String, String>,
     /// The unit of the previous sentence of the same running text (TMX prop
     /// `x-context-prev`), for context (101%) matches.
-    pub prev: Option<String>,
+    pub prev: Option<UnitId>,
     /// The unit of the next sentence (TMX prop `x-context-next`).
-    pub next: Option<String>,
+    pub next: Option<UnitId>,
 }
 
 impl Meta {
@@ -260,7 +242,7 @@ pub fn link_neighbours(units: &mut [Unit]) {
 /// A translation unit. Stored once; any variant can be a lookup's source, any other its target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
-    pub id: String,
+    pub id: UnitId,
     /// Variants by matching key (`hy`, `az-Cyrl`); see [`Lang::key`].
     pub variants: BTreeMap<String, Variant>,
     pub meta: Meta,
@@ -269,7 +251,7 @@ pub struct Unit {
 impl Unit {
     /// A stable id derived from the unit's texts, for units that arrive without one: the same
     /// content imported twice gets the same id, so it is merged, not duplicated.
-    pub fn content_id(variants: &BTreeMap<String, Variant>) -> String {
+    pub fn content_id(variants: &BTreeMap<String, Variant>) -> UnitId {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for (key, variant) in variants {
             hasher.update(key.as_bytes());
@@ -277,7 +259,7 @@ impl Unit {
             hasher.update(super::text::fold_whitespace(&variant.text).as_bytes());
             hasher.update(&[0]);
         }
-        format!("h{:032x}", hasher.digest128())
+        UnitId::made(format!("h{:032x}", hasher.digest128()))
     }
 
     /// Folds `newer` into `self` (the stored unit): newer variants replace older ones of the

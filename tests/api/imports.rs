@@ -12,7 +12,7 @@ use tetraglot::index::Mode;
 use tetraglot::memory::{ImportReport, MatchQuery, Memory, MemoryError, Merge, Pending};
 use tetraglot::model::lang::Lang;
 use tetraglot::model::stream::{FormatError, Item};
-use tetraglot::model::unit::{Meta, Unit, Variant};
+use tetraglot::model::unit::{Meta, Unit, UnitId, Variant};
 
 /// More units than the writer commits of an import at once, so that some are committed
 /// (hidden) before the import ends.
@@ -27,7 +27,7 @@ fn unit(id: &str, texts: &[(&str, &str)]) -> Unit {
         })
         .collect();
     Unit {
-        id: id.into(),
+        id: UnitId::parse(id).unwrap(),
         variants,
         meta: Meta::default(),
     }
@@ -103,7 +103,7 @@ fn ids_exported(memory: &Memory) -> Vec<String> {
     let mut ids = Vec::new();
     memory
         .for_each_unit(|unit| {
-            ids.push(unit.id);
+            ids.push(unit.id.into_string());
             true
         })
         .unwrap();

@@ -11,7 +11,7 @@ use super::super::{FormatError, Item, LineCounter, Skip};
 use super::*;
 use crate::model::lang::Lang;
 use crate::model::text::nfc;
-use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant, MAX_TEXT_CHARS};
+use crate::model::unit::{text_problem, Meta, Prop, Unit, UnitId, Variant, MAX_TEXT_CHARS};
 
 /// Elements whose content is native code, not translatable text.
 fn is_code_element(name: &str) -> bool {
@@ -395,13 +395,16 @@ impl<R: BufRead> TmxReader<R> {
             }));
             return Ok(());
         }
-        if let Some(problem) = id.as_deref().and_then(id_problem) {
-            self.pending.push_back(Item::Skipped(Skip {
-                line,
-                reason: format!("tuid: {problem}"),
-            }));
-            return Ok(());
-        }
+        let id = match id.map(UnitId::parse).transpose() {
+            Ok(id) => id,
+            Err(problem) => {
+                self.pending.push_back(Item::Skipped(Skip {
+                    line,
+                    reason: format!("tuid: {problem}"),
+                }));
+                return Ok(());
+            }
+        };
         if let Some(problem) = meta.problem() {
             self.pending.push_back(Item::Skipped(Skip {
                 line,
@@ -459,8 +462,19 @@ fn take_prop(meta: &mut Meta, prop: Prop) {
         PROP_OUTLET if meta.outlet.is_none() && prop.lang.is_none() => {
             meta.outlet = Some(prop.value)
         }
-        PROP_PREV if meta.prev.is_none() && prop.lang.is_none() => meta.prev = Some(prop.value),
-        PROP_NEXT if meta.next.is_none() && prop.lang.is_none() => meta.next = Some(prop.value),
+        // A neighbour link that is no unit id links nothing; it is kept as the prop it was.
+        PROP_PREV if meta.prev.is_none() && prop.lang.is_none() => {
+            match UnitId::parse(&*prop.value) {
+                Ok(id) => meta.prev = Some(id),
+                Err(_) => meta.props.push(prop),
+            }
+        }
+        PROP_NEXT if meta.next.is_none() && prop.lang.is_none() => {
+            match UnitId::parse(&*prop.value) {
+                Ok(id) => meta.next = Some(id),
+                Err(_) => meta.props.push(prop),
+            }
+        }
         _ => meta.props.push(prop),
     }
 }

@@ -1,5 +1,6 @@
 //! Tests of the TMX reader and writer.
 
+use crate::model::unit::UnitId;
 use std::collections::BTreeMap;
 
 use super::super::{FormatError, Item};
@@ -18,7 +19,7 @@ fn every_export_is_well_formed_whatever_was_stored() {
     );
     let lang = Lang::parse("en").unwrap();
     let mut unit = Unit {
-        id: "u1".into(),
+        id: UnitId::parse("u1").unwrap(),
         variants: BTreeMap::new(),
         meta: Meta::default(),
     };
@@ -161,4 +162,37 @@ fn malformed_xml_names_its_line() {
     );
     let err = read_all("<html><body/></html>").unwrap_err();
     assert!(err.to_string().contains("root element is <html>"), "{err}");
+}
+
+#[test]
+fn a_neighbour_link_that_is_no_unit_id_stays_a_plain_prop() {
+    // A link is an id: one over 256 bytes, or empty, links nothing (it was stored as a link
+    // before ids were a type, and a context lookup then asked the index for it).
+    let long = "ա".repeat(200);
+    let input = format!(
+        r#"<?xml version="1.0"?>
+<tmx version="1.4"><header srclang="en"/><body>
+<tu tuid="a.2"><prop type="x-context-prev">{long}</prop><prop type="x-context-next">a.3</prop>
+<tuv xml:lang="en"><seg>Two.</seg></tuv></tu>
+</body></tmx>"#
+    );
+    let items = read_all(&input).unwrap();
+    let Item::Unit(unit) = &items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(unit.meta.prev, None);
+    assert_eq!(unit.meta.next.as_deref(), Some("a.3"));
+    assert_eq!(unit.meta.props.len(), 1);
+    assert_eq!(
+        (
+            unit.meta.props[0].kind.as_str(),
+            unit.meta.props[0].value.as_str()
+        ),
+        ("x-context-prev", long.as_str())
+    );
+    // Written back, the prop is kept as it came.
+    let mut writer = TmxWriter::start(Vec::new(), "en").unwrap();
+    writer.unit(unit, |_| true).unwrap();
+    let xml = String::from_utf8(writer.finish().unwrap()).unwrap();
+    assert_eq!(xml.matches("x-context-prev").count(), 1, "{xml}");
 }

@@ -125,16 +125,16 @@ impl<W: Write> TmxWriter<W> {
         }
         writeln!(out, ">")?;
         let named = [
-            (PROP_DOCUMENT, &meta.document),
-            (PROP_OUTLET, &meta.outlet),
-            (PROP_PREV, &meta.prev),
-            (PROP_NEXT, &meta.next),
+            (PROP_DOCUMENT, meta.document.as_deref()),
+            (PROP_OUTLET, meta.outlet.as_deref()),
+            (PROP_PREV, meta.prev.as_deref()),
+            (PROP_NEXT, meta.next.as_deref()),
         ];
         for (kind, value) in named {
             if let Some(value) = value {
                 let prop = Prop {
                     kind: kind.to_string(),
-                    value: value.clone(),
+                    value: value.to_string(),
                     lang: None,
                 };
                 write_prop(out, "      ", &prop)?;

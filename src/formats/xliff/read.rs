@@ -11,7 +11,7 @@ use crate::formats::{FormatError, Item, LineCounter, Skip};
 use crate::model::inline::{CodeKind, InlineCode};
 use crate::model::lang::Lang;
 use crate::model::text::{fold_whitespace, nfc};
-use crate::model::unit::{id_problem, text_problem, Meta, Prop, Unit, Variant, MAX_TEXT_CHARS};
+use crate::model::unit::{text_problem, Meta, Prop, Unit, UnitId, Variant, MAX_TEXT_CHARS};
 
 /// The states that count as an approved translation.
 fn is_confirmed(state: Option<&str>, approved: bool) -> bool {
@@ -520,10 +520,9 @@ fn finish(
 
     let confirmed = is_confirmed(u.state.as_deref(), u.approved);
     let ours = original.is_some_and(|o| u.id.starts_with(&format!("{o}~")));
-    let id = if ours && id_problem(&u.id).is_none() {
-        u.id.clone()
-    } else {
-        Unit::content_id(&variants)
+    let id = match UnitId::parse(&*u.id) {
+        Ok(id) if ours => id,
+        _ => Unit::content_id(&variants),
     };
     let meta = Meta {
         document: original.map(str::to_string),
