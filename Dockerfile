@@ -36,8 +36,11 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tetra
  && chown 10001 /data
 WORKDIR /app
 COPY --from=build /src/target/release/tetraglot /usr/local/bin/tetraglot
+# The master key comes from a secret file (`docker run --secret`, a Compose or Kubernetes
+# secret mounted there); never from an environment variable an `inspect` shows.
 ENV TETRAGLOT_LISTEN=0.0.0.0:8080 \
-    TETRAGLOT_DATA_DIR=/data
+    TETRAGLOT_DATA_DIR=/data \
+    TETRAGLOT_MASTER_KEY_FILE=/run/secrets/tetraglot_master_key
 USER 10001
 VOLUME ["/data"]
 EXPOSE 8080

@@ -25,6 +25,15 @@ pub const DEFAULT_MAX_ARTICLE_CHARS: usize = 1_000_000;
 pub use crate::model::unit::MAX_TEXT_CHARS as DEFAULT_MAX_TEXT_CHARS;
 /// Beads under this confidence are listed for review by default.
 pub const DEFAULT_REVIEW_BELOW: f32 = 0.5;
+/// The path prefixes a request needs no key for, by default: health probes, the API
+/// description, the sites' UI strings, the edition pages and the desk's static files (its
+/// calls to /v1 carry the editor's key).
+pub fn default_public() -> Vec<String> {
+    ["/health", "/openapi.json", "/v1/l10n", "/editions", "/desk"]
+        .map(String::from)
+        .to_vec()
+}
+
 /// Where the server listens by default (and where `health` probes).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -50,8 +59,11 @@ pub struct Config {
     pub min_body_rate: u64,
     /// The tantivy writer's memory budget, in bytes.
     pub writer_heap_bytes: usize,
-    /// When set, every `/v1` request must carry `Authorization: Bearer <key>`.
-    pub api_key: Option<String>,
+    /// The master key: when set, requests need keys (it is the admin's, and makes the
+    /// others); when not, every request may do everything.
+    pub master_key: Option<String>,
+    /// The path prefixes a request needs no key for.
+    pub public: Vec<String>,
     /// The Fluent files: one directory per locale (`locales/en/*.ftl`); `None` serves the
     /// locales built into the binary.
     pub locales_dir: Option<PathBuf>,
@@ -102,7 +114,8 @@ impl Config {
             body_timeout_secs: DEFAULT_BODY_TIMEOUT_SECS,
             min_body_rate: DEFAULT_MIN_BODY_RATE,
             writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
-            api_key: None,
+            master_key: None,
+            public: default_public(),
             locales_dir: None,
             lenient: false,
             max_article_chars: DEFAULT_MAX_ARTICLE_CHARS,
@@ -156,13 +169,19 @@ pub struct ServeArgs {
     /// Memory budget of the index writer, in MiB.
     #[arg(long, env = "TETRAGLOT_WRITER_HEAP_MB", default_value_t = DEFAULT_WRITER_HEAP_MB)]
     pub writer_heap_mb: usize,
-    /// Require `Authorization: Bearer <key>` on /v1. Prefer the environment variable or
-    /// --api-key-file: a flag's value is visible to every user of the machine in `ps`.
-    #[arg(long, env = "TETRAGLOT_API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
-    /// Read the API key from this file (its first line).
-    #[arg(long, env = "TETRAGLOT_API_KEY_FILE", conflicts_with = "api_key")]
-    pub api_key_file: Option<PathBuf>,
+    /// Read the master key from this file (its first line). It can also come from the
+    /// environment variable TETRAGLOT_MASTER_KEY; never from a flag, whose value every user
+    /// of the machine sees in `ps`. With a master key set, requests need keys.
+    #[arg(long, env = "TETRAGLOT_MASTER_KEY_FILE", alias = "api-key-file")]
+    pub master_key_file: Option<PathBuf>,
+    /// The path prefixes a request needs no key for, comma-separated; `none` for none.
+    #[arg(
+        long,
+        env = "TETRAGLOT_PUBLIC",
+        value_delimiter = ',',
+        default_value = "/health,/openapi.json,/v1/l10n,/editions,/desk"
+    )]
+    pub public: Vec<String>,
     /// The Fluent files, one directory per locale (locales/en/*.ftl) [default: the locales
     /// built into the binary].
     #[arg(long, env = "TETRAGLOT_LOCALES_DIR")]
@@ -185,7 +204,12 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// The configuration these flags describe, for the memory in `data_dir`.
     pub fn into_config(self, data_dir: PathBuf) -> Result<Config, ConfigError> {
-        let api_key = match &self.api_key_file {
+        // TETRAGLOT_API_KEY(_FILE) are the names the master key had before keys had roles.
+        let env = |name: &str| std::env::var(name).ok().filter(|k| !k.trim().is_empty());
+        let key_file = self
+            .master_key_file
+            .or_else(|| env("TETRAGLOT_API_KEY_FILE").map(PathBuf::from));
+        let master_key = match &key_file {
             Some(path) => {
                 let text =
                     std::fs::read_to_string(path).map_err(|source| ConfigError::KeyFile {
@@ -198,8 +222,16 @@ impl ServeArgs {
                 }
                 Some(key)
             }
-            None => self.api_key.filter(|k| !k.trim().is_empty()),
+            None => env("TETRAGLOT_MASTER_KEY")
+                .or_else(|| env("TETRAGLOT_API_KEY"))
+                .map(|k| k.trim().to_string()),
         };
+        let public = self
+            .public
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty() && p != "none")
+            .collect();
         Ok(Config {
             listen: self.listen,
             data_dir,
@@ -214,7 +246,8 @@ impl ServeArgs {
             body_timeout_secs: self.body_timeout_secs.max(1),
             min_body_rate: self.min_body_rate.max(1),
             writer_heap_bytes: self.writer_heap_mb * 1024 * 1024,
-            api_key,
+            master_key,
+            public,
             locales_dir: self.locales_dir,
             lenient: self.lenient,
             max_article_chars: self.max_article_chars.max(1),
@@ -267,11 +300,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("key");
         std::fs::write(&file, "s3cret\n").unwrap();
+        let cli = Cli::parse_from(["t", "--master-key-file", file.to_str().unwrap()]);
+        let config = cli.serve.into_config("data".into()).unwrap();
+        assert_eq!(config.master_key.as_deref(), Some("s3cret"));
+        // The flag's older name.
         let cli = Cli::parse_from(["t", "--api-key-file", file.to_str().unwrap()]);
         let config = cli.serve.into_config("data".into()).unwrap();
-        assert_eq!(config.api_key.as_deref(), Some("s3cret"));
+        assert_eq!(config.master_key.as_deref(), Some("s3cret"));
         std::fs::write(&file, "\n").unwrap();
-        let cli = Cli::parse_from(["t", "--api-key-file", file.to_str().unwrap()]);
+        let cli = Cli::parse_from(["t", "--master-key-file", file.to_str().unwrap()]);
         assert!(cli.serve.into_config("data".into()).is_err());
         let defaults = Cli::parse_from(["t"])
             .serve
@@ -280,6 +317,16 @@ mod tests {
         assert_eq!(defaults.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(defaults.seed, Seed::Builtin);
         assert_eq!(defaults.locales_dir, None);
+        assert_eq!(defaults.public, default_public());
+        let closed = Cli::parse_from(["t", "--public", "none"])
+            .serve
+            .into_config("d".into());
+        assert!(closed.unwrap().public.is_empty());
+        let some = Cli::parse_from(["t", "--public", "/health,/editions"]);
+        assert_eq!(
+            some.serve.into_config("d".into()).unwrap().public,
+            ["/health", "/editions"]
+        );
         let off = Cli::parse_from(["t", "--no-seed"])
             .serve
             .into_config("d".into());

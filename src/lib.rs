@@ -7,6 +7,7 @@
 //! `align`, `memory`, `formats`; all of them → `text` → `model` (the leaf).
 
 pub mod align;
+pub mod auth;
 pub mod config;
 pub mod editorial;
 pub mod engine;

@@ -28,6 +28,11 @@ pub enum StartupError {
     Locales { dir: String, source: LoadError },
     #[error("cannot read the seed directory {dir}: {source} (--no-seed starts without one)")]
     SeedDir { dir: String, source: std::io::Error },
+    #[error("cannot read the keys in {dir}: {source}")]
+    Keys {
+        dir: String,
+        source: crate::auth::AuthError,
+    },
 }
 
 /// A bound, not yet running, service.
@@ -36,6 +41,7 @@ pub struct Application {
     host: String,
     port: u16,
     memory: Arc<Memory>,
+    keys: Arc<crate::auth::Keys>,
     config: Config,
     /// The seed memories still to import.
     seeds: Vec<SeedFile>,
@@ -83,6 +89,17 @@ impl Application {
             source,
         })?;
         let memory = Arc::new(memory.with_max_text_chars(config.max_text_chars));
+        let keys = Arc::new(
+            crate::auth::Keys::open(&config.data_dir, config.master_key.as_deref()).map_err(
+                |source| StartupError::Keys {
+                    dir: config.data_dir.display().to_string(),
+                    source,
+                },
+            )?,
+        );
+        if !keys.enabled() {
+            tracing::warn!("no master key: every request may read and write (set TETRAGLOT_MASTER_KEY or --master-key-file)");
+        }
         let spool_dir = config.data_dir.join("incoming");
         clear_spool(&spool_dir);
         let listener = TcpListener::bind(&config.listen).map_err(|source| StartupError::Bind {
@@ -102,7 +119,8 @@ impl Application {
             max_uploads: config.max_uploads,
             body_timeout: std::time::Duration::from_secs(config.body_timeout_secs),
             min_body_rate: config.min_body_rate.max(1),
-            api_key: config.api_key.clone(),
+            keys: keys.clone(),
+            public: config.public.clone(),
             l10n: Arc::new(l10n),
             editorial: Arc::new(config.editorial()),
         });
@@ -115,6 +133,7 @@ impl Application {
             host: local.ip().to_string(),
             port: local.port(),
             memory,
+            keys,
             config,
             seeds,
         })
@@ -172,7 +191,24 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         raise_open_file_limit();
         tokio::spawn(stop_on_signals(self.server.handle()));
+        // Keys' last uses are kept in memory and written once a minute (and at the end),
+        // not on every request.
+        let keys = self.keys.clone();
+        let flusher = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                let keys = keys.clone();
+                if let Ok(Err(error)) = tokio::task::spawn_blocking(move || keys.flush()).await {
+                    tracing::warn!(%error, "the keys' last uses could not be written");
+                }
+            }
+        });
         let served = self.server.await;
+        flusher.abort();
+        if let Err(error) = self.keys.flush() {
+            tracing::warn!(%error, "the keys' last uses could not be written");
+        }
         self.memory.close();
         served
     }
@@ -197,6 +233,7 @@ fn serve(
         .listen("tetraglot", listener, move || {
             let state = state.clone();
             let app = App::new()
+                .wrap(actix_web::middleware::from_fn(http::access::authenticate))
                 .wrap(actix_web::middleware::from_fn(http::locale::localise))
                 .wrap(actix_web::middleware::from_fn(http::head_as_get))
                 .wrap(actix_web::middleware::from_fn(http::access_log))

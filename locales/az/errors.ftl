@@ -57,3 +57,6 @@ error-malformed-xliff = XLIFF faylı { NUMBER($line, useGrouping: "false") } sə
 error-headers-too-large = Sorğunun başlıqları çox böyükdür (96-dan çox başlıq və ya 128 KiB).
 error-header-timeout = Sorğunun başlıqları 5 saniyə ərzində gəlmədi.
 error-malformed-request = Sorğu etibarlı HTTP/1.1 deyil; sorğu sətrini (metod, / ilə başlayan yol, HTTP/1.1) və başlıqları yoxlayın.
+error-forbidden = Bu açar bunu edə bilməz: “{ $role }” rolu lazımdır; administratordan bu rolla açar istəyin.
+error-key-not-found = “{ $id }” identifikatorlu açar yoxdur; GET /v1/keys hamısını göstərir.
+error-keys-disabled = Bu serverdə açarlar söndürülüb: onları yaratmaq üçün baş açar təyin edin (TETRAGLOT_MASTER_KEY və ya --master-key-file).

@@ -66,3 +66,6 @@ error-malformed-xliff = The XLIFF file is malformed at line { NUMBER($line, useG
 error-headers-too-large = The request's headers are too large (more than 96 headers or 128 KiB).
 error-header-timeout = The request's headers did not arrive within 5 seconds.
 error-malformed-request = The request is not valid HTTP/1.1; check its request line (method, a path starting with /, HTTP/1.1) and its headers.
+error-forbidden = This key may not do that: it needs the role “{ $role }”; ask an administrator for a key with that role.
+error-key-not-found = No key has the id “{ $id }”; GET /v1/keys lists them.
+error-keys-disabled = Keys are off on this server: set a master key (TETRAGLOT_MASTER_KEY or --master-key-file) to make them.

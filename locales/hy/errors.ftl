@@ -57,3 +57,6 @@ error-malformed-xliff = XLIFF ֆայլը սխալ է { NUMBER($line, useGrouping
 error-headers-too-large = Հարցման վերնագրերը չափազանց մեծ են (96-ից ավելի վերնագիր կամ 128 ԿիԲ)։
 error-header-timeout = Հարցման վերնագրերը չեկան 5 վայրկյանում։
 error-malformed-request = Հարցումը վավեր HTTP/1.1 չէ։ Ստուգեք հարցման տողը (մեթոդը, /-ով սկսվող ուղին, HTTP/1.1) և վերնագրերը։
+error-forbidden = Այս բանալին դա անել չի կարող․ անհրաժեշտ է «{ $role }» դերը։ Խնդրեք ադմինիստրատորից այդ դերով բանալի։
+error-key-not-found = «{ $id }» նույնացուցիչով բանալի չկա։ GET /v1/keys-ը ցույց է տալիս բոլորը։
+error-keys-disabled = Այս սերվերում բանալիներն անջատված են։ Դրանք ստեղծելու համար սահմանեք գլխավոր բանալի (TETRAGLOT_MASTER_KEY կամ --master-key-file)։

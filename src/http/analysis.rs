@@ -3,6 +3,7 @@
 //! [`crate::editorial::analysis`]). `/v1/pretranslate`: the same inputs as an XLIFF file to
 //! translate (see [`crate::editorial::pretranslate`]).
 
+use super::access::{Read, Write};
 use super::json::Json;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -174,6 +175,7 @@ pub struct AnalysisQuery {
 }
 
 pub async fn analyse(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<AnalysisQuery>,
@@ -273,6 +275,7 @@ pub struct PretranslateQuery {
 }
 
 pub async fn pretranslate(
+    _: Write,
     state: web::Data<AppState>,
     query: web::Query<PretranslateQuery>,
     body: Json<PretranslateIn>,

@@ -1,7 +1,9 @@
 //! `/v1/articles`: the newsroom's articles in, aligned into units; read back with their
 //! sentences and alignment; versions, corrections and deletes (see [`crate::editorial`]).
 
+use super::access::{Read, Write};
 use super::json::Json;
+use crate::auth::Caller;
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpResponse};
@@ -76,6 +78,45 @@ fn article_id(raw: &str) -> Result<ArticleId, ApiError> {
     ArticleId::parse(raw).map_err(|problem| EditorialError::from(problem).into())
 }
 
+/// Whether `caller` may write the article `id` (and, for one being sent whole, of the
+/// outlet it names): a key bound to outlets writes only their articles, and cannot take
+/// over another outlet's article by sending one with its id.
+async fn may_write(
+    caller: &Caller,
+    state: &AppState,
+    id: &ArticleId,
+    sent_outlet: Option<Option<&str>>,
+) -> Result<(), ApiError> {
+    if caller.may_write_outlet(None) {
+        return Ok(());
+    }
+    let refuse = |outlet: Option<&str>| {
+        ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "this key writes only the articles of its outlets, and this one is of {}",
+                outlet.map_or("no outlet".to_string(), |o| format!("'{o}'"))
+            ),
+        )
+        .with("role", "write")
+    };
+    if let Some(outlet) = sent_outlet {
+        if !caller.may_write_outlet(outlet) {
+            return Err(refuse(outlet));
+        }
+    }
+    let memory = state.memory.clone();
+    let wanted = id.to_string();
+    match blocking(move || editorial::get(&memory, &wanted)).await? {
+        Ok(view) if !caller.may_write_outlet(view.article.outlet.as_deref()) => {
+            Err(refuse(view.article.outlet.as_deref()))
+        }
+        // Absent: the write itself says so (or makes it, when it is sent whole).
+        Ok(_) | Err(EditorialError::NotFound(_)) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
 fn saved_response(saved: Saved) -> HttpResponse {
     let mut status = if saved.created {
         HttpResponse::Created()
@@ -86,22 +127,28 @@ fn saved_response(saved: Saved) -> HttpResponse {
 }
 
 pub async fn create(
+    Write(caller): Write,
     state: web::Data<AppState>,
     body: Json<ArticleIn>,
 ) -> Result<HttpResponse, ApiError> {
     let input = ArticleInput::from(body.into_inner());
+    if let Ok(id) = ArticleId::parse(input.id.as_str()) {
+        may_write(&caller, &state, &id, Some(input.outlet.as_deref())).await?;
+    }
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
     let saved = blocking(move || editorial::save(&memory, input, &settings)).await??;
     Ok(saved_response(saved))
 }
 
 pub async fn put_version(
+    Write(caller): Write,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: Json<VersionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
+    may_write(&caller, &state, &id, None).await?;
     let lang = Lang::parse(&tag)?;
     let version = body.into_inner();
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
@@ -113,11 +160,13 @@ pub async fn put_version(
 }
 
 pub async fn delete_version(
+    Write(caller): Write,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
+    may_write(&caller, &state, &id, None).await?;
     let lang = Lang::parse(&tag)?;
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
     let saved =
@@ -152,12 +201,14 @@ pub struct CorrectionIn {
 }
 
 pub async fn correct_alignment(
+    Write(caller): Write,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     body: Json<CorrectionIn>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
+    may_write(&caller, &state, &id, None).await?;
     let lang = Lang::parse(&tag)?;
     let beads: Vec<ArticleBead> = body
         .into_inner()
@@ -192,11 +243,13 @@ fn yes() -> bool {
 }
 
 pub async fn publish(
+    Write(caller): Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: Json<PublishIn>,
 ) -> Result<HttpResponse, ApiError> {
     let id = article_id(&id)?;
+    may_write(&caller, &state, &id, None).await?;
     let body = body.into_inner();
     let langs = body
         .langs
@@ -218,11 +271,13 @@ pub struct DeleteQuery {
 }
 
 pub async fn delete(
+    Write(caller): Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<DeleteQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = article_id(&id)?;
+    may_write(&caller, &state, &id, None).await?;
     let keep = query.keep_units;
     let memory = state.memory.clone();
     let written = blocking(move || editorial::delete(&memory, &id, keep)).await??;
@@ -306,6 +361,7 @@ fn article_json(view: &ArticleView, params: &crate::align::Params) -> serde_json
 }
 
 pub async fn get(
+    _: Read,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -352,6 +408,7 @@ fn decode_cursor(raw: &str) -> Option<(String, String)> {
 }
 
 pub async fn list(
+    _: Read,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -14,6 +14,7 @@
 //! engine's [`Memory::find_matches_batch`](crate::memory::Memory::find_matches_batch) looks a
 //! repeated sentence up once and runs the lookups on as many threads as there are cores.
 
+use super::access::Read;
 use super::json::Json;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -109,6 +110,7 @@ fn clone_context(context: &Option<ContextIn>) -> Option<ContextIn> {
 }
 
 pub async fn find(
+    _: Read,
     state: web::Data<AppState>,
     body: Json<BatchIn>,
 ) -> Result<HttpResponse, ApiError> {

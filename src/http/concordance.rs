@@ -1,5 +1,6 @@
 //! `GET /v1/concordance`: stored sentences containing a phrase, with spans and translations.
 
+use super::access::Read;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,7 @@ impl From<ConcordanceHit> for HitOut {
 }
 
 pub async fn search(
+    _: Read,
     state: web::Data<AppState>,
     params: web::Query<ConcordanceParams>,
 ) -> Result<HttpResponse, ApiError> {

@@ -3,6 +3,7 @@
 //! dates and plurals by CLDR), linked to the others by a switcher, `hreflang` alternates and
 //! a sitemap. Templates are `maud`'s: every text is escaped by construction.
 
+use super::access::Read;
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -360,6 +361,7 @@ fn catalog_of(state: &AppState) -> Arc<Catalog> {
 }
 
 pub async fn page(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -386,6 +388,7 @@ pub async fn page(
 
 /// `/editions/{article}`: 303 to the version the reader's `Accept-Language` prefers.
 pub async fn negotiate(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<String>,
@@ -436,6 +439,7 @@ const INDEX_LIMIT: usize = 50;
 
 /// `/editions/`: recent articles, in the reader's language where a version exists.
 pub async fn index(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
     locale: RequestLocale,
@@ -490,6 +494,7 @@ pub async fn index(
 
 /// `/editions/sitemap.xml`: every published version with its alternates.
 pub async fn sitemap(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

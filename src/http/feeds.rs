@@ -8,6 +8,7 @@
 //! from that very snapshot, so the ETag names exactly the bytes sent, even while writes go
 //! on.
 
+use super::access::Read;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -106,6 +107,7 @@ fn languages(memory: &Memory) -> Result<Vec<String>, ApiError> {
 }
 
 pub async fn tmx(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
     file: web::Path<String>,

@@ -1,6 +1,7 @@
 //! `/v1/l10n`: Fluent resources, formatting and the locale list over HTTP (the request's
 //! locale itself is `http::locale`'s).
 
+use super::access::Read;
 use super::json::Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -71,7 +72,11 @@ struct LocaleOut<'a> {
 }
 
 /// `GET /v1/l10n/locales`: every locale with its message count and completeness.
-async fn locales(req: HttpRequest, locale: RequestLocale) -> Result<HttpResponse, ApiError> {
+async fn locales(
+    _: Read,
+    req: HttpRequest,
+    locale: RequestLocale,
+) -> Result<HttpResponse, ApiError> {
     let catalog = catalog(&req)?;
     let chain = &locale.0.chain;
     let name_in = |chain: &[String], language: &str, fallback: &str| {
@@ -124,6 +129,7 @@ async fn locales(req: HttpRequest, locale: RequestLocale) -> Result<HttpResponse
 
 /// `GET /v1/l10n/{locale}/{resource}.ftl` and `GET /v1/l10n/{locale}/messages.json`.
 async fn file(
+    _: Read,
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
@@ -220,6 +226,7 @@ struct FormatOut<'a> {
 
 /// `POST /v1/l10n/format`: formats messages with arguments in the negotiated locale.
 async fn format(
+    _: Read,
     req: HttpRequest,
     locale: RequestLocale,
     body: Json<FormatIn>,

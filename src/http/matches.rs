@@ -1,5 +1,6 @@
 //! `/v1/match`: fuzzy lookup.
 
+use super::access::Read;
 use super::json::Json;
 use actix_web::{web, HttpResponse};
 
@@ -82,6 +83,7 @@ impl From<Match> for MatchOut {
 }
 
 pub async fn find(
+    _: Read,
     state: web::Data<AppState>,
     body: Json<MatchIn>,
 ) -> Result<HttpResponse, ApiError> {

@@ -2,6 +2,7 @@
 //! translates between HTTP and [`crate::memory`] or [`crate::editorial`]; nothing below
 //! imports this module.
 
+pub mod access;
 mod analysis;
 mod articles;
 mod batch;
@@ -49,7 +50,10 @@ pub struct AppState {
     pub body_timeout: std::time::Duration,
     /// The slowest average an upload may keep after its first `body_timeout`, in bytes/s.
     pub min_body_rate: u64,
-    pub api_key: Option<String>,
+    /// The API keys, and whether requests need one.
+    pub keys: Arc<crate::auth::Keys>,
+    /// The path prefixes a request needs no key for (`--public`).
+    pub public: Vec<String>,
     /// The Fluent catalog: UI strings and localised error messages.
     pub l10n: Arc<crate::l10n::Catalog>,
     /// Article limits and the aligner's settings.
@@ -80,11 +84,14 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
             .configure(editions::routes)
             // The editors' desk: static files; its calls go to /v1 with the editor's key.
             .configure(desk::routes)
-            // The tmserver/amaGama API for CAT tools: read-only, without the API key.
+            // The tmserver/amaGama API for CAT tools: read-only, with a key in the header
+            // or in the path (see `access`).
             .configure(tmserver::routes)
             .service(
                 web::scope("/v1")
-                    .wrap(actix_web::middleware::from_fn(require_api_key))
+                    .route("/keys", web::post().to(access::create))
+                    .route("/keys", web::get().to(access::list))
+                    .route("/keys/{id}", web::delete().to(access::revoke))
                     .configure(articles::routes)
                     .route("/analysis", web::post().to(analysis::analyse))
                     .route("/pretranslate", web::post().to(analysis::pretranslate))
@@ -127,6 +134,8 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/editions/{article}", "GET, HEAD"),
     ("/editions/{article}/{lang}", "GET, HEAD"),
     ("/tmserver/{tail:.*}", "GET, HEAD"),
+    ("/v1/keys", "GET, HEAD, POST"),
+    ("/v1/keys/{id}", "DELETE"),
     ("/v1/articles", "GET, HEAD, POST"),
     ("/v1/articles/{id}", "GET, HEAD, DELETE"),
     ("/v1/articles/{id}/versions/{lang}", "PUT, DELETE"),
@@ -182,7 +191,8 @@ pub async fn access_log(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
     let method = req.method().clone();
-    let path = req.path().to_string();
+    // A key in a `/tmserver/key/…` path is not written to the log.
+    let path = access::loggable_path(req.path()).into_owned();
     let request_id = req
         .extensions()
         .get::<tracing_actix_web::RequestId>()
@@ -301,58 +311,4 @@ pub(crate) fn if_none_match(req: &actix_web::HttpRequest, etag: &str) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
-}
-
-/// Whether the key given is the one expected, in time that does not depend on where they
-/// first differ (so response times do not reveal a key's prefix).
-fn same_key(given: Option<&str>, expected: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    given.is_some_and(|given| bool::from(given.as_bytes().ct_eq(expected.as_bytes())))
-}
-
-/// The token of an `Authorization: Bearer <token>` header; the scheme's name is
-/// case-insensitive (RFC 9110 §11.1), so `bearer` and `BEARER` are the same.
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
-/// With an API key configured, `/v1` wants `Authorization: Bearer <key>`.
-async fn require_api_key(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let expected = req
-        .app_data::<web::Data<AppState>>()
-        .and_then(|state| state.api_key.clone());
-    if let Some(expected) = expected {
-        let given = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer_token);
-        if !same_key(given, &expected) {
-            return Err(ApiError::new(
-                ErrorCode::Unauthorized,
-                "send the API key as 'Authorization: Bearer <key>'",
-            )
-            .into());
-        }
-    }
-    next.call(req).await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn keys_compare_whole() {
-        assert!(super::same_key(Some("secret"), "secret"));
-        assert!(!super::same_key(Some("secreT"), "secret"));
-        assert!(!super::same_key(Some("secret2"), "secret"));
-        assert!(!super::same_key(Some(""), "secret"));
-        assert!(!super::same_key(None, "secret"));
-    }
 }

@@ -1,5 +1,6 @@
 //! `/v1/segment`: splits a text into sentences (see [`crate::text::sentences`]).
 
+use super::access::Read;
 use super::json::Json;
 use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ impl From<Sentence> for SegmentOut {
     }
 }
 
-pub async fn split(body: Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
+pub async fn split(_: Read, body: Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
     let SegmentIn { lang, text } = body.into_inner();
     let lang = Lang::parse(&lang)?;
     check_text("text", &text)?;

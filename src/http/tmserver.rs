@@ -23,6 +23,7 @@
 //! beyond the network its CAT tools run in (bind to an internal address, or let the reverse
 //! proxy refuse `/tmserver`).
 
+use super::access::Read;
 use actix_web::{web, HttpRequest, HttpResponse};
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
@@ -100,6 +101,7 @@ fn parse_path(raw: &str) -> Option<Ask> {
 }
 
 async fn dispatch(
+    _: Read,
     state: web::Data<AppState>,
     req: HttpRequest,
     params: web::Query<TmParams>,

@@ -1,5 +1,6 @@
 //! `/v1/import` and `/v1/export`: whole files in and out.
 
+use super::access::{self, Read};
 use std::io::Write;
 
 use actix_web::http::header;
@@ -98,6 +99,7 @@ pub struct ImportParams {
 }
 
 pub async fn import(
+    _: access::Write,
     state: web::Data<AppState>,
     req: HttpRequest,
     params: web::Query<ImportParams>,
@@ -270,6 +272,7 @@ pub fn stream_body(
 }
 
 pub async fn export(
+    _: Read,
     state: web::Data<AppState>,
     params: web::Query<ExportParams>,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,5 +1,6 @@
 //! `/v1/units`: create, read, replace and delete units.
 
+use super::access::{Admin, Read, Write};
 use super::json::Json;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -12,6 +13,7 @@ use super::AppState;
 use super::dto::MAX_UNITS_PER_REQUEST;
 
 pub async fn create(
+    _: Write,
     state: web::Data<AppState>,
     body: Json<UnitsIn>,
 ) -> Result<HttpResponse, ApiError> {
@@ -46,6 +48,7 @@ pub async fn create(
 }
 
 pub async fn get(
+    _: Read,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -63,6 +66,7 @@ pub async fn get(
 }
 
 pub async fn replace(
+    _: Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: Json<UnitIn>,
@@ -87,6 +91,7 @@ pub async fn replace(
 /// `PATCH /v1/units/{id}`: the variants and meta fields the body names are set (or, as
 /// `null`, removed); the rest of the unit is kept.
 pub async fn patch(
+    _: Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: Json<UnitPatch>,
@@ -110,6 +115,7 @@ pub async fn patch(
 }
 
 pub async fn delete(
+    _: Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -140,6 +146,7 @@ const MAX_PAGE: usize = 1000;
 /// `GET /v1/units`: units in id order, filtered, a page at a time (`cursor` from the last
 /// page's `next`).
 pub async fn list(
+    _: Read,
     state: web::Data<AppState>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -181,6 +188,7 @@ pub struct DeleteParams {
 
 /// `DELETE /v1/units?document=ID`: every unit of one document (an article's, a file's).
 pub async fn delete_document(
+    _: Admin,
     state: web::Data<AppState>,
     params: web::Query<DeleteParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -200,7 +208,7 @@ pub async fn delete_document(
 }
 
 /// `GET /v1/stats`: units per language and pair, documents, index size, last commit.
-pub async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn stats(_: Read, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let memory = state.memory.clone();
     let stats = reading(move || memory.stats()).await??;
     Ok(HttpResponse::Ok().json(stats))

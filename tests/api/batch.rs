@@ -151,7 +151,7 @@ fn limits_and_errors() {
 #[test]
 fn the_batch_needs_the_api_key() {
     let dir = tempfile::tempdir().unwrap();
-    let server = spawn_in(dir.path(), |config| config.api_key = Some("k".into()));
+    let server = spawn_in(dir.path(), |config| config.master_key = Some("k".into()));
     server
         .post_json(
             "/v1/match/batch",

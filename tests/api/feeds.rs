@@ -237,7 +237,7 @@ fn bad_feed_names_and_parameters_are_explained() {
 #[test]
 fn feeds_need_the_api_key() {
     let dir = tempfile::tempdir().unwrap();
-    let server = spawn_in(dir.path(), |config| config.api_key = Some("k".into()));
+    let server = spawn_in(dir.path(), |config| config.master_key = Some("k".into()));
     server
         .get("/v1/feeds/en-hy.tmx")
         .assert_error(401, "unauthorized");

@@ -125,6 +125,7 @@ fn every_api_error_has_one_status_and_a_message_in_every_locale() {
         ("lang", json!("hy")),
         ("field", json!("none")),
         ("parameter", json!("none")),
+        ("role", json!("write")),
     ];
     for tag in SERVED {
         for code in ErrorCode::ALL {
@@ -887,13 +888,14 @@ fn http_errors_from_the_api_key_check_are_localised_too() {
     let data = tempfile::tempdir().unwrap();
     let server = crate::common::spawn_in(data.path(), |config| {
         config.locales_dir = Some(PathBuf::from(LOCALES));
-        config.api_key = Some("secret".into());
+        config.master_key = Some("secret".into());
     });
+    // The sites' strings need no key, but a wrong one is refused.
     let r = call(
         &server,
         "GET",
         "/v1/l10n/locales",
-        &[("Accept-Language", "ru")],
+        &[("Accept-Language", "ru"), ("Authorization", "Bearer wrong")],
         None,
     );
     r.assert_error(401, "unauthorized");

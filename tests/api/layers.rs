@@ -8,6 +8,7 @@ use std::path::Path;
 /// binary's `startup`, `config`).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("fault", &[]),
+    ("auth", &["model"]),
     ("model", &[]),
     ("text", &["model"]),
     ("formats", &["model"]),
@@ -39,6 +40,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config",
             "align",
             "editorial",
+            "auth",
         ],
     ),
 ];

@@ -17,6 +17,7 @@ mod export_interop;
 mod feeds;
 mod fuzz_corpus;
 mod imports;
+mod keys;
 mod l10n;
 mod layers;
 mod library;

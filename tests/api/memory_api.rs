@@ -437,7 +437,7 @@ fn bad_input_gets_its_status_and_code() {
 #[test]
 fn an_api_key_guards_v1() {
     let dir = tempfile::tempdir().unwrap();
-    let server = spawn_in(dir.path(), |c| c.api_key = Some("s3cret".into()));
+    let server = spawn_in(dir.path(), |c| c.master_key = Some("s3cret".into()));
     server.get("/v1/units/x").assert_error(401, "unauthorized");
     let response = ureq::get(&format!("{}/v1/units/x", server.url))
         .set("Authorization", "Bearer s3cret")

@@ -106,7 +106,7 @@ fn the_plugin_built_against_omegat_gets_matches_from_a_running_tetraglot() {
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(dir.path(), |config| {
         config.seed = tetraglot::config::Seed::Dir(seed_dir());
-        config.api_key = Some("omegat-test-key".into());
+        config.master_key = Some("omegat-test-key".into());
     });
     let build = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     build_plugin(build.path());

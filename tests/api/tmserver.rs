@@ -43,10 +43,12 @@ struct Weblate<'a> {
 }
 
 impl Weblate<'_> {
-    fn new(server: &TestServer) -> Weblate<'_> {
+    /// Weblate with `base` as its service URL (`/tmserver/key/{KEY}`: Weblate sends no
+    /// header, so a key goes in the URL the user types into its settings).
+    fn new<'a>(server: &'a TestServer, base: &str) -> Weblate<'a> {
         Weblate {
             server,
-            base: "/tmserver".into(),
+            base: base.into(),
         }
     }
 
@@ -133,11 +135,20 @@ fn check_contract(answer: &Value) -> Vec<Value> {
     list
 }
 
-fn seeded() -> (tempfile::TempDir, TestServer) {
+/// A seeded server with the master key `k`, and the tmserver base URL with a read key in
+/// its path (tmserver clients cannot send headers).
+fn seeded() -> (tempfile::TempDir, TestServer, String) {
     let dir = tempfile::tempdir().unwrap();
-    // tmserver clients send no key; the API key guards /v1 only.
-    let server = seeded_in(dir.path(), |config| config.api_key = Some("k".into()));
-    (dir, server)
+    let server = seeded_in(dir.path(), |config| config.master_key = Some("k".into()));
+    let made = server.request(
+        "POST",
+        "/v1/keys",
+        &[("Authorization", "Bearer k")],
+        Some(&json!({"name": "weblate", "role": "read"})),
+    );
+    assert_eq!(made.status, 201, "{}", made.text());
+    let key = made.json()["key"].as_str().unwrap().to_string();
+    (dir, server, format!("/tmserver/key/{key}"))
 }
 
 const TRAIN_EN: &str =
@@ -146,8 +157,8 @@ const TRAIN_HY: &str = "Առաջին գնացքը Երևանից կմեկնի ժ
 
 #[test]
 fn weblate_saves_the_service_lists_languages_and_finds_an_exact_match() {
-    let (_dir, server) = seeded();
-    let weblate = Weblate::new(&server);
+    let (_dir, server, base) = seeded();
+    let weblate = Weblate::new(&server, &base);
 
     // Saving the settings: languages, then "test" from en to de, a pair nobody stores.
     let pairs = weblate.languages();
@@ -183,8 +194,8 @@ fn weblate_saves_the_service_lists_languages_and_finds_an_exact_match() {
 
 #[test]
 fn a_slash_in_the_text_arrives_as_2f_and_stays_in_it() {
-    let (_dir, server) = seeded();
-    let weblate = Weblate::new(&server);
+    let (_dir, server, base) = seeded();
+    let weblate = Weblate::new(&server, &base);
     let text = "Tickets cost 18,500/25,000 drams (50% off for students) & are sold at A/B desks #3 + online?";
     let hy = "Տոմսերն արժեն 18 500/25 000 դրամ (ուսանողների համար՝ 50% զեղչ) և վաճառվում են A/B գրասեղաններում #3 + առցանց։";
     let created = server.send(
@@ -205,27 +216,27 @@ fn a_slash_in_the_text_arrives_as_2f_and_stays_in_it() {
     let url = weblate.api_url(&["en", "hy", "unit", text]);
     // One path segment per part: the text's own slashes are all %2F.
     assert!(url.contains("%2F"));
-    assert_eq!(url.matches('/').count(), 5, "{url}");
+    assert_eq!(url[base.len()..].matches('/').count(), 4, "{url}");
     let list = check_contract(&weblate.lookup("en", "hy", text));
     assert_eq!(list[0]["source"], text);
     assert_eq!(list[0]["target"], hy);
     assert_eq!(list[0]["quality"], json!(100.0));
 
     // Virtaal's base URL ends in `/`, so its lookups start with `//`.
-    let virtaal = format!("/tmserver//en/hy/unit/{}", quote(text));
+    let virtaal = format!("{base}//en/hy/unit/{}", quote(text));
     let list = check_contract(&server.get(&virtaal).json());
     assert_eq!(list[0]["source"], text);
 
     // A client that leaves `/` unescaped: the text is the same.
-    let raw = format!("/tmserver/en/hy/unit/{}", quote(text).replace("%2F", "/"));
+    let raw = format!("{base}/en/hy/unit/{}", quote(text).replace("%2F", "/"));
     let list = check_contract(&server.get(&raw).json());
     assert_eq!(list[0]["source"], text);
 }
 
 #[test]
 fn long_texts_are_cut_at_500_characters_and_still_match() {
-    let (_dir, server) = seeded();
-    let weblate = Weblate::new(&server);
+    let (_dir, server, base) = seeded();
+    let weblate = Weblate::new(&server, &base);
     // A paragraph of seed sentences, longer than 500 characters; Weblate sends its first 500.
     let paragraph = [
         TRAIN_EN,
@@ -264,8 +275,8 @@ fn long_texts_are_cut_at_500_characters_and_still_match() {
 
 #[test]
 fn unknown_or_empty_pairs_and_bad_codes_answer_an_empty_list() {
-    let (_dir, server) = seeded();
-    let weblate = Weblate::new(&server);
+    let (_dir, server, base) = seeded();
+    let weblate = Weblate::new(&server, &base);
     for (s, t) in [
         ("en", "de"),
         ("de", "en"),
@@ -279,14 +290,14 @@ fn unknown_or_empty_pairs_and_bad_codes_answer_an_empty_list() {
         assert_eq!(response.json(), json!([]), "{url}");
     }
     assert_eq!(weblate.lookup("en", "hy", " "), json!([]));
-    assert_eq!(server.get("/tmserver/en/hy/unit/").json(), json!([]));
+    assert_eq!(server.get(&format!("{base}/en/hy/unit/")).json(), json!([]));
 }
 
 #[test]
 fn options_limit_and_filter_the_suggestions() {
-    let (_dir, server) = seeded();
+    let (_dir, server, base) = seeded();
     let near = "Weather for Yerevan on Saturday: sunny, 18-20 degrees.";
-    let path = format!("/tmserver/en/ru/unit/{}", quote(near));
+    let path = format!("{base}/en/ru/unit/{}", quote(near));
 
     let default = check_contract(&server.get(&path).json());
     assert!(default.len() >= 2, "{default:?}");
@@ -318,11 +329,49 @@ fn options_limit_and_filter_the_suggestions() {
 
 #[test]
 fn only_get_is_served_and_other_paths_are_json_errors() {
-    let (_dir, server) = seeded();
+    let (_dir, server, base) = seeded();
     server
-        .get("/tmserver/en/hy/units/x")
+        .get(&format!("{base}/en/hy/units/x"))
         .assert_error(404, "route_not_found");
     server
-        .post_json("/tmserver/en/hy/unit/x", &json!({}))
+        .post_json(&format!("{base}/en/hy/unit/x"), &json!({}))
         .assert_error(405, "method_not_allowed");
+}
+
+#[test]
+fn the_key_goes_in_the_header_or_the_path_and_a_revoked_one_stops_at_once() {
+    let (_dir, server, base) = seeded();
+    let path = format!("/en/hy/unit/{}", quote(TRAIN_EN));
+    // Without a key, nothing; with the read key in the header, the same answer as in the
+    // path.
+    server
+        .get(&format!("/tmserver{path}"))
+        .assert_error(401, "unauthorized");
+    let key = base.trim_start_matches("/tmserver/key/");
+    let by_header = server.get_with(
+        &format!("/tmserver{path}"),
+        "Authorization",
+        &format!("Bearer {key}"),
+    );
+    assert_eq!(by_header.status, 200, "{}", by_header.text());
+    let by_path = server.get(&format!("{base}{path}"));
+    assert_eq!(by_path.json(), by_header.json());
+    assert_eq!(check_contract(&by_path.json())[0]["target"], TRAIN_HY);
+    // A wrong key in the path is refused, not taken for a language code.
+    server
+        .get(&format!("/tmserver/key/tg_wrong{path}"))
+        .assert_error(401, "unauthorized");
+    // Revoked: the next lookup is refused.
+    let list = server.request("GET", "/v1/keys", &[("Authorization", "Bearer k")], None);
+    let id = list.json()["keys"][0]["id"].as_str().unwrap().to_string();
+    let revoked = server.request(
+        "DELETE",
+        &format!("/v1/keys/{id}"),
+        &[("Authorization", "Bearer k")],
+        None,
+    );
+    assert_eq!(revoked.status, 204);
+    server
+        .get(&format!("{base}{path}"))
+        .assert_error(401, "unauthorized");
 }

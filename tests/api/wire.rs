@@ -199,7 +199,7 @@ fn head_probes_and_the_bearer_scheme_in_any_case() {
     let dir = tempfile::tempdir().unwrap();
     let server = spawn_in(dir.path(), |c| {
         c.seed = tetraglot::config::Seed::Dir(seed_dir());
-        c.api_key = Some("k3y".into());
+        c.master_key = Some("k3y".into());
     });
     server.wait_for_units(crate::common::seed_unit_count() as u64);
     let address = server.url.trim_start_matches("http://").to_string();
@@ -227,7 +227,7 @@ fn head_probes_and_the_bearer_scheme_in_any_case() {
     }
     // A 401 says how to authenticate (once it did not).
     let Err(ureq::Error::Status(401, refused)) =
-        ureq::get(&format!("{}/v1/l10n/locales", server.url)).call()
+        ureq::get(&format!("{}/v1/stats", server.url)).call()
     else {
         panic!("no key, no answer");
     };

@@ -1,0 +1,334 @@
+//! Who may call what: the middleware that finds the caller of each request from its key,
+//! the role extractors every handler names (its permission, in its signature), and
+//! `/v1/keys`.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage as _, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::error::{ApiError, ErrorCode};
+use super::json::Json;
+use super::AppState;
+use crate::auth::{AuthError, Caller, NewKey, Role};
+use crate::model::time::Timestamp;
+
+/// Where a CAT tool that cannot send headers puts its key: `/tmserver/key/{KEY}/…`.
+const TMSERVER_KEY: &str = "/tmserver/key/";
+
+/// Who a request with no key is, on a public path: a reader, and nothing more.
+#[derive(Debug, Clone)]
+struct Anonymous;
+
+/// Whether `path` is under one of the `public` prefixes (whole segments: `/editions`
+/// covers `/editions/x`, not `/editionsx`).
+pub fn is_public(public: &[String], path: &str) -> bool {
+    public.iter().any(|prefix| {
+        let prefix = prefix.trim_end_matches('/');
+        prefix.is_empty()
+            || path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The token of an `Authorization: Bearer <token>` header; the scheme's name is
+/// case-insensitive (RFC 9110 §11.1), so `bearer` and `BEARER` are the same.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// `/tmserver/key/{KEY}/rest` → (`KEY`, `/tmserver/rest`).
+pub fn tmserver_key(path: &str) -> Option<(&str, String)> {
+    let rest = path.strip_prefix(TMSERVER_KEY)?;
+    let (key, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    Some((key, format!("/tmserver/{tail}")))
+}
+
+/// The path as the log may show it: a key in a `/tmserver/key/…` path is hidden.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match tmserver_key(path) {
+        Some((_, rest)) => format!(
+            "{TMSERVER_KEY}…{}",
+            rest.strip_prefix("/tmserver").unwrap_or("")
+        )
+        .into(),
+        None => path.into(),
+    }
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(ErrorCode::Unauthorized, message.to_string())
+}
+
+/// Finds the request's caller from its key (the `Authorization` header, or the path of a
+/// `/tmserver/key/{KEY}/…` request, which is then routed as `/tmserver/…`). A key that is
+/// not taken is refused here, whatever the path; a request without one reaches only the
+/// public paths. Which role a handler needs is its own extractor's business.
+pub async fn authenticate(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next.call(req).await;
+    };
+    let mut token = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer_token)
+        .map(str::to_string);
+    if let Some((key, rest)) = tmserver_key(req.path()) {
+        let key = percent_encoding::percent_decode_str(key)
+            .decode_utf8_lossy()
+            .into_owned();
+        let query = req.query_string();
+        let target = if query.is_empty() {
+            rest
+        } else {
+            format!("{rest}?{query}")
+        };
+        let Ok(uri) = target.parse::<actix_web::http::Uri>() else {
+            return Err(unauthorized("the key in the path is not a key").into());
+        };
+        req.head_mut().uri = uri.clone();
+        req.match_info_mut().get_mut().update(&uri);
+        token.get_or_insert(key);
+    }
+    let caller = match token {
+        Some(token) => match state.keys.authenticate(&token) {
+            Ok(caller) => Some(caller),
+            Err(refusal) => {
+                return Err(unauthorized(&format!(
+                    "{refusal}; send a valid key as 'Authorization: Bearer <key>'"
+                ))
+                .into())
+            }
+        },
+        None if !state.keys.enabled() => Some(Caller::Open),
+        None => None,
+    };
+    match caller {
+        Some(caller) => {
+            req.extensions_mut().insert(caller);
+        }
+        None if is_public(&state.public, req.path()) => {
+            req.extensions_mut().insert(Anonymous);
+        }
+        None => {
+            return Err(
+                unauthorized("this needs a key; send it as 'Authorization: Bearer <key>'").into(),
+            )
+        }
+    }
+    next.call(req).await
+}
+
+/// The caller, if it has `needed`: 401 when no key was given, 403 when the key's role is
+/// below the one needed.
+fn require(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
+    let extensions = req.extensions();
+    match extensions.get::<Caller>() {
+        Some(caller) if caller.role() >= needed => Ok(caller.clone()),
+        Some(caller) => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "this key has the role '{}'; this needs '{}'",
+                caller.role().as_str(),
+                needed.as_str()
+            ),
+        )
+        .with("role", needed.as_str())),
+        None if needed == Role::Read && extensions.get::<Anonymous>().is_some() => Ok(Caller::Open),
+        None => Err(unauthorized(&format!(
+            "this needs a key with the role '{}'; send it as 'Authorization: Bearer <key>'",
+            needed.as_str()
+        ))),
+    }
+}
+
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Ready<Result<$name, ApiError>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                ready(require(req, $role).map($name))
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A handler taking `Read` answers keys with any role (and, on public paths, requests
+    /// without one).
+    Read,
+    Role::Read
+);
+role_extractor!(
+    /// A handler taking `Write` answers `write` and `admin` keys.
+    Write,
+    Role::Write
+);
+role_extractor!(
+    /// A handler taking `Admin` answers `admin` keys and the master key.
+    Admin,
+    Role::Admin
+);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyIn {
+    name: String,
+    role: String,
+    #[serde(default)]
+    expires: Option<String>,
+    #[serde(default)]
+    outlets: Vec<String>,
+}
+
+fn key_error(error: AuthError) -> ApiError {
+    match error {
+        AuthError::Disabled => ApiError::new(ErrorCode::KeysDisabled, error.to_string()),
+        AuthError::Invalid(message) => ApiError::new(ErrorCode::InvalidRequest, message),
+        AuthError::Unreadable(..) | AuthError::Io(_) => {
+            tracing::error!(%error, "the keys could not be saved");
+            ApiError::new(
+                ErrorCode::StorageError,
+                "the keys could not be saved; nothing was changed",
+            )
+        }
+    }
+}
+
+/// `POST /v1/keys`: makes a key, answered once.
+pub async fn create(
+    _: Admin,
+    state: web::Data<AppState>,
+    body: Json<KeyIn>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let role = Role::parse(&body.role).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "'role' is read, write or admin, not '{}'",
+                body.role.chars().take(20).collect::<String>()
+            ),
+        )
+    })?;
+    let expires = body
+        .expires
+        .as_deref()
+        .map(|value| {
+            Timestamp::parse(value).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidDate,
+                    "'expires' is an RFC 3339 time, e.g. 2027-01-01T00:00:00Z",
+                )
+                .with("field", "expires")
+            })
+        })
+        .transpose()?;
+    let new = NewKey {
+        name: body.name,
+        role,
+        expires,
+        outlets: body.outlets,
+    };
+    let keys = state.keys.clone();
+    let (info, key) = web::block(move || keys.create(new))
+        .await
+        .map_err(|_| ApiError::internal("the key could not be made"))?
+        .map_err(key_error)?;
+    let mut body = serde_json::to_value(&info).map_err(|e| ApiError::internal(e.to_string()))?;
+    body["key"] = key.into();
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/v1/keys/{}", info.id),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(body))
+}
+
+/// `GET /v1/keys`: every key's name, role, prefix and last use; never a key.
+pub async fn list(_: Admin, state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({
+        "enabled": state.keys.enabled(),
+        "keys": state.keys.list(),
+    }))
+}
+
+/// `DELETE /v1/keys/{id}`: revokes a key; its next request is refused.
+pub async fn revoke(
+    _: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let keys = state.keys.clone();
+    let wanted = id.clone();
+    let revoked = web::block(move || keys.revoke(&wanted))
+        .await
+        .map_err(|_| ApiError::internal("the key could not be revoked"))?
+        .map_err(key_error)?;
+    if revoked {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(
+            ApiError::new(ErrorCode::KeyNotFound, format!("no key has the id '{id}'"))
+                .with("id", id),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_prefixes_cover_whole_segments() {
+        let public = crate::config::default_public();
+        assert!(is_public(&public, "/editions"));
+        assert!(is_public(&public, "/editions/a/hy"));
+        assert!(is_public(&public, "/v1/l10n/locales"));
+        assert!(!is_public(&public, "/editionsx"));
+        assert!(!is_public(&public, "/v1/units"));
+        assert!(!is_public(&[], "/health"));
+    }
+
+    #[test]
+    fn a_key_in_a_tmserver_path_is_taken_out_and_hidden() {
+        assert_eq!(
+            tmserver_key("/tmserver/key/tg_abc/en/ru/unit/Hello"),
+            Some(("tg_abc", "/tmserver/en/ru/unit/Hello".to_string()))
+        );
+        assert_eq!(tmserver_key("/tmserver/en/ru/unit/x"), None);
+        assert_eq!(
+            loggable_path("/tmserver/key/tg_abc/en/ru/unit/Hello"),
+            "/tmserver/key/…/en/ru/unit/Hello"
+        );
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer_token("Bearer k"), Some("k"));
+        assert_eq!(bearer_token("bearer  k "), Some("k"));
+        assert_eq!(bearer_token("Basic k"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+    }
+}
