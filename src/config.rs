@@ -34,6 +34,12 @@ pub fn default_public() -> Vec<String> {
         .to_vec()
 }
 
+/// Requests per second a key may make by default, and its burst: far above what a CAT tool
+/// or the desk sends (one lookup per segment), low enough that a runaway script cannot
+/// take the server from everyone else.
+pub const DEFAULT_RATE_LIMIT: u32 = 100;
+pub const DEFAULT_RATE_BURST: u32 = 200;
+
 /// Where the server listens by default (and where `health` probes).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -64,6 +70,10 @@ pub struct Config {
     pub master_key: Option<String>,
     /// The path prefixes a request needs no key for.
     pub public: Vec<String>,
+    /// Requests per second each key may make on average (0: no limit), and how many it
+    /// may make at once after a pause.
+    pub rate_limit: u32,
+    pub rate_burst: u32,
     /// The Fluent files: one directory per locale (`locales/en/*.ftl`); `None` serves the
     /// locales built into the binary.
     pub locales_dir: Option<PathBuf>,
@@ -116,6 +126,8 @@ impl Config {
             writer_heap_bytes: DEFAULT_WRITER_HEAP_MB * 1024 * 1024,
             master_key: None,
             public: default_public(),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            rate_burst: DEFAULT_RATE_BURST,
             locales_dir: None,
             lenient: false,
             max_article_chars: DEFAULT_MAX_ARTICLE_CHARS,
@@ -182,6 +194,13 @@ pub struct ServeArgs {
         default_value = "/health,/openapi.json,/v1/l10n,/editions,/desk"
     )]
     pub public: Vec<String>,
+    /// Requests per second each key may make on average; 0 for no limit. Beyond it, 429
+    /// with Retry-After. Requests without a key (public paths) are not limited here.
+    #[arg(long, env = "TETRAGLOT_RATE_LIMIT", default_value_t = DEFAULT_RATE_LIMIT)]
+    pub rate_limit: u32,
+    /// How many requests a key may make at once after a pause.
+    #[arg(long, env = "TETRAGLOT_RATE_BURST", default_value_t = DEFAULT_RATE_BURST)]
+    pub rate_burst: u32,
     /// The Fluent files, one directory per locale (locales/en/*.ftl) [default: the locales
     /// built into the binary].
     #[arg(long, env = "TETRAGLOT_LOCALES_DIR")]
@@ -248,6 +267,8 @@ impl ServeArgs {
             writer_heap_bytes: self.writer_heap_mb * 1024 * 1024,
             master_key,
             public,
+            rate_limit: self.rate_limit,
+            rate_burst: self.rate_burst.max(1),
             locales_dir: self.locales_dir,
             lenient: self.lenient,
             max_article_chars: self.max_article_chars.max(1),

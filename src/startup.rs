@@ -121,6 +121,8 @@ impl Application {
             min_body_rate: config.min_body_rate.max(1),
             keys: keys.clone(),
             public: config.public.clone(),
+            metrics: Arc::new(http::metrics::Metrics::new()),
+            limiter: http::access::limiter(config.rate_limit, config.rate_burst),
             l10n: Arc::new(l10n),
             editorial: Arc::new(config.editorial()),
         });

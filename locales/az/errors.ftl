@@ -60,3 +60,5 @@ error-malformed-request = Sorğu etibarlı HTTP/1.1 deyil; sorğu sətrini (meto
 error-forbidden = Bu açar bunu edə bilməz: “{ $role }” rolu lazımdır; administratordan bu rolla açar istəyin.
 error-key-not-found = “{ $id }” identifikatorlu açar yoxdur; GET /v1/keys hamısını göstərir.
 error-keys-disabled = Bu serverdə açarlar söndürülüb: onları yaratmaq üçün baş açar təyin edin (TETRAGLOT_MASTER_KEY və ya --master-key-file).
+error-rate-limited = Bu açarla icazə veriləndən çox sorğu göndərilib; Retry-After qədər gözləyin və yenidən cəhd edin.
+error-not-ready = Xidmət sorğuları qəbul etməyə hazır deyil (yaddaşına hazırda yazmaq olmur); yük balanslaşdırıcısı onları başqa yerə göndərməlidir.

@@ -69,3 +69,5 @@ error-malformed-request = The request is not valid HTTP/1.1; check its request l
 error-forbidden = This key may not do that: it needs the role “{ $role }”; ask an administrator for a key with that role.
 error-key-not-found = No key has the id “{ $id }”; GET /v1/keys lists them.
 error-keys-disabled = Keys are off on this server: set a master key (TETRAGLOT_MASTER_KEY or --master-key-file) to make them.
+error-rate-limited = This key has sent more requests than its limit allows; wait as long as Retry-After says, then try again.
+error-not-ready = The service is not ready to take requests (its memory cannot be written now); the load balancer should send them elsewhere.

@@ -16,6 +16,42 @@ use super::AppState;
 use crate::auth::{AuthError, Caller, NewKey, Role};
 use crate::model::time::Timestamp;
 
+/// Each key's token bucket, by key id.
+pub type Limiter = std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>;
+
+/// A bucket per key refilled at `per_second`, holding `burst`; `None` when `per_second` is 0.
+pub fn limiter(per_second: u32, burst: u32) -> Option<Limiter> {
+    let rate = std::num::NonZeroU32::new(per_second)?;
+    let burst = std::num::NonZeroU32::new(burst.max(1)).unwrap_or(rate);
+    let quota = governor::Quota::per_second(rate).allow_burst(burst);
+    Some(std::sync::Arc::new(governor::RateLimiter::keyed(quota)))
+}
+
+/// Takes one request from the caller's bucket; a 429 with the seconds until the next one
+/// is allowed when it is empty. Requests without a key, and a server without keys, are not
+/// limited (they have no key to count by).
+fn take_token(limiter: Option<&Limiter>, caller: &Caller) -> Result<(), ApiError> {
+    let (Some(limiter), Caller::Master | Caller::Key { .. }) = (limiter, caller) else {
+        return Ok(());
+    };
+    match limiter.check_key(&caller.key_id().to_string()) {
+        Ok(()) => Ok(()),
+        Err(not_until) => {
+            use governor::clock::Clock as _;
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            let seconds = wait.as_secs_f64().ceil().max(1.0) as u32;
+            tracing::info!(key = caller.key_id(), seconds, "rate limited");
+            Err(ApiError {
+                retry_after: Some(seconds),
+                ..ApiError::new(
+                    ErrorCode::RateLimited,
+                    format!("this key sent more requests than its limit allows; try again in {seconds} s"),
+                )
+            })
+        }
+    }
+}
+
 /// Where a CAT tool that cannot send headers puts its key: `/tmserver/key/{KEY}/…`.
 const TMSERVER_KEY: &str = "/tmserver/key/";
 
@@ -118,6 +154,7 @@ pub async fn authenticate(
     };
     match caller {
         Some(caller) => {
+            take_token(state.limiter.as_ref(), &caller)?;
             req.extensions_mut().insert(caller);
         }
         None if is_public(&state.public, req.path()) => {
@@ -134,7 +171,7 @@ pub async fn authenticate(
 
 /// The caller, if it has `needed`: 401 when no key was given, 403 when the key's role is
 /// below the one needed.
-fn require(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
+pub fn require(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
     let extensions = req.extensions();
     match extensions.get::<Caller>() {
         Some(caller) if caller.role() >= needed => Ok(caller.clone()),

@@ -115,6 +115,7 @@ pub async fn find(
     body: Json<BatchIn>,
 ) -> Result<HttpResponse, ApiError> {
     let queries = body.into_inner().into_queries()?;
+    state.metrics.lookups(queries.len());
     let memory = state.memory.clone();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let found = reading(move || memory.find_matches_batch(&queries, threads)).await??;

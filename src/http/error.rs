@@ -87,7 +87,9 @@ error_codes! {
     NoUnits => ("no_units", UNPROCESSABLE_ENTITY),
     NoVariants => ("no_variants", UNPROCESSABLE_ENTITY),
     NotCommitted => ("not_committed", SERVICE_UNAVAILABLE),
+    NotReady => ("not_ready", SERVICE_UNAVAILABLE),
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE),
+    RateLimited => ("rate_limited", TOO_MANY_REQUESTS),
     RouteNotFound => ("route_not_found", NOT_FOUND),
     StorageError => ("storage_error", SERVICE_UNAVAILABLE),
     TextTooLong => ("text_too_long", UNPROCESSABLE_ENTITY),
@@ -131,6 +133,9 @@ pub struct ApiError {
     /// The specifics the localised messages name (`tag`, `id`, `field` …): what the client
     /// sent, language-neutral.
     pub args: Vec<(&'static str, String)>,
+    /// Seconds to wait before trying again, when it depends on the request (a rate limit);
+    /// otherwise the code's own.
+    pub retry_after: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +161,7 @@ impl ApiError {
             limit: None,
             allow: None,
             args: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -171,7 +177,7 @@ impl ApiError {
     pub fn headers(&self) -> Vec<(actix_web::http::header::HeaderName, String)> {
         use actix_web::http::header;
         let mut headers = Vec::new();
-        if let Some(seconds) = self.code.retry_after() {
+        if let Some(seconds) = self.retry_after.or(self.code.retry_after()) {
             headers.push((header::RETRY_AFTER, seconds.to_string()));
         }
         if self.code == ErrorCode::Unauthorized {

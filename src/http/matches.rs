@@ -88,6 +88,7 @@ pub async fn find(
     body: Json<MatchIn>,
 ) -> Result<HttpResponse, ApiError> {
     let query = body.into_inner().into_query()?;
+    state.metrics.lookups(1);
     let memory = state.memory.clone();
     let matches = reading(move || memory.find_matches(&query)).await??;
     Ok(HttpResponse::Ok().json(MatchesOut {

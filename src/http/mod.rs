@@ -17,6 +17,7 @@ pub mod json;
 pub mod l10n;
 pub mod locale;
 mod matches;
+pub mod metrics;
 mod segment;
 mod tmserver;
 mod transfer;
@@ -54,6 +55,10 @@ pub struct AppState {
     pub keys: Arc<crate::auth::Keys>,
     /// The path prefixes a request needs no key for (`--public`).
     pub public: Vec<String>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Each key's token bucket (`--rate-limit`); `None` when unlimited.
+    pub limiter: Option<access::Limiter>,
     /// The Fluent catalog: UI strings and localised error messages.
     pub l10n: Arc<crate::l10n::Catalog>,
     /// Article limits and the aligner's settings.
@@ -80,6 +85,8 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 .into()
             }))
             .route("/health", web::get().to(health))
+            .route("/health/ready", web::get().to(ready))
+            .route("/metrics", web::get().to(metrics::scrape))
             // Edition pages: public, read-only, outside /v1.
             .configure(editions::routes)
             // The editors' desk: static files; its calls go to /v1 with the editor's key.
@@ -120,10 +127,42 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok", "units": state.memory.unit_count()}))
 }
 
+/// Below this much free disk the memory is not ready: a commit that cannot be written would
+/// fail every write, and a load balancer should send them elsewhere first.
+pub const MIN_FREE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// `GET /health/ready`: 200 when the memory is open and can take writes (its writer runs,
+/// the disk has room); else `503 not_ready`, saying why, so a load balancer stops sending.
+async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let readiness = state.memory.readiness();
+    let mut problems = Vec::new();
+    if !readiness.writable {
+        problems.push("the memory's writer is not running".to_string());
+    }
+    if let Some(free) = readiness.free_bytes.filter(|free| *free < MIN_FREE_BYTES) {
+        problems.push(format!(
+            "the data directory's disk has {} MiB free (below {} MiB)",
+            free / (1024 * 1024),
+            MIN_FREE_BYTES / (1024 * 1024)
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::new(ErrorCode::NotReady, problems.join("; ")));
+    }
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "ready",
+        "units": state.memory.unit_count(),
+        "writable": true,
+        "free_bytes": readiness.free_bytes,
+    })))
+}
+
 /// The methods each route pattern answers, for `Allow` on a 405 (a test checks every row
 /// against the routes, both ways). Every GET route answers HEAD too ([`head_as_get`]).
 pub const METHODS: &[(&str, &str)] = &[
     ("/health", "GET, HEAD"),
+    ("/health/ready", "GET, HEAD"),
+    ("/metrics", "GET, HEAD"),
     ("/desk", "GET, HEAD"),
     ("/desk/", "GET, HEAD"),
     ("/desk/desk.js", "GET, HEAD"),
@@ -158,6 +197,31 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/v1/l10n/{locale}/{file:.+}", "GET, HEAD"),
 ];
 
+/// The request's id: the client's `X-Request-Id` when it sent a usable one (so a proxy's or
+/// a client's id follows the request through the log), else one made for it. A client's id
+/// is at most 64 letters, digits, `-`, `_`, `.` or `:`, so it cannot forge a log line.
+fn request_id(req: &ServiceRequest) -> String {
+    let sent = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|id| {
+            (1..=64).contains(&id.len())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        });
+    match sent {
+        Some(id) => id.to_string(),
+        None => req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    }
+}
+
 /// The span every request's log lines are in: its id only. (tracing-actix-web's default
 /// span records the whole target, query included, and a query can hold the text a
 /// translator looked up; [`access_log`] writes the rest.)
@@ -165,11 +229,7 @@ pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> tracing::Span {
-        let id = request
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(|id| id.to_string())
-            .unwrap_or_default();
+        let id = request_id(request);
         tracing::info_span!("request", request_id = %id)
     }
 
@@ -191,13 +251,14 @@ pub async fn access_log(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
     let method = req.method().clone();
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.metrics.clone());
+    // The route's pattern, not its path: a few labels, whatever clients ask.
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
     // A key in a `/tmserver/key/…` path is not written to the log.
     let path = access::loggable_path(req.path()).into_owned();
-    let request_id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string())
-        .unwrap_or_default();
+    let request_id = request_id(&req);
     let result = next.call(req).await;
     let (status, error) = match &result {
         Ok(res) => (res.status(), res.response().error().map(table_error)),
@@ -229,6 +290,14 @@ pub async fn access_log(
                 "request"
             )
         };
+    }
+    if let Some(metrics) = metrics {
+        metrics.observe(
+            &route,
+            method.as_str(),
+            status.as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
     }
     if status == actix_web::http::StatusCode::INTERNAL_SERVER_ERROR {
         access!(tracing::Level::ERROR);

@@ -190,6 +190,7 @@ async fn unit(
         exclude_document: None,
         only: Default::default(),
     };
+    state.metrics.lookups(1);
     let memory = state.memory.clone();
     let matches = reading(move || memory.find_matches(&query)).await??;
     let mut found: Vec<(f64, Match)> = matches

@@ -407,6 +407,12 @@ impl TmIndex {
         Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
     }
 
+    /// Whether writes can be taken: opened for writing, not closed, the writer thread alive.
+    pub fn writer_alive(&self) -> bool {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer.as_ref().is_some_and(Writer::is_alive)
+    }
+
     /// Queues a write job on the writer thread (see [`Writer::submit`]).
     pub fn submit(
         &self,

@@ -112,6 +112,12 @@ impl Writer {
         })
     }
 
+    /// Whether the writer thread still runs (it ends only when stopped, or by a panic no
+    /// job's catch held).
+    pub fn is_alive(&self) -> bool {
+        self.jobs.is_some() && self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
     fn send(&self, queued: Queued) -> Result<(), IndexError> {
         self.jobs
             .as_ref()

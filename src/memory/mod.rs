@@ -275,6 +275,14 @@ pub struct RecordWritten {
 }
 
 /// The translation memory over one data directory.
+/// What a readiness probe reads of a memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    pub writable: bool,
+    /// `None` when the file system would not say.
+    pub free_bytes: Option<u64>,
+}
+
 pub struct Memory {
     index: TmIndex,
     /// The data directory (its size is reported in [`Stats`]).
@@ -305,6 +313,15 @@ impl Memory {
     /// The most chars a stored text may have.
     pub fn max_text_chars(&self) -> usize {
         self.max_text_chars
+    }
+
+    /// Whether the memory can take writes now (its writer thread runs), and the bytes free
+    /// on the disk of its data directory.
+    pub fn readiness(&self) -> Readiness {
+        Readiness {
+            writable: self.index.writer_alive(),
+            free_bytes: fs4::available_space(&self.dir).ok(),
+        }
     }
 
     /// Units in the memory (as of the last commit).

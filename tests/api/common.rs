@@ -11,6 +11,8 @@ use tetraglot::startup::Application;
 /// A running server; stops when dropped.
 pub struct TestServer {
     pub url: String,
+    /// The server's memory, as the library sees it (to break it on purpose).
+    pub memory: std::sync::Arc<tetraglot::memory::Memory>,
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// Hears when the seed import (if any) has finished.
@@ -27,7 +29,7 @@ pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static
         actix_web::rt::System::new().block_on(async move {
             let mut app = Application::build(config).expect("the application starts");
             let seeding = app.seed_in_background();
-            tx.send((app.url(), app.handle())).unwrap();
+            tx.send((app.url(), app.handle(), app.memory())).unwrap();
             let watcher = std::thread::spawn(move || {
                 if let Some(seeding) = seeding {
                     seeding.join().unwrap();
@@ -38,11 +40,12 @@ pub fn spawn_in(data_dir: &Path, tune: impl FnOnce(&mut Config) + Send + 'static
             watcher.join().unwrap();
         })
     });
-    let (url, handle) = rx
+    let (url, handle, memory) = rx
         .recv_timeout(Duration::from_secs(60))
         .expect("server started");
     TestServer {
         url,
+        memory,
         handle: Some(handle),
         thread: Some(thread),
         seeded,

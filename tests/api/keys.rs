@@ -59,7 +59,7 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, &'static str)> {
         (
             "POST",
             "/v1/match/batch".into(),
-            Some(json!({"source": "en", "segments": ["Hello."]})),
+            Some(json!({"source": "en", "segments": [{"text": "Hello."}]})),
             "read",
         ),
         ("GET", "/v1/concordance?lang=en&q=line".into(), None, "read"),
@@ -367,4 +367,40 @@ fn without_a_master_key_everything_is_open_and_keys_cannot_be_made() {
         .post_json("/v1/keys", &json!({"name": "x", "role": "read"}))
         .assert_error(409, "keys_disabled");
     assert_eq!(server.get("/v1/keys").json()["enabled"], false);
+}
+
+#[test]
+fn a_key_over_its_rate_limit_waits_and_is_served_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |config| {
+        config.master_key = Some(MASTER.into());
+        config.rate_limit = 1;
+        config.rate_burst = 2;
+    });
+    let (_, key) = make(&server, json!({"name": "script", "role": "read"}));
+    for _ in 0..2 {
+        assert_eq!(
+            with_key(&server, &key, "GET", "/v1/stats", None).status,
+            200
+        );
+    }
+    let limited = with_key(&server, &key, "GET", "/v1/stats", None);
+    limited.assert_error(429, "rate_limited");
+    let wait: u64 = limited.header("Retry-After").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    // Another key has its own bucket; requests without a key are not counted.
+    let (_, other) = make(&server, json!({"name": "desk", "role": "read"}));
+    assert_eq!(
+        with_key(&server, &other, "GET", "/v1/stats", None).status,
+        200
+    );
+    for _ in 0..5 {
+        assert_eq!(server.get("/health").status, 200);
+    }
+    // Waiting as told (not timing anything) refills the bucket.
+    std::thread::sleep(std::time::Duration::from_secs(wait));
+    assert_eq!(
+        with_key(&server, &key, "GET", "/v1/stats", None).status,
+        200
+    );
 }

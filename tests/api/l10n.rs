@@ -99,6 +99,7 @@ fn every_api_error_has_one_status_and_a_message_in_every_locale() {
                     ErrorCode::Unavailable
                         | ErrorCode::StorageError
                         | ErrorCode::NotCommitted
+                        | ErrorCode::NotReady
                         | ErrorCode::Busy
                 ),
                 "{code:?}"

@@ -126,7 +126,7 @@ enum ArticleAction {
 }
 
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TETRAGLOT_LOG")
                 .unwrap_or_else(|_| "info,tantivy=warn".into()),
@@ -134,9 +134,19 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         // A closed stderr (`serve 2>&1 | head`) must not stop the server: a log line that
         // cannot be written is dropped, not reported with a panicking `eprintln!`.
-        .log_internal_errors(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .log_internal_errors(false);
+    // One JSON object a line, for a log collector; its fields escaped by the serialiser.
+    match std::env::var("TETRAGLOT_LOG_FORMAT").as_deref() {
+        Ok("json") => logs.json().with_current_span(true).init(),
+        Ok("text") | Err(_) => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        Ok(other) => {
+            logs.with_ansi(false).init();
+            tracing::warn!(
+                format = other,
+                "TETRAGLOT_LOG_FORMAT is json or text; writing text"
+            );
+        }
+    }
     let cli = Cli::parse();
     let data_dir = cli.data_dir;
     match cli.command {
