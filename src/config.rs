@@ -25,11 +25,11 @@ pub const DEFAULT_MAX_ARTICLE_CHARS: usize = 1_000_000;
 pub use crate::model::unit::MAX_TEXT_CHARS as DEFAULT_MAX_TEXT_CHARS;
 /// Beads under this confidence are listed for review by default.
 pub const DEFAULT_REVIEW_BELOW: f32 = 0.5;
-/// The path prefixes a request needs no key for, by default: health probes, the API
-/// description, the sites' UI strings, the edition pages and the desk's static files (its
+/// The path prefixes a request needs no key for, by default: health probes, the sites' UI
+/// strings, the edition pages and the desk's static files (its
 /// calls to /v1 carry the editor's key).
 pub fn default_public() -> Vec<String> {
-    ["/health", "/openapi.json", "/v1/l10n", "/editions", "/desk"]
+    ["/health", "/v1/l10n", "/editions", "/desk"]
         .map(String::from)
         .to_vec()
 }
@@ -191,7 +191,7 @@ pub struct ServeArgs {
         long,
         env = "TETRAGLOT_PUBLIC",
         value_delimiter = ',',
-        default_value = "/health,/openapi.json,/v1/l10n,/editions,/desk"
+        default_value = "/health,/v1/l10n,/editions,/desk"
     )]
     pub public: Vec<String>,
     /// Requests per second each key may make on average; 0 for no limit. Beyond it, 429

@@ -178,6 +178,8 @@ struct KeysFile {
 
 struct Entry {
     stored: StoredKey,
+    /// `stored.expires` in Unix seconds, read once: each request compares two integers.
+    expires_at: Option<i64>,
     /// Unix seconds of the last request with the key (0: never); kept in memory and written
     /// with the next change or [`Keys::flush`], not on every request.
     last_used: AtomicI64,
@@ -209,6 +211,28 @@ fn unhex(text: &str) -> Option<[u8; 32]> {
         *byte = u8::from_str_radix(text.get(2 * k..2 * k + 2)?, 16).ok()?;
     }
     Some(out)
+}
+
+fn unix_of(rfc3339: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+impl Entry {
+    fn new(stored: StoredKey) -> Entry {
+        let last_used = stored.last_used.as_deref().and_then(unix_of).unwrap_or(0);
+        Entry {
+            // An expiry that cannot be read is taken as past: a key is refused, never
+            // kept for ever by mistake.
+            expires_at: stored
+                .expires
+                .as_deref()
+                .map(|e| unix_of(e).unwrap_or(i64::MIN)),
+            stored,
+            last_used: AtomicI64::new(last_used),
+        }
+    }
 }
 
 fn unix_now() -> i64 {
@@ -252,24 +276,7 @@ impl Keys {
                 for stored in file.keys {
                     let hash = unhex(&stored.sha256)
                         .ok_or_else(|| unreadable(format!("key {} has no hash", stored.id)))?;
-                    let last_used = stored
-                        .last_used
-                        .as_deref()
-                        .and_then(|t| {
-                            time::OffsetDateTime::parse(
-                                t,
-                                &time::format_description::well_known::Rfc3339,
-                            )
-                            .ok()
-                        })
-                        .map_or(0, |t| t.unix_timestamp());
-                    entries.insert(
-                        hash,
-                        Arc::new(Entry {
-                            stored,
-                            last_used: AtomicI64::new(last_used),
-                        }),
-                    );
+                    entries.insert(hash, Arc::new(Entry::new(stored)));
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -305,12 +312,8 @@ impl Keys {
             .cloned()
             .ok_or(Refusal::Unknown)?;
         let now = unix_now();
-        if let Some(expires) = &entry.stored.expires {
-            let now_text = stamp(now).unwrap_or_default();
-            // Both canonical RFC 3339 in UTC: text order is time order.
-            if now_text.as_str() >= expires.as_str() {
-                return Err(Refusal::Expired);
-            }
+        if entry.expires_at.is_some_and(|expires| now >= expires) {
+            return Err(Refusal::Expired);
         }
         // A last use to the minute is all a listing needs; fewer writes to the atomic.
         if now - entry.last_used.load(Ordering::Relaxed) >= 60 {
@@ -367,10 +370,7 @@ impl Keys {
                 "there are {MAX_KEYS} keys already; revoke some first"
             )));
         }
-        let entry = Arc::new(Entry {
-            stored,
-            last_used: AtomicI64::new(0),
-        });
+        let entry = Arc::new(Entry::new(stored));
         let info = info_of(&entry);
         entries.insert(sha256(&secret), entry);
         if let Err(error) = self.save(&entries) {
@@ -516,10 +516,7 @@ mod tests {
             let entry = entries.get_mut(&sha256(&secret)).unwrap();
             let mut stored = entry.stored.clone();
             stored.expires = Some("2020-01-01T00:00:00Z".into());
-            *entry = Arc::new(Entry {
-                stored,
-                last_used: AtomicI64::new(0),
-            });
+            *entry = Arc::new(Entry::new(stored));
         }
         assert_eq!(keys.authenticate(&secret), Err(Refusal::Expired));
         assert_eq!(keys.list()[0].id, info.id);
