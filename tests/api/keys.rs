@@ -404,3 +404,71 @@ fn a_key_over_its_rate_limit_waits_and_is_served_again() {
         200
     );
 }
+
+/// The role the README's table gives `method` on `pattern`; `None` for the paths public by
+/// default (no key needed to read them).
+fn role_of(pattern: &str, method: &str) -> Option<&'static str> {
+    let public = ["/health", "/desk", "/editions", "/v1/l10n"];
+    if public
+        .iter()
+        .any(|p| pattern == *p || pattern.starts_with(&format!("{p}/")))
+    {
+        return None;
+    }
+    let reading_post = [
+        "/v1/match",
+        "/v1/match/batch",
+        "/v1/segment",
+        "/v1/analysis",
+    ];
+    Some(match (pattern, method) {
+        ("/metrics", _) => "admin",
+        (p, _) if p.starts_with("/v1/keys") => "admin",
+        ("/v1/units", "DELETE") => "admin",
+        (_, "GET" | "HEAD") => "read",
+        (p, "POST") if reading_post.contains(&p) => "read",
+        _ => "write",
+    })
+}
+
+/// Every route of the table, every method it answers: no key, a read key and a write key get
+/// what the README's role table says. A handler added without its role extractor fails here.
+#[test]
+fn every_route_asks_for_the_role_the_readme_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_in(dir.path());
+    let (_, read) = make(&server, json!({"name": "r", "role": "read"}));
+    let (_, write) = make(&server, json!({"name": "w", "role": "write"}));
+    let mut checked = 0;
+    for (pattern, methods) in tetraglot::http::METHODS {
+        let path = crate::wire::sample_path(pattern);
+        for method in methods.split(", ").filter(|m| *m != "HEAD") {
+            let body = matches!(method, "POST" | "PUT" | "PATCH").then(|| json!({}));
+            let needed = role_of(pattern, method);
+            let anonymous = server.request(method, &path, &[], body.as_ref());
+            match needed {
+                None => assert_ne!(anonymous.status, 401, "{method} {path} is public"),
+                Some(_) => anonymous.assert_error(401, "unauthorized"),
+            }
+            for (role, key) in [("read", &read), ("write", &write)] {
+                let answer = with_key(&server, key, method, &path, body.as_ref());
+                if needed.is_some_and(|needed| rank(role) < rank(needed)) {
+                    assert_eq!(
+                        (answer.status, answer.json()["error"]["code"].as_str()),
+                        (403, Some("forbidden")),
+                        "{role} key on {method} {path}: {}",
+                        answer.text()
+                    );
+                } else {
+                    assert!(
+                        ![401, 403].contains(&answer.status),
+                        "{role} key on {method} {path}: {}",
+                        answer.text()
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 35, "{checked}");
+}

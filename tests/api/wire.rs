@@ -153,7 +153,7 @@ fn every_broken_request_gets_a_json_error() {
 }
 
 /// A concrete path for a route pattern.
-fn sample_path(pattern: &str) -> String {
+pub fn sample_path(pattern: &str) -> String {
     pattern
         .replace("{tail:.*}", "en/hy/unit/Hello")
         .replace("{file:.+}", "errors.ftl")
