@@ -147,7 +147,14 @@ pub enum ConfigError {
     },
     #[error("the API key file {0} is empty")]
     EmptyKeyFile(String),
+    #[error("the master key has {0} characters; use at least {MIN_MASTER_KEY_CHARS} (e.g. `openssl rand -base64 32`): a short one can be guessed over the network")]
+    ShortMasterKey(usize),
+    #[error("--public '/' would make every path public, keys and metrics included; list prefixes such as /health,/editions")]
+    EverythingPublic,
 }
+
+/// The shortest master key taken.
+pub const MIN_MASTER_KEY_CHARS: usize = 16;
 
 /// The `serve` flags as the command line takes them.
 #[derive(Debug, Clone, clap::Args)]
@@ -245,12 +252,20 @@ impl ServeArgs {
                 .or_else(|| env("TETRAGLOT_API_KEY"))
                 .map(|k| k.trim().to_string()),
         };
-        let public = self
+        if let Some(key) = &master_key {
+            if key.chars().count() < MIN_MASTER_KEY_CHARS {
+                return Err(ConfigError::ShortMasterKey(key.chars().count()));
+            }
+        }
+        let public: Vec<String> = self
             .public
             .into_iter()
             .map(|p| p.trim().to_string())
             .filter(|p| !p.is_empty() && p != "none")
             .collect();
+        if public.iter().any(|p| p.trim_end_matches('/').is_empty()) {
+            return Err(ConfigError::EverythingPublic);
+        }
         Ok(Config {
             listen: self.listen,
             data_dir,
@@ -320,14 +335,14 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("key");
-        std::fs::write(&file, "s3cret\n").unwrap();
+        std::fs::write(&file, "s3cret-s3cret-s3cret\n").unwrap();
         let cli = Cli::parse_from(["t", "--master-key-file", file.to_str().unwrap()]);
         let config = cli.serve.into_config("data".into()).unwrap();
-        assert_eq!(config.master_key.as_deref(), Some("s3cret"));
+        assert_eq!(config.master_key.as_deref(), Some("s3cret-s3cret-s3cret"));
         // The flag's older name.
         let cli = Cli::parse_from(["t", "--api-key-file", file.to_str().unwrap()]);
         let config = cli.serve.into_config("data".into()).unwrap();
-        assert_eq!(config.master_key.as_deref(), Some("s3cret"));
+        assert_eq!(config.master_key.as_deref(), Some("s3cret-s3cret-s3cret"));
         std::fs::write(&file, "\n").unwrap();
         let cli = Cli::parse_from(["t", "--master-key-file", file.to_str().unwrap()]);
         assert!(cli.serve.into_config("data".into()).is_err());
@@ -343,6 +358,14 @@ mod tests {
             .serve
             .into_config("d".into());
         assert!(closed.unwrap().public.is_empty());
+        let everything = Cli::parse_from(["t", "--public", "/health,/"]);
+        assert!(everything.serve.into_config("d".into()).is_err());
+        std::fs::write(&file, "short\n").unwrap();
+        let cli = Cli::parse_from(["t", "--master-key-file", file.to_str().unwrap()]);
+        assert!(matches!(
+            cli.serve.into_config("d".into()),
+            Err(ConfigError::ShortMasterKey(5))
+        ));
         let some = Cli::parse_from(["t", "--public", "/health,/editions"]);
         assert_eq!(
             some.serve.into_config("d".into()).unwrap().public,

@@ -93,6 +93,8 @@ pub enum Caller {
     Open,
     /// The master key.
     Master,
+    /// No key, on a path the policy lets anyone read.
+    Anonymous,
     /// A key the master key made.
     Key {
         id: String,
@@ -105,6 +107,7 @@ impl Caller {
     pub fn role(&self) -> Role {
         match self {
             Caller::Open | Caller::Master => Role::Admin,
+            Caller::Anonymous => Role::Read,
             Caller::Key { role, .. } => *role,
         }
     }
@@ -112,10 +115,15 @@ impl Caller {
     /// The id rate limits and logs name the caller by (never the key).
     pub fn key_id(&self) -> &str {
         match self {
-            Caller::Open => "",
+            Caller::Open | Caller::Anonymous => "",
             Caller::Master => "master",
             Caller::Key { id, .. } => id,
         }
+    }
+
+    /// Whether the caller is bound to outlets (it writes only their articles).
+    pub fn bound_to_outlets(&self) -> bool {
+        matches!(self, Caller::Key { outlets, .. } if !outlets.is_empty())
     }
 
     /// Whether the caller may write an article of `outlet`.
@@ -124,6 +132,7 @@ impl Caller {
             Caller::Key { outlets, .. } if !outlets.is_empty() => {
                 outlet.is_some_and(|o| outlets.iter().any(|allowed| allowed == o))
             }
+            Caller::Anonymous => false,
             _ => true,
         }
     }
@@ -188,6 +197,9 @@ struct Entry {
 /// The keys of one data directory.
 pub struct Keys {
     path: PathBuf,
+    /// Held by whoever writes `keys.json` (a change, or a flush of last uses), so saves
+    /// follow each other; requests only ever take the map's read lock, never wait on a disk.
+    saving: std::sync::Mutex<()>,
     master: Option<[u8; 32]>,
     entries: RwLock<HashMap<[u8; 32], Arc<Entry>>>,
     /// Whether a last use is newer than the file.
@@ -284,6 +296,7 @@ impl Keys {
         }
         Ok(Keys {
             path,
+            saving: std::sync::Mutex::new(()),
             master: master.map(sha256),
             entries: RwLock::new(entries),
             dirty: AtomicBool::new(false),
@@ -364,17 +377,24 @@ impl Keys {
             outlets: new.outlets,
             last_used: None,
         };
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_KEYS {
-            return Err(AuthError::Invalid(format!(
-                "there are {MAX_KEYS} keys already; revoke some first"
-            )));
-        }
+        let _saving = self.saving.lock().unwrap_or_else(|e| e.into_inner());
         let entry = Arc::new(Entry::new(stored));
         let info = info_of(&entry);
-        entries.insert(sha256(&secret), entry);
-        if let Err(error) = self.save(&entries) {
-            entries.remove(&sha256(&secret));
+        {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            if entries.len() >= MAX_KEYS {
+                return Err(AuthError::Invalid(format!(
+                    "there are {MAX_KEYS} keys already; revoke some first"
+                )));
+            }
+            entries.insert(sha256(&secret), entry);
+        }
+        // Usable only once the answer could be given: a key whose save failed is taken out.
+        if let Err(error) = self.save() {
+            self.entries
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&sha256(&secret));
             return Err(error);
         }
         Ok((info, secret))
@@ -390,18 +410,25 @@ impl Keys {
 
     /// Revokes key `id` at once (its next request is refused); false when there is none.
     pub fn revoke(&self, id: &str) -> Result<bool, AuthError> {
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        let Some(hash) = entries
-            .iter()
-            .find(|(_, e)| e.stored.id == id)
-            .map(|(hash, _)| *hash)
-        else {
-            return Ok(false);
+        let _saving = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+        let removed = {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            let Some(hash) = entries
+                .iter()
+                .find(|(_, e)| e.stored.id == id)
+                .map(|(hash, _)| *hash)
+            else {
+                return Ok(false);
+            };
+            // Refused from this moment, before the file is written.
+            entries.remove(&hash).map(|entry| (hash, entry))
         };
-        let removed = entries.remove(&hash);
-        if let Err(error) = self.save(&entries) {
-            if let Some(entry) = removed {
-                entries.insert(hash, entry);
+        if let Err(error) = self.save() {
+            if let Some((hash, entry)) = removed {
+                self.entries
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(hash, entry);
             }
             return Err(error);
         }
@@ -411,17 +438,34 @@ impl Keys {
     /// Writes the last uses, when any is newer than the file.
     pub fn flush(&self) -> Result<(), AuthError> {
         if self.dirty.load(Ordering::Relaxed) {
-            let entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-            self.save(&entries)?;
+            let _saving = self.saving.lock().unwrap_or_else(|e| e.into_inner());
+            self.save()?;
         }
         Ok(())
     }
 
     /// Writes `keys.json` whole, atomically: a temporary file made durable, then renamed.
-    fn save(&self, entries: &HashMap<[u8; 32], Arc<Entry>>) -> Result<(), AuthError> {
-        self.dirty.store(false, Ordering::Relaxed);
-        let mut keys: Vec<StoredKey> = entries
+    /// The caller holds `saving`; the map is only read, for a snapshot.
+    fn save(&self) -> Result<(), AuthError> {
+        let snapshot: Vec<Arc<Entry>> = self
+            .entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
             .values()
+            .cloned()
+            .collect();
+        // Cleared before the snapshot's last uses are read: a use after this marks it again.
+        let was_dirty = self.dirty.swap(false, Ordering::Relaxed);
+        let written = self.write_file(&snapshot);
+        if written.is_err() && was_dirty {
+            self.dirty.store(true, Ordering::Relaxed);
+        }
+        written
+    }
+
+    fn write_file(&self, snapshot: &[Arc<Entry>]) -> Result<(), AuthError> {
+        let mut keys: Vec<StoredKey> = snapshot
+            .iter()
             .map(|e| StoredKey {
                 last_used: stamp(e.last_used.load(Ordering::Relaxed))
                     .filter(|_| e.last_used.load(Ordering::Relaxed) > 0),

@@ -55,10 +55,6 @@ fn take_token(limiter: Option<&Limiter>, caller: &Caller) -> Result<(), ApiError
 /// Where a CAT tool that cannot send headers puts its key: `/tmserver/key/{KEY}/…`.
 const TMSERVER_KEY: &str = "/tmserver/key/";
 
-/// Who a request with no key is, on a public path: a reader, and nothing more.
-#[derive(Debug, Clone)]
-struct Anonymous;
-
 /// Whether `path` is under one of the `public` prefixes (whole segments: `/editions`
 /// covers `/editions/x`, not `/editionsx`).
 pub fn is_public(public: &[String], path: &str) -> bool {
@@ -89,16 +85,21 @@ pub fn tmserver_key(path: &str) -> Option<(&str, String)> {
     Some((key, format!("/tmserver/{tail}")))
 }
 
-/// The path as the log may show it: a key in a `/tmserver/key/…` path is hidden.
+/// The path as logs and messages may show it: percent-decoded, and the segment after any
+/// `key` segment (in any case, however it was encoded) hidden, so a key sent in a path that
+/// missed the tmserver route is not written anywhere either.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match tmserver_key(path) {
-        Some((_, rest)) => format!(
-            "{TMSERVER_KEY}…{}",
-            rest.strip_prefix("/tmserver").unwrap_or("")
-        )
-        .into(),
-        None => path.into(),
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    if !decoded.to_ascii_lowercase().contains("key") {
+        return path.into();
     }
+    let mut out = Vec::new();
+    let mut hide = false;
+    for segment in decoded.split('/') {
+        out.push(if hide { "…" } else { segment });
+        hide = segment.eq_ignore_ascii_case("key");
+    }
+    out.join("/").into()
 }
 
 fn unauthorized(message: &str) -> ApiError {
@@ -114,7 +115,7 @@ pub async fn authenticate(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return next.call(req).await;
+        return Err(ApiError::internal("the server's state is missing").into());
     };
     let mut token = req
         .headers()
@@ -137,6 +138,17 @@ pub async fn authenticate(
         };
         req.head_mut().uri = uri.clone();
         req.match_info_mut().get_mut().update(&uri);
+        // A path is written into proxies' logs and browsers' histories: only a read key,
+        // which can do no harm there, is taken from one.
+        match state.keys.authenticate(&key) {
+            Ok(caller @ (Caller::Master | Caller::Key { .. })) if caller.role() > Role::Read => {
+                return Err(unauthorized(
+                    "only a read key may be sent in the path; make one with POST /v1/keys",
+                )
+                .into())
+            }
+            _ => {}
+        }
         token.get_or_insert(key);
     }
     let caller = match token {
@@ -158,7 +170,7 @@ pub async fn authenticate(
             req.extensions_mut().insert(caller);
         }
         None if is_public(&state.public, req.path()) => {
-            req.extensions_mut().insert(Anonymous);
+            req.extensions_mut().insert(Caller::Anonymous);
         }
         None => {
             return Err(
@@ -175,6 +187,11 @@ pub fn require(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
     let extensions = req.extensions();
     match extensions.get::<Caller>() {
         Some(caller) if caller.role() >= needed => Ok(caller.clone()),
+        // No key given: it is a key that is missing, not a role.
+        Some(Caller::Anonymous) | None => Err(unauthorized(&format!(
+            "this needs a key with the role '{}'; send it as 'Authorization: Bearer <key>'",
+            needed.as_str()
+        ))),
         Some(caller) => Err(ApiError::new(
             ErrorCode::Forbidden,
             format!(
@@ -184,12 +201,20 @@ pub fn require(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
             ),
         )
         .with("role", needed.as_str())),
-        None if needed == Role::Read && extensions.get::<Anonymous>().is_some() => Ok(Caller::Open),
-        None => Err(unauthorized(&format!(
-            "this needs a key with the role '{}'; send it as 'Authorization: Bearer <key>'",
-            needed.as_str()
-        ))),
     }
+}
+
+/// Refuses a key bound to outlets: such a key writes articles of its outlets, and units only
+/// through them (a unit or an import names no outlet it could be held to).
+pub fn not_bound_to_outlets(caller: &Caller) -> Result<(), ApiError> {
+    if caller.bound_to_outlets() {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "this key writes only the articles of its outlets; units and imports need a write key without outlets",
+        )
+        .with("role", "write"));
+    }
+    Ok(())
 }
 
 macro_rules! role_extractor {
@@ -355,10 +380,17 @@ mod tests {
             Some(("tg_abc", "/tmserver/en/ru/unit/Hello".to_string()))
         );
         assert_eq!(tmserver_key("/tmserver/en/ru/unit/x"), None);
-        assert_eq!(
-            loggable_path("/tmserver/key/tg_abc/en/ru/unit/Hello"),
-            "/tmserver/key/…/en/ru/unit/Hello"
-        );
+        for path in [
+            "/tmserver/key/tg_abc/en/ru/unit/Hello",
+            "//tmserver/key/tg_abc/en/ru/unit/Hello",
+            "/TMSERVER/KEY/tg_abc/en/ru/unit/Hello",
+            "/tmserver/%6Bey/tg_abc/en/ru/unit/Hello",
+        ] {
+            let shown = loggable_path(path);
+            assert!(!shown.contains("tg_abc"), "{path}: {shown}");
+            assert!(shown.ends_with("/…/en/ru/unit/Hello"), "{shown}");
+        }
+        assert_eq!(loggable_path("/v1/units/u-1"), "/v1/units/u-1");
     }
 
     #[test]

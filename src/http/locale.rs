@@ -123,7 +123,8 @@ pub async fn localise(
         .insert(RequestLocale(negotiated.clone()));
     // The request itself cannot be kept for the error path: routing needs it unshared.
     let method = req.method().clone();
-    let path = req.path().to_string();
+    // A key sent in a path is not echoed back in a message.
+    let path = super::access::loggable_path(req.path()).into_owned();
     match next.call(req).await {
         Ok(mut res) => {
             let localised = res

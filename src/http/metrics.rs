@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    Counter, Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
     IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
@@ -26,6 +26,11 @@ pub struct Metrics {
     index_bytes: IntGauge,
     /// How long a scrape's reading of the memory took (it walks the data directory).
     scrape: Histogram,
+    commits: IntCounter,
+    commit_failures: IntCounter,
+    commit_seconds: Counter,
+    /// The memory's commit totals at the last scrape: counters only go up by what is new.
+    commits_seen: std::sync::Mutex<crate::index::Commits>,
 }
 
 /// Latency buckets, in seconds: lookups take well under a millisecond, imports minutes.
@@ -85,7 +90,23 @@ impl Metrics {
             .buckets(BUCKETS.to_vec()),
         )
         .expect("valid metric");
+        let commits =
+            IntCounter::new("commits_total", "Index commits written").expect("valid metric");
+        let commit_failures = IntCounter::new(
+            "commit_failures_total",
+            "Index commits that failed and were rolled back",
+        )
+        .expect("valid metric");
+        let commit_seconds = Counter::new(
+            "commit_seconds_total",
+            "Time spent committing (with commits_total: the mean commit latency)",
+        )
+        .expect("valid metric");
         let metrics = Metrics {
+            commits,
+            commit_failures,
+            commit_seconds,
+            commits_seen: Default::default(),
             registry,
             requests,
             latency,
@@ -107,6 +128,9 @@ impl Metrics {
             Box::new(metrics.units_by_language.clone()),
             Box::new(metrics.index_bytes.clone()),
             Box::new(metrics.scrape.clone()),
+            Box::new(metrics.commits.clone()),
+            Box::new(metrics.commit_failures.clone()),
+            Box::new(metrics.commit_seconds.clone()),
         ];
         for collector in collectors {
             metrics
@@ -120,6 +144,12 @@ impl Metrics {
     /// One answered request. `route` is its pattern (`/v1/units/{id}`), never the path, so
     /// the labels stay few whatever clients ask.
     pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
+        // A client can send any method name: only the ones HTTP defines become labels, or
+        // made-up names would each add a series for ever.
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+            _ => "other",
+        };
         self.requests
             .with_label_values(&[route, method, &status.to_string()])
             .inc();
@@ -127,6 +157,17 @@ impl Metrics {
         if status == 429 {
             self.rate_limited.inc();
         }
+    }
+
+    /// Brings the commit counters up to the memory's totals.
+    fn commits(&self, now: crate::index::Commits) {
+        let mut seen = self.commits_seen.lock().unwrap_or_else(|e| e.into_inner());
+        self.commits.inc_by(now.count.saturating_sub(seen.count));
+        self.commit_failures
+            .inc_by(now.failed.saturating_sub(seen.failed));
+        self.commit_seconds
+            .inc_by(now.micros.saturating_sub(seen.micros) as f64 / 1e6);
+        *seen = now;
     }
 
     /// `n` sentences looked up.
@@ -160,6 +201,7 @@ pub async fn scrape(
     let timer = metrics.scrape.start_timer();
     let stats = reading(move || memory.stats()).await??;
     timer.observe_duration();
+    metrics.commits(state.memory.commits());
     metrics.units.set(stats.units as i64);
     metrics.index_bytes.set(stats.index_bytes as i64);
     metrics.units_by_language.reset();

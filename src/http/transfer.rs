@@ -99,12 +99,13 @@ pub struct ImportParams {
 }
 
 pub async fn import(
-    _: access::Write,
+    access::Write(caller): access::Write,
     state: web::Data<AppState>,
     req: HttpRequest,
     params: web::Query<ImportParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    access::not_bound_to_outlets(&caller)?;
     let merge: Merge = match params.merge.as_deref() {
         None => Merge::default(),
         Some(value) => value

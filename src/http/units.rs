@@ -1,6 +1,6 @@
 //! `/v1/units`: create, read, replace and delete units.
 
-use super::access::{Admin, Read, Write};
+use super::access::{self, Admin, Read, Write};
 use super::json::Json;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -13,10 +13,11 @@ use super::AppState;
 use super::dto::MAX_UNITS_PER_REQUEST;
 
 pub async fn create(
-    _: Write,
+    Write(caller): Write,
     state: web::Data<AppState>,
     body: Json<UnitsIn>,
 ) -> Result<HttpResponse, ApiError> {
+    access::not_bound_to_outlets(&caller)?;
     let body = body.into_inner();
     if body.units.is_empty() {
         return Err(ApiError::new(
@@ -66,11 +67,12 @@ pub async fn get(
 }
 
 pub async fn replace(
-    _: Write,
+    Write(caller): Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: Json<UnitIn>,
 ) -> Result<HttpResponse, ApiError> {
+    access::not_bound_to_outlets(&caller)?;
     let body = body.into_inner();
     // A replacement keeps the unit's creation time unless the body gives one.
     let created_given = body.meta.created.is_some();
@@ -91,11 +93,12 @@ pub async fn replace(
 /// `PATCH /v1/units/{id}`: the variants and meta fields the body names are set (or, as
 /// `null`, removed); the rest of the unit is kept.
 pub async fn patch(
-    _: Write,
+    Write(caller): Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: Json<UnitPatch>,
 ) -> Result<HttpResponse, ApiError> {
+    access::not_bound_to_outlets(&caller)?;
     let patch = body.into_inner();
     let id = id.into_inner();
     let max_chars = state.memory.max_text_chars();
@@ -115,10 +118,11 @@ pub async fn patch(
 }
 
 pub async fn delete(
-    _: Write,
+    Write(caller): Write,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    access::not_bound_to_outlets(&caller)?;
     state.memory.delete_unit(id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

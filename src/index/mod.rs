@@ -30,7 +30,7 @@ pub use near::Near;
 use schema::Fields;
 pub use snapshot::Snapshot;
 use staged::Hidden;
-pub use writer::{Staged, Touches, WriteSession, Writer};
+pub use writer::{Commits, Staged, Touches, WriteSession, Writer};
 
 /// What goes into the index for one unit.
 #[derive(Debug, Clone)]
@@ -405,6 +405,12 @@ impl TmIndex {
             }
         }
         Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
+    }
+
+    /// What the writer's commits have taken so far (zero when read-only or closed).
+    pub fn commits(&self) -> writer::Commits {
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer.as_ref().map(Writer::commits).unwrap_or_default()
     }
 
     /// Whether writes can be taken: opened for writing, not closed, the writer thread alive.

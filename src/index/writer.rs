@@ -9,7 +9,7 @@
 //! [`super::staged`]). A small write that touches a unit the import has staged waits for it.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -77,6 +77,45 @@ const COMMIT_WINDOW: Duration = Duration::from_millis(200);
 pub struct Writer {
     jobs: Option<mpsc::Sender<Queued>>,
     thread: Option<JoinHandle<()>>,
+    commits: Arc<CommitStats>,
+}
+
+/// What the writer's commits have taken so far, for monitoring.
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    count: std::sync::atomic::AtomicU64,
+    failed: std::sync::atomic::AtomicU64,
+    micros: std::sync::atomic::AtomicU64,
+}
+
+/// A reading of [`CommitStats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Commits {
+    /// Commits written (and made readable).
+    pub count: u64,
+    /// Commits that failed and were rolled back.
+    pub failed: u64,
+    /// Time spent in commits, successful or not, in microseconds.
+    pub micros: u64,
+}
+
+impl CommitStats {
+    fn record(&self, started: std::time::Instant, ok: bool) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let counter = if ok { &self.count } else { &self.failed };
+        counter.fetch_add(1, Relaxed);
+        self.micros
+            .fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+    }
+
+    pub fn read(&self) -> Commits {
+        use std::sync::atomic::Ordering::Relaxed;
+        Commits {
+            count: self.count.load(Relaxed),
+            failed: self.failed.load(Relaxed),
+            micros: self.micros.load(Relaxed),
+        }
+    }
 }
 
 impl Writer {
@@ -93,11 +132,13 @@ impl Writer {
         let heap = heap_bytes.max(threads * 16_000_000);
         let writer: IndexWriter = index.writer_with_num_threads(threads, heap)?;
         let (jobs, queue) = mpsc::channel::<Queued>();
+        let commits = Arc::new(CommitStats::default());
         let mut state = WriterThread {
             writer,
             fields,
             reader,
             queue,
+            commits: commits.clone(),
             parked: VecDeque::new(),
         };
         // Before anything is served: what an import cut short left behind goes.
@@ -109,7 +150,13 @@ impl Writer {
         Ok(Writer {
             jobs: Some(jobs),
             thread: Some(thread),
+            commits,
         })
+    }
+
+    /// What its commits have taken so far.
+    pub fn commits(&self) -> Commits {
+        self.commits.read()
     }
 
     /// Whether the writer thread still runs (it ends only when stopped, or by a panic no
@@ -182,6 +229,7 @@ struct WriterThread {
     /// Jobs that touch units the open import has staged, or that must run alone: they run
     /// once it ends, in the order they came.
     parked: VecDeque<Queued>,
+    commits: Arc<CommitStats>,
 }
 
 impl WriterThread {
@@ -210,6 +258,7 @@ impl WriterThread {
 
     /// Commits the writes queued so far and makes them readable.
     fn commit(&mut self) -> Result<(), IndexError> {
+        let started = std::time::Instant::now();
         let writer = &mut self.writer;
         let reader = &self.reader;
         let outcome = crate::fault::catch("commit", || {
@@ -222,6 +271,7 @@ impl WriterThread {
         if outcome.is_err() {
             let _ = self.writer.rollback();
         }
+        self.commits.record(started, outcome.is_ok());
         outcome
     }
 

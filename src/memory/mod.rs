@@ -324,6 +324,11 @@ impl Memory {
         }
     }
 
+    /// What the memory's commits have taken since it was opened.
+    pub fn commits(&self) -> crate::index::Commits {
+        self.index.commits()
+    }
+
     /// Units in the memory (as of the last commit).
     pub fn unit_count(&self) -> u64 {
         self.index.num_units()

@@ -349,6 +349,26 @@ fn a_key_bound_to_outlets_writes_only_their_articles() {
         Some(&json!({"title": "Т", "body": "Другое."})),
     )
     .assert_error(403, "forbidden");
+    // Units and imports name no outlet to hold the key to: it writes them only through
+    // articles.
+    with_key(
+        &server,
+        &hy_desk,
+        "PUT",
+        "/v1/units/x",
+        Some(&json!({"variants": {"en": "One.", "ru": "Один."}})),
+    )
+    .assert_error(403, "forbidden");
+    let tsv = "en\tru\nOne.\tОдин.\n";
+    let bearer = format!("Bearer {hy_desk}");
+    let import = ureq::post(&format!("{}/v1/import", server.url))
+        .set("Authorization", &bearer)
+        .set("Content-Type", "text/tab-separated-values")
+        .send_string(tsv);
+    assert!(
+        matches!(import, Err(ureq::Error::Status(403, _))),
+        "{import:?}"
+    );
     // Both can read it; its own desk changes it.
     assert_eq!(
         with_key(&server, &az_desk, "GET", "/v1/articles/rail-1", None).status,
@@ -471,4 +491,33 @@ fn every_route_asks_for_the_role_the_readme_gives() {
         }
     }
     assert!(checked > 35, "{checked}");
+}
+
+#[test]
+fn only_a_read_key_is_taken_from_a_path_and_none_is_logged_or_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_in(dir.path());
+    let (_, write) = make(&server, json!({"name": "w", "role": "write"}));
+    let (_, read) = make(&server, json!({"name": "r", "role": "read"}));
+    // A path ends up in proxies' logs: a write key or the master key there is refused.
+    for key in [write.as_str(), MASTER] {
+        let refused = server.get(&format!("/tmserver/key/{key}/languages/"));
+        refused.assert_error(401, "unauthorized");
+        assert!(refused.text().contains("read key"), "{}", refused.text());
+    }
+    assert_eq!(
+        server
+            .get(&format!("/tmserver/key/{read}/languages/"))
+            .status,
+        200
+    );
+    // A message about a path (here a 405, in Russian) does not repeat the key in it.
+    let answer = server.request(
+        "POST",
+        &format!("/tmserver/key/{read}/en/hy/unit/x"),
+        &[("Accept-Language", "ru")],
+        Some(&json!({})),
+    );
+    assert_eq!(answer.status, 405);
+    assert!(!answer.text().contains(&read), "{}", answer.text());
 }

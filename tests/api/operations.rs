@@ -135,6 +135,13 @@ fn metrics_count_requests_by_route_lookups_and_units_by_language() {
         (Some(2.0), Some(1.0), Some(1.0))
     );
     assert!(samples(&parsed, "tetraglot_index_bytes")[0].1 > 0.0);
+    // The units' write and the key's were committed; none failed.
+    assert!(samples(&parsed, "tetraglot_commits_total")[0].1 >= 1.0);
+    assert_eq!(
+        samples(&parsed, "tetraglot_commit_failures_total")[0].1,
+        0.0
+    );
+    assert!(samples(&parsed, "tetraglot_commit_seconds_total")[0].1 > 0.0);
     // The latency histogram: one observation per request, by route.
     let latency = samples(&parsed, "tetraglot_http_request_duration_seconds");
     let observed = |route: &str| {
