@@ -123,6 +123,7 @@ pub async fn authenticate(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_token)
         .map(str::to_string);
+    let mut from_path = false;
     if let Some((key, rest)) = tmserver_key(req.path()) {
         let key = percent_encoding::percent_decode_str(key)
             .decode_utf8_lossy()
@@ -138,21 +139,21 @@ pub async fn authenticate(
         };
         req.head_mut().uri = uri.clone();
         req.match_info_mut().get_mut().update(&uri);
-        // A path is written into proxies' logs and browsers' histories: only a read key,
-        // which can do no harm there, is taken from one.
-        match state.keys.authenticate(&key) {
-            Ok(caller @ (Caller::Master | Caller::Key { .. })) if caller.role() > Role::Read => {
+        if token.is_none() {
+            token = Some(key);
+            from_path = true;
+        }
+    }
+    let caller = match token {
+        Some(token) => match state.keys.authenticate(&token) {
+            // A path is written into proxies' logs and browsers' histories: only a read
+            // key, which can do no harm there, is taken from one.
+            Ok(caller) if from_path && caller != Caller::Open && caller.role() > Role::Read => {
                 return Err(unauthorized(
                     "only a read key may be sent in the path; make one with POST /v1/keys",
                 )
                 .into())
             }
-            _ => {}
-        }
-        token.get_or_insert(key);
-    }
-    let caller = match token {
-        Some(token) => match state.keys.authenticate(&token) {
             Ok(caller) => Some(caller),
             Err(refusal) => {
                 return Err(unauthorized(&format!(
