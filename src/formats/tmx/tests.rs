@@ -93,6 +93,18 @@ fn read_all(input: &str) -> Result<Vec<Item>, FormatError> {
     TmxReader::new(input.as_bytes()).collect()
 }
 
+/// The units `input` reads as, skipped items left out.
+fn units_in(input: &str) -> Vec<Unit> {
+    read_all(input)
+        .unwrap()
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Unit(u) => Some(*u),
+            Item::Skipped(_) => None,
+        })
+        .collect()
+}
+
 #[test]
 fn reads_units_props_notes_and_inline_codes() {
     let items = read_all(SAMPLE).unwrap();
@@ -128,27 +140,13 @@ fn reads_units_props_notes_and_inline_codes() {
 
 #[test]
 fn round_trip_gives_back_everything() {
-    let units: Vec<Unit> = read_all(SAMPLE)
-        .unwrap()
-        .into_iter()
-        .filter_map(|i| match i {
-            Item::Unit(u) => Some(*u),
-            Item::Skipped(_) => None,
-        })
-        .collect();
+    let units = units_in(SAMPLE);
     let mut writer = TmxWriter::start(Vec::new(), "*all*").unwrap();
     for unit in &units {
         writer.unit(unit, |_| true).unwrap();
     }
     let bytes = writer.finish().unwrap();
-    let again: Vec<Unit> = read_all(std::str::from_utf8(&bytes).unwrap())
-        .unwrap()
-        .into_iter()
-        .filter_map(|i| match i {
-            Item::Unit(u) => Some(*u),
-            Item::Skipped(_) => None,
-        })
-        .collect();
+    let again = units_in(std::str::from_utf8(&bytes).unwrap());
     assert_eq!(units, again);
 }
 

@@ -99,19 +99,13 @@ impl<W: Write> TmxWriter<W> {
             write!(out, " srclang=\"{}\"", attr(lang))?;
         }
         let meta = &unit.meta;
-        if let Some(date) = &meta.created {
-            write!(
-                out,
-                " creationdate=\"{}\"",
-                rfc3339_to_tmx_date(date.as_str())
-            )?;
-        }
-        if let Some(date) = &meta.changed {
-            write!(
-                out,
-                " changedate=\"{}\"",
-                rfc3339_to_tmx_date(date.as_str())
-            )?;
+        for (name, date) in [
+            ("creationdate", &meta.created),
+            ("changedate", &meta.changed),
+        ] {
+            if let Some(date) = date {
+                write!(out, " {name}=\"{}\"", rfc3339_to_tmx_date(date.as_str()))?;
+            }
         }
         if let Some(author) = &meta.author {
             write!(out, " creationid=\"{}\"", attr(author))?;
