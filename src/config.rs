@@ -39,6 +39,8 @@ pub fn default_public() -> Vec<String> {
 /// take the server from everyone else.
 pub const DEFAULT_RATE_LIMIT: u32 = 100;
 pub const DEFAULT_RATE_BURST: u32 = 200;
+/// How long finished tasks are kept, in hours (a week).
+pub const DEFAULT_TASK_RETENTION_HOURS: u64 = 168;
 
 /// Where the server listens by default (and where `health` probes).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -74,6 +76,8 @@ pub struct Config {
     /// may make at once after a pause.
     pub rate_limit: u32,
     pub rate_burst: u32,
+    /// How long finished tasks are kept before they are forgotten.
+    pub task_retention: std::time::Duration,
     /// The Fluent files: one directory per locale (`locales/en/*.ftl`); `None` serves the
     /// locales built into the binary.
     pub locales_dir: Option<PathBuf>,
@@ -128,6 +132,7 @@ impl Config {
             public: default_public(),
             rate_limit: DEFAULT_RATE_LIMIT,
             rate_burst: DEFAULT_RATE_BURST,
+            task_retention: std::time::Duration::from_secs(DEFAULT_TASK_RETENTION_HOURS * 3600),
             locales_dir: None,
             lenient: false,
             max_article_chars: DEFAULT_MAX_ARTICLE_CHARS,
@@ -208,6 +213,9 @@ pub struct ServeArgs {
     /// How many requests a key may make at once after a pause.
     #[arg(long, env = "TETRAGLOT_RATE_BURST", default_value_t = DEFAULT_RATE_BURST)]
     pub rate_burst: u32,
+    /// How many hours finished tasks (/v1/tasks) are kept; 0 forgets them at the next task.
+    #[arg(long, env = "TETRAGLOT_TASK_RETENTION_HOURS", default_value_t = DEFAULT_TASK_RETENTION_HOURS)]
+    pub task_retention_hours: u64,
     /// The Fluent files, one directory per locale (locales/en/*.ftl) [default: the locales
     /// built into the binary].
     #[arg(long, env = "TETRAGLOT_LOCALES_DIR")]
@@ -284,6 +292,9 @@ impl ServeArgs {
             public,
             rate_limit: self.rate_limit,
             rate_burst: self.rate_burst.max(1),
+            task_retention: std::time::Duration::from_secs(
+                self.task_retention_hours.saturating_mul(3600),
+            ),
             locales_dir: self.locales_dir,
             lenient: self.lenient,
             max_article_chars: self.max_article_chars.max(1),

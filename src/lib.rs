@@ -9,6 +9,7 @@
 pub mod align;
 pub mod auth;
 pub mod config;
+pub mod durable;
 pub mod editorial;
 pub mod engine;
 pub mod fault;
@@ -20,4 +21,5 @@ pub mod l10n;
 pub mod memory;
 pub mod model;
 pub mod startup;
+pub mod tasks;
 pub mod text;

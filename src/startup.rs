@@ -28,6 +28,11 @@ pub enum StartupError {
     Locales { dir: String, source: LoadError },
     #[error("cannot read the seed directory {dir}: {source} (--no-seed starts without one)")]
     SeedDir { dir: String, source: std::io::Error },
+    #[error("cannot read the tasks in {dir}: {source}")]
+    Tasks {
+        dir: String,
+        source: crate::tasks::TaskError,
+    },
     #[error("cannot read the keys in {dir}: {source}")]
     Keys {
         dir: String,
@@ -42,6 +47,7 @@ pub struct Application {
     port: u16,
     memory: Arc<Memory>,
     keys: Arc<crate::auth::Keys>,
+    tasks: Arc<crate::tasks::Tasks>,
     config: Config,
     /// The seed memories still to import.
     seeds: Vec<SeedFile>,
@@ -100,6 +106,16 @@ impl Application {
         if !keys.enabled() {
             tracing::warn!("no master key: every request may read and write (set TETRAGLOT_MASTER_KEY or --master-key-file)");
         }
+        let tasks = crate::tasks::Tasks::start(
+            &config.data_dir,
+            memory.clone(),
+            config.task_retention,
+            http::describe_task_failure(),
+        )
+        .map_err(|source| StartupError::Tasks {
+            dir: config.data_dir.display().to_string(),
+            source,
+        })?;
         let spool_dir = config.data_dir.join("incoming");
         clear_spool(&spool_dir);
         let listener = TcpListener::bind(&config.listen).map_err(|source| StartupError::Bind {
@@ -125,6 +141,7 @@ impl Application {
             limiter: http::access::limiter(config.rate_limit, config.rate_burst),
             l10n: Arc::new(l10n),
             editorial: Arc::new(config.editorial()),
+            tasks: tasks.clone(),
         });
         let server = serve(listener, local, state).map_err(|source| StartupError::Bind {
             addr: config.listen.clone(),
@@ -136,6 +153,7 @@ impl Application {
             port: local.port(),
             memory,
             keys,
+            tasks,
             config,
             seeds,
         })
@@ -211,6 +229,8 @@ impl Application {
         if let Err(error) = self.keys.flush() {
             tracing::warn!(%error, "the keys' last uses could not be written");
         }
+        // A running task is stopped and queued again, to run at the next start.
+        self.tasks.close();
         self.memory.close();
         served
     }

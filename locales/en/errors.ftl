@@ -38,6 +38,8 @@ error-payload-too-large = The request body is larger than the limit of { $limit 
     }; send less at once, or ask the administrator to raise the limit.
 error-route-not-found = There is no endpoint at { $path }; see the documentation.
 error-storage-error = Reading or writing the memory failed, so nothing changed; try again.
+error-task-not-cancelable = Task { $id } cannot be canceled: it has ended already, or it is an optimize that has started.
+error-task-not-found = No task has the id “{ $id }”; GET /v1/tasks lists yours.
 error-text-too-long = The text is too long: the limit is { $max ->
         [one] { $max } character
        *[other] { $max } characters

@@ -478,14 +478,7 @@ impl Keys {
             keys,
         })
         .map_err(|e| AuthError::Io(std::io::Error::other(e)))?;
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut file, text.as_bytes())?;
-        file.as_file().sync_all()?;
-        file.persist(&self.path).map_err(|e| e.error)?;
-        // The rename is durable once the directory is.
-        std::fs::File::open(dir)?.sync_all()?;
+        crate::durable::write_file(&self.path, text.as_bytes())?;
         Ok(())
     }
 }

@@ -9,9 +9,11 @@ pub mod feeds;
 pub mod seed;
 
 use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use crate::formats::FileKind;
-use crate::memory::{ImportReport, Memory, MemoryError, Merge, Pending};
+use crate::memory::{ImportReport, ImportWatch, Memory, MemoryError, Merge, Pending};
 use crate::model::stream::FormatError;
 
 pub use export::{export, ExportFormat};
@@ -59,6 +61,28 @@ pub fn import_file_with(
     )
 }
 
+/// [`import_file_with`], followed through `watch` (bytes read, units read and added) and
+/// stopped by it (a task's import): a canceled import answers [`MemoryError::Canceled`]
+/// and commits nothing.
+pub fn import_file_watched(
+    memory: &Memory,
+    path: &Path,
+    kind: FileKind,
+    merge: Merge,
+    watch: Arc<ImportWatch>,
+) -> Result<Imported, MemoryError> {
+    let file = std::fs::File::open(path).map_err(FormatError::Io)?;
+    let counter = watch.clone();
+    let progress = Box::new(move |n: u64| {
+        counter.bytes_read.fetch_add(n, Ordering::Relaxed);
+    });
+    let input = ProgressReader {
+        inner: file,
+        progress: Some(progress),
+    };
+    import_items(memory, input, kind, merge, Some(watch))
+}
+
 /// [`import_file_with`], for a file's bytes from any reader.
 pub fn import_reader(
     memory: &Memory,
@@ -66,8 +90,18 @@ pub fn import_reader(
     kind: FileKind,
     merge: Merge,
 ) -> Result<Imported, MemoryError> {
+    import_items(memory, input, kind, merge, None)
+}
+
+fn import_items(
+    memory: &Memory,
+    input: impl std::io::Read + Send + 'static,
+    kind: FileKind,
+    merge: Merge,
+    watch: Option<Arc<ImportWatch>>,
+) -> Result<Imported, MemoryError> {
     let items = kind.read(input, memory.max_text_chars())?;
-    let report = memory.import_with(items, merge).wait()?;
+    let report = memory.import_watched(items, merge, watch).wait()?;
     let optimize = (report.added >= OPTIMIZE_AFTER_UNITS).then(|| memory.optimize());
     Ok(Imported { report, optimize })
 }

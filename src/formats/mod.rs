@@ -64,6 +64,21 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// The format's short name, as `?format=` and a task's details say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Tmx => "tmx",
+            FileKind::Tsv => "tsv",
+            FileKind::Xliff => "xliff",
+        }
+    }
+
+    /// By short name (`tmx`, `tsv`, `xliff`), or by any extension [`FileKind::from_path`]
+    /// knows.
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::from_path(std::path::Path::new(&format!("f.{name}")))
+    }
+
     /// By file name: `.tmx`/`.xml` or `.tsv`/`.tab`/`.txt`.
     pub fn from_path(path: &std::path::Path) -> Option<FileKind> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();

@@ -92,6 +92,8 @@ error_codes! {
     RateLimited => ("rate_limited", TOO_MANY_REQUESTS),
     RouteNotFound => ("route_not_found", NOT_FOUND),
     StorageError => ("storage_error", SERVICE_UNAVAILABLE),
+    TaskNotCancelable => ("task_not_cancelable", CONFLICT),
+    TaskNotFound => ("task_not_found", NOT_FOUND),
     TextTooLong => ("text_too_long", UNPROCESSABLE_ENTITY),
     TooManyMessages => ("too_many_messages", UNPROCESSABLE_ENTITY),
     TooManySegments => ("too_many_segments", UNPROCESSABLE_ENTITY),
@@ -317,6 +319,10 @@ impl From<MemoryError> for ApiError {
                 ApiError::new(ErrorCode::StorageError, STORAGE_MESSAGE)
             }
             MemoryError::InvalidQuery(message) => ApiError::new(ErrorCode::InvalidRequest, message),
+            MemoryError::Canceled => ApiError::new(
+                ErrorCode::NotCommitted,
+                "the write was canceled; nothing of it was committed",
+            ),
             MemoryError::Conflict(_) => ApiError::new(
                 ErrorCode::EditConflict,
                 "others are changing the same article at this moment; send the change again",

@@ -24,6 +24,8 @@ pub struct Metrics {
     units: IntGauge,
     units_by_language: IntGaugeVec,
     index_bytes: IntGauge,
+    /// Tasks waiting and running: the queue's depth.
+    tasks: IntGaugeVec,
     /// How long a scrape's reading of the memory took (it walks the data directory).
     scrape: Histogram,
     commits: IntCounter,
@@ -82,6 +84,14 @@ impl Metrics {
         .expect("valid metric");
         let index_bytes = IntGauge::new("index_bytes", "Bytes the data directory takes on disk")
             .expect("valid metric");
+        let tasks = IntGaugeVec::new(
+            Opts::new(
+                "tasks",
+                "Tasks (long imports, optimize) waiting (enqueued) and running (processing)",
+            ),
+            &["status"],
+        )
+        .expect("valid metric");
         let scrape = Histogram::with_opts(
             HistogramOpts::new(
                 "metrics_scrape_seconds",
@@ -116,6 +126,7 @@ impl Metrics {
             units,
             units_by_language,
             index_bytes,
+            tasks,
             scrape,
         };
         let collectors: Vec<Box<dyn prometheus::core::Collector>> = vec![
@@ -127,6 +138,7 @@ impl Metrics {
             Box::new(metrics.units.clone()),
             Box::new(metrics.units_by_language.clone()),
             Box::new(metrics.index_bytes.clone()),
+            Box::new(metrics.tasks.clone()),
             Box::new(metrics.scrape.clone()),
             Box::new(metrics.commits.clone()),
             Box::new(metrics.commit_failures.clone()),
@@ -197,6 +209,10 @@ pub async fn scrape(
     metrics
         .uploads
         .set((state.max_uploads - state.uploads.available_permits()) as i64);
+    let (waiting, running) = state.tasks.depth();
+    for (status, count) in [("enqueued", waiting), ("processing", running)] {
+        metrics.tasks.with_label_values(&[status]).set(count as i64);
+    }
     let memory = state.memory.clone();
     let timer = metrics.scrape.start_timer();
     let stats = reading(move || memory.stats()).await??;

@@ -19,6 +19,7 @@ pub mod locale;
 mod matches;
 pub mod metrics;
 mod segment;
+mod tasks;
 mod tmserver;
 mod transfer;
 mod units;
@@ -63,6 +64,13 @@ pub struct AppState {
     pub l10n: Arc<crate::l10n::Catalog>,
     /// Article limits and the aligner's settings.
     pub editorial: Arc<crate::editorial::Settings>,
+    /// Long writes run as tasks (`/v1/tasks`).
+    pub tasks: Arc<crate::tasks::Tasks>,
+}
+
+/// What a task's failure reads as, in the error table's words (for [`crate::tasks`]).
+pub fn describe_task_failure() -> crate::tasks::Describe {
+    Arc::new(tasks::describe)
 }
 
 /// Registers every route on an actix `App`.
@@ -111,6 +119,10 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                     .route("/units/{id}", web::patch().to(units::patch))
                     .route("/units/{id}", web::delete().to(units::delete))
                     .route("/import", web::post().to(transfer::import))
+                    .route("/optimize", web::post().to(tasks::optimize))
+                    .route("/tasks", web::get().to(tasks::list))
+                    .route("/tasks/{id}", web::get().to(tasks::get))
+                    .route("/tasks/{id}", web::delete().to(tasks::cancel))
                     .route("/export", web::get().to(transfer::export))
                     .route("/match", web::post().to(matches::find))
                     .route("/match/batch", web::post().to(batch::find))
@@ -186,6 +198,9 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/v1/stats", "GET, HEAD"),
     ("/v1/units/{id}", "GET, HEAD, PUT, PATCH, DELETE"),
     ("/v1/import", "POST"),
+    ("/v1/optimize", "POST"),
+    ("/v1/tasks", "GET, HEAD"),
+    ("/v1/tasks/{id}", "GET, HEAD, DELETE"),
     ("/v1/export", "GET, HEAD"),
     ("/v1/match", "POST"),
     ("/v1/match/batch", "POST"),

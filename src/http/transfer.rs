@@ -96,6 +96,9 @@ pub struct ImportParams {
     /// `tmx`, `tsv` or `xliff`: the file's format when its Content-Type does not say.
     #[serde(default)]
     format: Option<String>,
+    /// `false`: answer `202` with a task at once (as `Prefer: respond-async`).
+    #[serde(default)]
+    wait: Option<bool>,
 }
 
 pub async fn import(
@@ -115,14 +118,12 @@ pub async fn import(
     let media = media_type(&req);
     let named = match params.format.as_deref() {
         None => None,
-        Some(format) => Some(
-            FileKind::from_path(std::path::Path::new(&format!("f.{format}"))).ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidParameter,
-                    format!("format '{format}' is not one of tmx, tsv, xliff"),
-                )
-            })?,
-        ),
+        Some(format) => Some(FileKind::from_name(format).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidParameter,
+                format!("format '{format}' is not one of tmx, tsv, xliff"),
+            )
+        })?),
     };
     let kind = named
         .or_else(|| media.as_deref().and_then(FileKind::from_media_type))
@@ -163,6 +164,13 @@ pub async fn import(
         req.headers(),
     ));
     let path = spool(decoded, &state).await?;
+    if super::tasks::wants_task(&req, params.wait) {
+        let work = crate::tasks::Work::Import {
+            format: kind,
+            merge,
+        };
+        return super::tasks::enqueue(&state, &caller, work, Some(path));
+    }
     let malformed = match kind {
         FileKind::Tmx => ErrorCode::MalformedTmx,
         FileKind::Tsv => ErrorCode::MalformedTsv,

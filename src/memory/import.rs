@@ -4,7 +4,8 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 
 use super::{index_doc, merge_into_session, MemoryError};
 use crate::index::{IndexDoc, IndexError, Staged, WriteSession};
@@ -51,6 +52,17 @@ pub enum Merge {
     Source,
 }
 
+impl Merge {
+    /// The name `FromStr` reads back.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Merge::None => "none",
+            Merge::Id => "id",
+            Merge::Source => "source",
+        }
+    }
+}
+
 impl std::str::FromStr for Merge {
     type Err = String;
 
@@ -61,6 +73,39 @@ impl std::str::FromStr for Merge {
             "source" => Ok(Merge::Source),
             other => Err(format!("merge '{other}' is not one of none, id, source")),
         }
+    }
+}
+
+/// How far a running import has come, for whoever follows it (a task), and its stop switch.
+/// The importer publishes its counts after each batch it writes; the reader of the file
+/// counts bytes. All relaxed: a reader wants a recent figure, not a consistent one.
+#[derive(Debug, Default)]
+pub struct ImportWatch {
+    pub bytes_read: AtomicU64,
+    pub read: AtomicU64,
+    pub added: AtomicU64,
+    pub merged: AtomicU64,
+    pub joined: AtomicU64,
+    pub skipped: AtomicU64,
+    cancel: AtomicBool,
+}
+
+impl ImportWatch {
+    /// Asks the import to stop: it fails at its next batch, and nothing of it is committed.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_canceled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    fn publish(&self, report: &ImportReport) {
+        self.read.store(report.read, Ordering::Relaxed);
+        self.added.store(report.added, Ordering::Relaxed);
+        self.merged.store(report.merged, Ordering::Relaxed);
+        self.joined.store(report.joined, Ordering::Relaxed);
+        self.skipped.store(report.skipped_total, Ordering::Relaxed);
     }
 }
 
@@ -247,6 +292,8 @@ pub(super) struct Importer {
     renamed: std::collections::HashMap<UnitId, UnitId>,
     /// Why it stopped, when it failed.
     error: Option<MemoryError>,
+    /// Who follows it, and may stop it.
+    watch: Option<Arc<ImportWatch>>,
     reply: oneshot::Sender<Result<ImportReport, MemoryError>>,
 }
 
@@ -254,6 +301,7 @@ impl Importer {
     pub(super) fn new(
         batches: mpsc::Receiver<Batch>,
         merge: Merge,
+        watch: Option<Arc<ImportWatch>>,
         reply: oneshot::Sender<Result<ImportReport, MemoryError>>,
     ) -> Importer {
         Importer {
@@ -263,6 +311,7 @@ impl Importer {
             seen: HashSet::new(),
             renamed: std::collections::HashMap::new(),
             error: None,
+            watch,
             reply,
         }
     }
@@ -284,12 +333,21 @@ impl Staged for Importer {
                 Err(mpsc::RecvTimeoutError::Timeout) => return Ok(false),
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(true),
             };
-            for item in batch {
-                if let Err(error) = self.write(session, item) {
-                    let failure = IndexError::Io(std::io::Error::other(error.to_string()));
-                    self.error = Some(error);
-                    return Err(failure);
-                }
+            let canceled = self.watch.as_ref().is_some_and(|w| w.is_canceled());
+            let written = if canceled {
+                Err(MemoryError::Canceled)
+            } else {
+                batch
+                    .into_iter()
+                    .try_for_each(|item| self.write(session, item))
+            };
+            if let Err(error) = written {
+                let failure = IndexError::Io(std::io::Error::other(error.to_string()));
+                self.error = Some(error);
+                return Err(failure);
+            }
+            if let Some(watch) = &self.watch {
+                watch.publish(&self.report);
             }
         }
     }

@@ -29,7 +29,7 @@ use crate::text::{tokenize, TokenKind};
 pub use crate::index::Mode;
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
 pub use export::{ExportFilter, Exported, Left};
-pub use import::{ImportReport, Merge};
+pub use import::{ImportReport, ImportWatch, Merge};
 pub use inventory::{ListFilter, Stats, UnitPage};
 pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchFilter, MatchQuery};
 
@@ -58,6 +58,9 @@ pub enum MemoryError {
     /// article at once); the caller reads it again and redoes its work.
     #[error("the record '{0}' changed while this write was prepared")]
     Conflict(String),
+    /// Its caller stopped the write (a canceled import); nothing of it was committed.
+    #[error("the write was canceled; nothing of it was committed")]
+    Canceled,
     /// A bug met while serving the request (a panic, caught); logged with its details.
     #[error("an internal error stopped the request: {0}")]
     Internal(String),
@@ -533,9 +536,23 @@ impl Memory {
     where
         I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
     {
+        self.import_watched(items, merge, None)
+    }
+
+    /// [`Memory::import_with`], publishing its progress to `watch`, which can also stop it
+    /// (then it answers [`MemoryError::Canceled`] and nothing of it is committed).
+    pub fn import_watched<I>(
+        &self,
+        items: I,
+        merge: Merge,
+        watch: Option<std::sync::Arc<ImportWatch>>,
+    ) -> Pending<ImportReport>
+    where
+        I: Iterator<Item = Result<Item, FormatError>> + Send + 'static,
+    {
         let prepared = import::prepare_in_background(items);
         let (tx, rx) = oneshot::channel();
-        let job = import::Importer::new(prepared, merge, tx);
+        let job = import::Importer::new(prepared, merge, watch, tx);
         if let Err(error) = self.index.submit_staged(Box::new(job)) {
             let (tx, rx) = oneshot::channel();
             let _ = tx.send(Err(error.into()));

@@ -123,6 +123,23 @@ impl TestServer {
         call(request, Some(body))
     }
 
+    /// A body of any type, with headers of the caller's choosing.
+    pub fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        content_type: &str,
+        body: &[u8],
+    ) -> Response {
+        let mut request =
+            ureq::request(method, &format!("{}{path}", self.url)).set("Content-Type", content_type);
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        call(request, Some(body))
+    }
+
     /// Waits until the seed import, which runs beside the server, has finished.
     pub fn wait_for_seeding(&self) {
         self.seeded

@@ -350,3 +350,64 @@ fn an_answered_article_survives_kill_9_with_all_its_units() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// Polls task `id` at `url` until `done`; the last state.
+fn poll_task(url: &str, id: u64, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    loop {
+        let task: serde_json::Value = ureq::get(&format!("{url}/v1/tasks/{id}"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap();
+        if done(&task) {
+            return task;
+        }
+        assert!(std::time::Instant::now() < deadline, "{task}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A task answered 202 survives `kill -9`: the one running is run again from its spooled
+/// input (adding no duplicates), the one waiting still runs.
+#[test]
+fn tasks_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url) = start(dir.path());
+    let enqueue = |body: Vec<u8>| -> u64 {
+        let answer: serde_json::Value = ureq::post(&format!("{url}/v1/import"))
+            .set("Content-Type", "text/tab-separated-values")
+            .set("Prefer", "respond-async")
+            .send_bytes(&body)
+            .unwrap()
+            .into_json()
+            .unwrap();
+        answer["task"]["id"].as_u64().unwrap()
+    };
+    let running = enqueue(crate::tasks::tsv(60_000));
+    let waiting = enqueue(
+        "en\tru\nThe waiting task's line.\tСтрока ждущей задачи.\n"
+            .as_bytes()
+            .to_vec(),
+    );
+    poll_task(&url, running, |t| {
+        t["progress"]["units_read"].as_u64().unwrap() > 0
+    });
+    child.kill().unwrap(); // SIGKILL, part-way through the first
+    child.wait().unwrap();
+
+    let (mut child, url) = start(dir.path());
+    let first = poll_task(&url, running, |t| t["status"] == "succeeded");
+    assert_eq!(first["attempts"], 2, "{first}");
+    assert_eq!(first["result"]["read"], 60_000, "{first}");
+    let second = poll_task(&url, waiting, |t| t["status"] == "succeeded");
+    assert_eq!(second["result"]["added"], 1, "{second}");
+    let health: serde_json::Value = ureq::get(&format!("{url}/health"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(health["units"], 60_001, "no unit twice, none lost");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -444,6 +444,8 @@ fn role_of(pattern: &str, method: &str) -> Option<&'static str> {
     Some(match (pattern, method) {
         ("/metrics", _) => "admin",
         (p, _) if p.starts_with("/v1/keys") => "admin",
+        ("/v1/optimize", _) => "admin",
+        (p, _) if p.starts_with("/v1/tasks") => "write",
         ("/v1/units", "DELETE") => "admin",
         (_, "GET" | "HEAD") => "read",
         (p, "POST") if reading_post.contains(&p) => "read",

@@ -8,7 +8,8 @@ use std::path::Path;
 /// binary's `startup`, `config`).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("fault", &[]),
-    ("auth", &["model"]),
+    ("durable", &[]),
+    ("auth", &["model", "durable"]),
     ("model", &[]),
     ("text", &["model"]),
     ("formats", &["model"]),
@@ -27,6 +28,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["model", "text", "formats", "memory", "align"],
     ),
     (
+        "tasks",
+        &["model", "formats", "memory", "engine", "fault", "durable"],
+    ),
+    (
         "http",
         &[
             "model",
@@ -41,6 +46,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "align",
             "editorial",
             "auth",
+            "tasks",
         ],
     ),
 ];

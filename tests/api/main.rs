@@ -28,6 +28,7 @@ mod omegat;
 mod operations;
 mod segment;
 mod stored;
+mod tasks;
 mod tmserver;
 mod wire;
 mod xliff;

@@ -51,17 +51,7 @@ pub fn import(
     max_text_chars: usize,
 ) -> anyhow::Result<()> {
     let merge: tetraglot::memory::Merge = merge.parse().map_err(anyhow::Error::msg)?;
-    let kind = match format {
-        Some("tmx") => FileKind::Tmx,
-        Some("tsv") => FileKind::Tsv,
-        Some(other) => bail!("unknown format '{other}': use tmx or tsv"),
-        None => FileKind::from_path(file).with_context(|| {
-            format!(
-                "cannot tell the format of {}: pass --format",
-                file.display()
-            )
-        })?,
-    };
+    let kind = file_kind(file, format)?;
     let size = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();
@@ -111,6 +101,183 @@ pub fn import(
         println!("  line {}: {}", skip.line, skip.reason);
     }
     Ok(())
+}
+
+/// The format of `file`: as `--format` says, or by its name.
+fn file_kind(file: &Path, format: Option<&str>) -> anyhow::Result<FileKind> {
+    match format {
+        Some(name) => FileKind::from_name(name)
+            .with_context(|| format!("unknown format '{name}': use tmx, tsv or xliff")),
+        None => FileKind::from_path(file).with_context(|| {
+            format!(
+                "cannot tell the format of {}: pass --format",
+                file.display()
+            )
+        }),
+    }
+}
+
+/// The key for `--server`: `TETRAGLOT_KEY`, or the first line of `key_file`.
+fn client_key(key_file: Option<&Path>) -> anyhow::Result<Option<String>> {
+    if let Some(path) = key_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the key file {}", path.display()))?;
+        let key = text.lines().next().unwrap_or("").trim().to_string();
+        if key.is_empty() {
+            bail!("the key file {} is empty", path.display());
+        }
+        return Ok(Some(key));
+    }
+    Ok(std::env::var("TETRAGLOT_KEY")
+        .ok()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty()))
+}
+
+/// What a server's error answer says: `code: message (line N)`.
+fn server_error(error: ureq::Error) -> anyhow::Error {
+    match error {
+        ureq::Error::Status(status, response) => {
+            let body: serde_json::Value = response.into_json().unwrap_or_default();
+            let error = &body["error"];
+            anyhow::anyhow!(
+                "the server answered {status}: {}",
+                failure_text(error).unwrap_or_else(|| body.to_string())
+            )
+        }
+        other => anyhow::anyhow!("the server could not be reached: {other}"),
+    }
+}
+
+fn failure_text(error: &serde_json::Value) -> Option<String> {
+    let code = error["code"].as_str()?;
+    let message = error["message"].as_str().unwrap_or("");
+    Some(match error["line"].as_u64() {
+        Some(line) => format!("{code}: {message} (line {line})"),
+        None => format!("{code}: {message}"),
+    })
+}
+
+/// A reader that moves a progress bar.
+struct Counted<R> {
+    inner: R,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// `import --server`: sends the file to a running server as a task and follows the task
+/// there (the bytes its parser has read, the units written) until it ends.
+pub fn import_remote(
+    server: &str,
+    key_file: Option<&Path>,
+    file: &Path,
+    format: Option<&str>,
+    merge: &str,
+) -> anyhow::Result<()> {
+    let kind = file_kind(file, format)?;
+    let key = client_key(key_file)?;
+    let base = server.trim_end_matches('/');
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let terminal = std::io::stderr().is_terminal();
+    let bar = |template: &str| -> anyhow::Result<Option<indicatif::ProgressBar>> {
+        if !terminal {
+            return Ok(None);
+        }
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(indicatif::ProgressStyle::with_template(template)?.progress_chars("=> "));
+        Ok(Some(bar))
+    };
+    let authorized = |request: ureq::Request| match &key {
+        Some(key) => request.set("Authorization", &format!("Bearer {key}")),
+        None => request,
+    };
+    let sending = bar("sending   {bytes}/{total_bytes} [{bar:40}] {bytes_per_sec}")?;
+    let body = Counted {
+        inner: std::fs::File::open(file)
+            .with_context(|| format!("cannot read {}", file.display()))?,
+        bar: sending.clone(),
+    };
+    let started = std::time::Instant::now();
+    let url = format!("{base}/v1/import?format={}&merge={merge}", kind.name());
+    let answer = authorized(ureq::post(&url))
+        .set("Prefer", "respond-async")
+        .set("Content-Type", "application/octet-stream")
+        .set("Content-Length", &size.to_string())
+        .send(body)
+        .map_err(server_error)?;
+    if let Some(bar) = sending {
+        bar.finish_and_clear();
+    }
+    let answer: serde_json::Value = answer.into_json()?;
+    let id = answer["task"]["id"]
+        .as_u64()
+        .with_context(|| format!("the server answered no task: {answer}"))?;
+    eprintln!("task {id}: {base}/v1/tasks/{id}");
+    let importing = bar("importing {bytes}/{total_bytes} [{bar:40}] {msg}")?;
+    let task = loop {
+        let task: serde_json::Value = authorized(ureq::get(&format!("{base}/v1/tasks/{id}")))
+            .call()
+            .map_err(server_error)?
+            .into_json()?;
+        let progress = &task["progress"];
+        if let Some(bar) = &importing {
+            bar.set_position(progress["bytes_read"].as_u64().unwrap_or(0));
+            bar.set_message(format!(
+                "{} units",
+                progress["units_read"].as_u64().unwrap_or(0)
+            ));
+        }
+        if !matches!(task["status"].as_str(), Some("enqueued" | "processing")) {
+            break task;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    if let Some(bar) = importing {
+        bar.finish_and_clear();
+    }
+    match task["status"].as_str() {
+        Some("succeeded") => {
+            let report = &task["result"];
+            let count = |field: &str| report[field].as_u64().unwrap_or(0);
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "task {id}: read {} units: {} added, {} merged, {} joined, {} skipped in {:.1} s",
+                count("read"),
+                count("added"),
+                count("merged"),
+                count("joined"),
+                count("skipped_total"),
+                seconds
+            );
+            for skip in report["skipped"].as_array().into_iter().flatten().take(20) {
+                println!(
+                    "  line {}: {}",
+                    skip["line"],
+                    skip["reason"].as_str().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        Some("failed") => bail!(
+            "task {id} failed, nothing of it was imported: {}",
+            failure_text(&task["error"]).unwrap_or_else(|| task["error"].to_string())
+        ),
+        other => bail!(
+            "task {id} ended {}, nothing of it was imported",
+            other.unwrap_or("?")
+        ),
+    }
 }
 
 pub fn export(

@@ -33,9 +33,19 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API (imports the seed memories first time round).
     Serve(ServeArgs),
-    /// Import a TMX or TSV file into the memory (the server must not be running on it).
+    /// Import a TMX, TSV or XLIFF file into the memory (the server must not be running on
+    /// it), or, with --server, into a running server, following its progress there.
     Import {
         file: PathBuf,
+        /// A running server to send the file to (its URL, e.g. http://localhost:8080): it
+        /// imports the file as a task, and the progress shown is the server's. The key comes
+        /// from TETRAGLOT_KEY or --key-file.
+        #[arg(long, env = "TETRAGLOT_SERVER")]
+        server: Option<String>,
+        /// A file whose first line is the key for --server (a write key); never the key
+        /// itself on the command line, where `ps` shows it.
+        #[arg(long, env = "TETRAGLOT_KEY_FILE")]
+        key_file: Option<PathBuf>,
         /// tmx or tsv; by default from the file name.
         #[arg(long)]
         format: Option<String>,
@@ -153,10 +163,26 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => commands::serve(args.into_config(data_dir)?),
         Command::Import {
             file,
+            server: Some(server),
+            key_file,
+            format,
+            merge,
+            ..
+        } => commands::import_remote(
+            &server,
+            key_file.as_deref(),
+            &file,
+            format.as_deref(),
+            &merge,
+        ),
+        Command::Import {
+            file,
+            server: None,
             format,
             merge,
             writer_heap_mb,
             max_text_chars,
+            ..
         } => commands::import(
             &data_dir,
             &file,
