@@ -525,7 +525,8 @@ fn main() {
         let mut input = input.clone();
         input.id = format!("bench-{n}");
         let started = Instant::now();
-        tetraglot::editorial::save(&memory, input, &settings).unwrap();
+        tetraglot::editorial::save(&memory, input, &settings, &tetraglot::editorial::Scope::Any)
+            .unwrap();
         saved.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     saved.sort_by(f64::total_cmp);

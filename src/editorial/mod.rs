@@ -69,8 +69,34 @@ pub enum EditorialError {
     SourceVersion(String, String),
     #[error("{0}")]
     InvalidAlignment(String),
+    /// The writer may write only some outlets' articles, and this one (as stored, or as
+    /// sent) is of another.
+    #[error("this key writes only the articles of its outlets, and this one is of {}", .0.as_deref().map_or("no outlet".to_string(), |o| format!("'{o}'")))]
+    OutOfScope(Option<String>),
     #[error(transparent)]
     Memory(#[from] MemoryError),
+}
+
+/// Which articles a write may touch: any, or only those of some outlets (an editor's key
+/// bound to them). Checked against the record the write's commit is conditional on, so an
+/// article that changes outlet meanwhile makes the write read it again and check again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    #[default]
+    Any,
+    Outlets(Vec<String>),
+}
+
+impl Scope {
+    fn check(&self, outlet: Option<&str>) -> Result<(), EditorialError> {
+        match self {
+            Scope::Any => Ok(()),
+            Scope::Outlets(outlets) if outlet.is_some_and(|o| outlets.iter().any(|x| x == o)) => {
+                Ok(())
+            }
+            Scope::Outlets(_) => Err(EditorialError::OutOfScope(outlet.map(str::to_string))),
+        }
+    }
 }
 
 /// What an article's record holds.
@@ -348,10 +374,18 @@ pub fn save(
     memory: &Memory,
     input: ArticleInput,
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Saved, EditorialError> {
     let article = input.validate(settings.max_article_chars)?;
+    scope.check(article.outlet.as_deref())?;
     retrying(|| {
         let old = read(memory, &article.id)?;
+        if let Some((_, record)) = &old {
+            // Not another outlet's article taken over by sending one with its id.
+            scope.check(record.article.outlet.as_deref())?;
+        }
+        #[cfg(test)]
+        tests::between_read_and_commit();
         let confirmed = old
             .as_ref()
             .map(|(_, r)| r.confirmed.clone())
@@ -366,6 +400,7 @@ fn update(
     memory: &Memory,
     id: &str,
     settings: &Settings,
+    scope: &Scope,
     mut change: impl FnMut(
         &mut ArticleInput,
         &mut BTreeMap<String, Vec<ConfirmedBead>>,
@@ -376,6 +411,7 @@ fn update(
         let Some((bytes, record)) = read(memory, id)? else {
             return Err(EditorialError::NotFound(id.to_string()));
         };
+        scope.check(record.article.outlet.as_deref())?;
         let mut input = record.article.clone();
         let mut confirmed = record.confirmed.clone();
         change(&mut input, &mut confirmed, &record)?;
@@ -401,9 +437,10 @@ pub fn put_version(
     tag: &str,
     version: VersionInput,
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Saved, EditorialError> {
     let lang = version.clone().validate(tag)?.lang;
-    update(memory, id, settings, |input, _, _| {
+    update(memory, id, settings, scope, |input, _, _| {
         if let Some(old) = version_tag(input, lang.key()) {
             input.versions.remove(&old);
         }
@@ -420,8 +457,9 @@ pub fn delete_version(
     id: &str,
     lang: &crate::model::lang::Lang,
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Saved, EditorialError> {
-    update(memory, id, settings, |input, confirmed, _| {
+    update(memory, id, settings, scope, |input, confirmed, _| {
         let source = crate::model::lang::Lang::parse(&input.source)
             .map_err(|_| EditorialError::NotFound(id.to_string()))?;
         if source.key() == lang.key() {
@@ -450,8 +488,9 @@ pub fn publish(
     langs: &[crate::model::lang::Lang],
     published: bool,
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Saved, EditorialError> {
-    update(memory, id, settings, |input, _, _| {
+    update(memory, id, settings, scope, |input, _, _| {
         for lang in langs {
             let Some(tag) = version_tag(input, lang.key()) else {
                 return Err(EditorialError::VersionNotFound(
@@ -473,8 +512,9 @@ pub fn correct_alignment(
     lang: &crate::model::lang::Lang,
     beads: &[ArticleBead],
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Saved, EditorialError> {
-    update(memory, id, settings, |input, confirmed, _| {
+    update(memory, id, settings, scope, |input, confirmed, _| {
         let article = input.clone().validate(settings.max_article_chars)?;
         if article.source.key() == lang.key() {
             return Err(EditorialError::InvalidAlignment(
@@ -508,11 +548,13 @@ pub fn delete(
     memory: &Memory,
     id: &str,
     keep_units: bool,
+    scope: &Scope,
 ) -> Result<RecordWritten, EditorialError> {
     retrying(|| {
         let Some((bytes, record)) = read(memory, id)? else {
             return Err(EditorialError::NotFound(id.to_string()));
         };
+        scope.check(record.article.outlet.as_deref())?;
         let delete = if keep_units { Vec::new() } else { record.units };
         Ok(memory
             .write_record(
@@ -623,4 +665,88 @@ pub fn list(
     let more = all.len() > limit;
     all.truncate(limit);
     Ok((all, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::Mode;
+    use std::cell::RefCell;
+
+    thread_local! {
+        /// Run once on this thread between a write's read of a record and its commit: the
+        /// moment another writer can come between.
+        static BETWEEN: RefCell<Option<Box<dyn FnOnce()>>> = RefCell::new(None);
+    }
+
+    pub(super) fn between_read_and_commit() {
+        if let Some(hook) = BETWEEN.with(|b| b.borrow_mut().take()) {
+            hook();
+        }
+    }
+
+    fn article(outlet: &str, title: &str) -> ArticleInput {
+        ArticleInput {
+            id: "2026-12-06.port".into(),
+            outlet: Some(outlet.into()),
+            section: None,
+            authors: Vec::new(),
+            published: None,
+            updated: None,
+            source: "en".into(),
+            tags: Vec::new(),
+            versions: [(
+                "en".to_string(),
+                VersionInput {
+                    title: title.into(),
+                    lead: None,
+                    body: Some("The port reopened on Monday. Ships came in at dawn.".into()),
+                    html: None,
+                    status: None,
+                },
+            )]
+            .into(),
+        }
+    }
+
+    /// An editor bound to outlet `a` sends an article of `a` while another editor moves the
+    /// stored one to outlet `b`: the write is checked again against what it would replace,
+    /// and refused, instead of taking the article back from `b`.
+    #[test]
+    fn an_article_that_changes_outlet_during_a_scoped_write_is_not_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = std::sync::Arc::new(
+            Memory::open(
+                dir.path(),
+                Mode::ReadWrite {
+                    heap_bytes: 50_000_000,
+                },
+            )
+            .unwrap(),
+        );
+        let settings = Settings::default();
+        save(&memory, article("a", "First"), &settings, &Scope::Any).unwrap();
+        let other = memory.clone();
+        BETWEEN.with(|b| {
+            *b.borrow_mut() = Some(Box::new(move || {
+                let moved = article("b", "Moved");
+                save(&other, moved, &Settings::default(), &Scope::Any).unwrap();
+            }))
+        });
+        let scoped = Scope::Outlets(vec!["a".into()]);
+        let refused = save(&memory, article("a", "Taken"), &settings, &scoped);
+        assert!(
+            matches!(&refused, Err(EditorialError::OutOfScope(Some(o))) if o == "b"),
+            "{refused:?}"
+        );
+        let stored = get(&memory, "2026-12-06.port").unwrap();
+        assert_eq!(stored.article.outlet.as_deref(), Some("b"));
+        // Without anyone between, the scope lets its own outlet's article be written.
+        save(&memory, article("a", "Back"), &settings, &Scope::Any).unwrap();
+        save(&memory, article("a", "Again"), &settings, &scoped).unwrap();
+        assert!(matches!(
+            save(&memory, article("b", "Away"), &settings, &scoped),
+            Err(EditorialError::OutOfScope(_))
+        ));
+    }
 }

@@ -78,42 +78,15 @@ fn article_id(raw: &str) -> Result<ArticleId, ApiError> {
     ArticleId::parse(raw).map_err(|problem| EditorialError::from(problem).into())
 }
 
-/// Whether `caller` may write the article `id` (and, for one being sent whole, of the
-/// outlet it names): a key bound to outlets writes only their articles, and cannot take
-/// over another outlet's article by sending one with its id.
-async fn may_write(
-    caller: &Caller,
-    state: &AppState,
-    id: &ArticleId,
-    sent_outlet: Option<Option<&str>>,
-) -> Result<(), ApiError> {
-    if caller.may_write_outlet(None) {
-        return Ok(());
-    }
-    let refuse = |outlet: Option<&str>| {
-        ApiError::new(
-            ErrorCode::Forbidden,
-            format!(
-                "this key writes only the articles of its outlets, and this one is of {}",
-                outlet.map_or("no outlet".to_string(), |o| format!("'{o}'"))
-            ),
-        )
-        .with("role", "write")
-    };
-    if let Some(outlet) = sent_outlet {
-        if !caller.may_write_outlet(outlet) {
-            return Err(refuse(outlet));
+/// The articles `caller` may write: any, or those of the outlets its key is bound to.
+/// The editorial layer checks it against the record each write commits over, so a key
+/// cannot take over another outlet's article, even one changing outlet at that moment.
+fn scope(caller: &Caller) -> editorial::Scope {
+    match caller {
+        Caller::Key { outlets, .. } if caller.bound_to_outlets() => {
+            editorial::Scope::Outlets(outlets.clone())
         }
-    }
-    let memory = state.memory.clone();
-    let wanted = id.to_string();
-    match blocking(move || editorial::get(&memory, &wanted)).await? {
-        Ok(view) if !caller.may_write_outlet(view.article.outlet.as_deref()) => {
-            Err(refuse(view.article.outlet.as_deref()))
-        }
-        // Absent: the write itself says so (or makes it, when it is sent whole).
-        Ok(_) | Err(EditorialError::NotFound(_)) => Ok(()),
-        Err(error) => Err(error.into()),
+        _ => editorial::Scope::Any,
     }
 }
 
@@ -132,11 +105,12 @@ pub async fn create(
     body: Json<ArticleIn>,
 ) -> Result<HttpResponse, ApiError> {
     let input = ArticleInput::from(body.into_inner());
-    if let Ok(id) = ArticleId::parse(input.id.as_str()) {
-        may_write(&caller, &state, &id, Some(input.outlet.as_deref())).await?;
-    }
-    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
-    let saved = blocking(move || editorial::save(&memory, input, &settings)).await??;
+    let (memory, settings, scope) = (
+        state.memory.clone(),
+        state.editorial.clone(),
+        scope(&caller),
+    );
+    let saved = blocking(move || editorial::save(&memory, input, &settings, &scope)).await??;
     Ok(saved_response(saved))
 }
 
@@ -148,13 +122,14 @@ pub async fn put_version(
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
-    may_write(&caller, &state, &id, None).await?;
+    let scope = scope(&caller);
     let lang = Lang::parse(&tag)?;
     let version = body.into_inner();
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
-    let saved =
-        blocking(move || editorial::put_version(&memory, &id, lang.tag(), version, &settings))
-            .await??;
+    let saved = blocking(move || {
+        editorial::put_version(&memory, &id, lang.tag(), version, &settings, &scope)
+    })
+    .await??;
     // The article existed: a version added or replaced is a change of it.
     Ok(HttpResponse::Ok().json(saved))
 }
@@ -166,11 +141,11 @@ pub async fn delete_version(
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
-    may_write(&caller, &state, &id, None).await?;
+    let scope = scope(&caller);
     let lang = Lang::parse(&tag)?;
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
-    let saved =
-        blocking(move || editorial::delete_version(&memory, &id, &lang, &settings)).await??;
+    let saved = blocking(move || editorial::delete_version(&memory, &id, &lang, &settings, &scope))
+        .await??;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -208,7 +183,7 @@ pub async fn correct_alignment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, tag) = path.into_inner();
     let id = article_id(&id)?;
-    may_write(&caller, &state, &id, None).await?;
+    let scope = scope(&caller);
     let lang = Lang::parse(&tag)?;
     let beads: Vec<ArticleBead> = body
         .into_inner()
@@ -222,9 +197,10 @@ pub async fn correct_alignment(
         })
         .collect();
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
-    let saved =
-        blocking(move || editorial::correct_alignment(&memory, &id, &lang, &beads, &settings))
-            .await??;
+    let saved = blocking(move || {
+        editorial::correct_alignment(&memory, &id, &lang, &beads, &settings, &scope)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -249,7 +225,7 @@ pub async fn publish(
     body: Json<PublishIn>,
 ) -> Result<HttpResponse, ApiError> {
     let id = article_id(&id)?;
-    may_write(&caller, &state, &id, None).await?;
+    let scope = scope(&caller);
     let body = body.into_inner();
     let langs = body
         .langs
@@ -257,9 +233,10 @@ pub async fn publish(
         .map(|t| Lang::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
-    let saved =
-        blocking(move || editorial::publish(&memory, &id, &langs, body.published, &settings))
-            .await??;
+    let saved = blocking(move || {
+        editorial::publish(&memory, &id, &langs, body.published, &settings, &scope)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(saved))
 }
 
@@ -277,10 +254,10 @@ pub async fn delete(
     query: web::Query<DeleteQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = article_id(&id)?;
-    may_write(&caller, &state, &id, None).await?;
+    let scope = scope(&caller);
     let keep = query.keep_units;
     let memory = state.memory.clone();
-    let written = blocking(move || editorial::delete(&memory, &id, keep)).await??;
+    let written = blocking(move || editorial::delete(&memory, &id, keep, &scope)).await??;
     Ok(HttpResponse::Ok().json(serde_json::json!({"units": {"removed": written.removed}})))
 }
 

@@ -362,6 +362,9 @@ impl From<crate::editorial::EditorialError> for ApiError {
             E::VersionNotFound(..) => ErrorCode::VersionNotFound,
             E::SourceVersion(..) => ErrorCode::SourceVersion,
             E::InvalidAlignment(_) => ErrorCode::InvalidAlignment,
+            E::OutOfScope(_) => {
+                return ApiError::new(ErrorCode::Forbidden, message).with("role", "write")
+            }
             E::Problem(problem) => match problem {
                 P::InvalidId(_) => ErrorCode::InvalidArticleId,
                 P::InvalidLanguage(_) => ErrorCode::InvalidLanguage,

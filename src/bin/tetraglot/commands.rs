@@ -431,7 +431,13 @@ pub fn article_add(
                     .map_err(|e| anyhow::anyhow!("line {}: not an article: {e}", e.line()))
             })
             .and_then(|input| {
-                tetraglot::editorial::save(&memory, input, &settings).map_err(anyhow::Error::from)
+                tetraglot::editorial::save(
+                    &memory,
+                    input,
+                    &settings,
+                    &tetraglot::editorial::Scope::Any,
+                )
+                .map_err(anyhow::Error::from)
             });
         match outcome {
             Ok(saved) => {
