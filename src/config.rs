@@ -29,7 +29,7 @@ pub const DEFAULT_REVIEW_BELOW: f32 = 0.5;
 /// strings, the edition pages and the desk's static files (its
 /// calls to /v1 carry the editor's key).
 pub fn default_public() -> Vec<String> {
-    ["/health", "/v1/l10n", "/editions", "/desk"]
+    ["/health", "/openapi.json", "/v1/l10n", "/editions", "/desk"]
         .map(String::from)
         .to_vec()
 }
@@ -203,7 +203,7 @@ pub struct ServeArgs {
         long,
         env = "TETRAGLOT_PUBLIC",
         value_delimiter = ',',
-        default_value = "/health,/v1/l10n,/editions,/desk"
+        default_value = "/health,/openapi.json,/v1/l10n,/editions,/desk"
     )]
     pub public: Vec<String>,
     /// Requests per second each key may make on average; 0 for no limit. Beyond it, 429

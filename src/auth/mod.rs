@@ -30,7 +30,19 @@ const SHOWN_CHARS: usize = KEY_PREFIX.len() + 6;
 pub const MAX_KEYS: usize = 1_000;
 
 /// What a key may do; each role can do everything the ones before it can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Look up, search, export, read feeds, articles and analyses.
@@ -61,7 +73,7 @@ impl Role {
 }
 
 /// A key as listed: everything but the key itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct KeyInfo {
     pub id: String,
     pub name: String,

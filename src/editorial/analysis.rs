@@ -17,7 +17,7 @@ use crate::text::words::count_words;
 use super::sentences::VersionSentence;
 
 /// The bands, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 pub enum Band {
     #[serde(rename = "context")]
     Context,
@@ -78,7 +78,7 @@ impl Band {
 }
 
 /// Segments, words and characters of some sentences.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Counts {
     pub segments: usize,
     pub words: usize,
@@ -106,7 +106,7 @@ impl Counts {
 }
 
 /// One band of a target's report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BandRow {
     pub band: Band,
     #[serde(flatten)]
@@ -116,7 +116,7 @@ pub struct BandRow {
 }
 
 /// How one sentence fared for one target.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SentenceDetail {
     pub text: String,
     pub band: Band,
@@ -127,7 +127,7 @@ pub struct SentenceDetail {
 }
 
 /// One target language's report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TargetReport {
     pub bands: Vec<BandRow>,
     pub total: Counts,
@@ -136,7 +136,7 @@ pub struct TargetReport {
 }
 
 /// The report of one text (or of several together).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,

@@ -17,7 +17,7 @@ pub const MAX_AUTHORS: usize = 50;
 pub const MAX_TAGS: usize = 100;
 
 /// One language version of an article, as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionInput {
     pub title: String,

@@ -113,7 +113,7 @@ struct Record {
 }
 
 /// How one version aligned.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AlignmentSummary {
     pub beads: usize,
     pub one_to_one: usize,
@@ -123,7 +123,7 @@ pub struct AlignmentSummary {
 }
 
 /// What a write of an article did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Saved {
     pub id: String,
     /// Whether the article was new.
@@ -136,7 +136,7 @@ pub struct Saved {
     pub alignment: BTreeMap<String, AlignmentSummary>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VersionCount {
     pub sentences: usize,
 }

@@ -252,8 +252,9 @@ role_extractor!(
     Role::Admin
 );
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "hy desk", "role": "write", "outlets": ["hy.news"]}))]
 pub struct KeyIn {
     name: String,
     role: String,
@@ -278,6 +279,9 @@ fn key_error(error: AuthError) -> ApiError {
 }
 
 /// `POST /v1/keys`: makes a key, answered once.
+#[utoipa::path(post, path = "/v1/keys", tag = "keys",
+    request_body = KeyIn,
+    responses((status = 201, description = "The key made; `key` is shown this once", body = super::openapi::shapes::KeyMade)))]
 pub async fn create(
     _: Admin,
     state: web::Data<AppState>,
@@ -329,6 +333,8 @@ pub async fn create(
 }
 
 /// `GET /v1/keys`: every key's name, role, prefix and last use; never a key.
+#[utoipa::path(get, path = "/v1/keys", tag = "keys",
+    responses((status = 200, description = "Every key, without the keys themselves", body = super::openapi::shapes::KeyList)))]
 pub async fn list(_: Admin, state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({
         "enabled": state.keys.enabled(),
@@ -337,6 +343,9 @@ pub async fn list(_: Admin, state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// `DELETE /v1/keys/{id}`: revokes a key; its next request is refused.
+#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys",
+    params(("id" = String, Path, description = "The key's id")),
+    responses((status = 204, description = "Revoked: refused from the next request")))]
 pub async fn revoke(
     _: Admin,
     state: web::Data<AppState>,

@@ -20,8 +20,9 @@ use crate::model::unit::MAX_TEXT_CHARS;
 /// The most stored articles one analysis takes.
 pub const MAX_ARTICLES: usize = 100;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"source": "en", "title": "Trains", "body": "Passenger trains between Yerevan and Baku will resume in March. Tickets go on sale today.", "targets": ["hy", "az", "ru"]}))]
 pub struct AnalysisIn {
     /// A stored article (its source version).
     #[serde(default)]
@@ -166,7 +167,8 @@ fn wants_csv(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.contains("text/csv"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisQuery {
     /// `json` (the default), `csv` or `html` (a printable report in the caller's language).
@@ -174,6 +176,13 @@ pub struct AnalysisQuery {
     format: Option<String>,
 }
 
+#[utoipa::path(post, path = "/v1/analysis", tag = "analysis",
+    params(AnalysisQuery),
+    request_body = AnalysisIn,
+    responses((status = 200, description = "How much of the text the memory covers, per target and band",
+        content((crate::editorial::analysis::Report = "application/json"),
+                (String = "text/csv"),
+                (String = "text/html")))))]
 pub async fn analyse(
     _: Read,
     state: web::Data<AppState>,
@@ -246,8 +255,9 @@ pub async fn analyse(
     Ok(HttpResponse::Ok().json(serde_json::json!({"articles": reports, "total": total})))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"source": "en", "title": "Trains", "body": "Passenger trains between Yerevan and Baku will resume in March.", "target": "hy"}))]
 pub struct PretranslateIn {
     #[serde(default)]
     article: Option<String>,
@@ -266,7 +276,8 @@ pub struct PretranslateIn {
     min_score: Option<u32>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PretranslateQuery {
     /// `2.1` (the default) or `1.2`.
@@ -274,6 +285,10 @@ pub struct PretranslateQuery {
     version: Option<String>,
 }
 
+#[utoipa::path(post, path = "/v1/pretranslate", tag = "analysis",
+    params(PretranslateQuery),
+    request_body = PretranslateIn,
+    responses((status = 200, description = "An XLIFF 2.1 (or 1.2) document of the best matches", content_type = "application/xliff+xml", body = String)))]
 pub async fn pretranslate(
     _: Write,
     state: web::Data<AppState>,

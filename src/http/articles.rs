@@ -37,8 +37,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// An article as the API takes it (lists bounded while parsed).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "2026-12-06.bridge", "outlet": "news", "source": "en", "versions": {"en": {"title": "The bridge opens", "body": "The new bridge opens in May. It links two districts."}, "ru": {"title": "Мост открывается", "body": "Новый мост откроется в мае. Он соединит два района."}}}))]
 pub struct ArticleIn {
     id: String,
     #[serde(default)]
@@ -99,6 +100,10 @@ fn saved_response(saved: Saved) -> HttpResponse {
     status.json(saved)
 }
 
+#[utoipa::path(post, path = "/v1/articles", tag = "articles",
+    request_body = ArticleIn,
+    responses((status = 201, description = "A new article, segmented, aligned and its units stored", body = crate::editorial::Saved),
+              (status = 200, description = "The article replaced", body = crate::editorial::Saved)))]
 pub async fn create(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -114,6 +119,10 @@ pub async fn create(
     Ok(saved_response(saved))
 }
 
+#[utoipa::path(put, path = "/v1/articles/{id}/versions/{lang}", tag = "articles",
+    params(("id" = String, Path, description = "The article's id"), ("lang" = String, Path, description = "The version's language tag")),
+    request_body = crate::editorial::article::VersionInput,
+    responses((status = 200, description = "The version added or replaced, and aligned", body = crate::editorial::Saved)))]
 pub async fn put_version(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -134,6 +143,9 @@ pub async fn put_version(
     Ok(HttpResponse::Ok().json(saved))
 }
 
+#[utoipa::path(delete, path = "/v1/articles/{id}/versions/{lang}", tag = "articles",
+    params(("id" = String, Path, description = "The article's id"), ("lang" = String, Path, description = "The version's language tag")),
+    responses((status = 200, description = "The version and its variants removed", body = crate::editorial::Saved)))]
 pub async fn delete_version(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -149,7 +161,7 @@ pub async fn delete_version(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BeadIn {
     #[serde(deserialize_with = "bounded::beads")]
@@ -168,13 +180,17 @@ pub struct BeadIn {
     review: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionIn {
     #[serde(deserialize_with = "bounded::beads")]
     beads: Vec<BeadIn>,
 }
 
+#[utoipa::path(put, path = "/v1/articles/{id}/alignment/{lang}", tag = "articles",
+    params(("id" = String, Path, description = "The article's id"), ("lang" = String, Path, description = "The target language")),
+    request_body = CorrectionIn,
+    responses((status = 200, description = "The beads confirmed and the units rewritten", body = crate::editorial::Saved)))]
 pub async fn correct_alignment(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -204,7 +220,7 @@ pub async fn correct_alignment(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishIn {
     #[serde(deserialize_with = "bounded::targets")]
@@ -218,6 +234,10 @@ fn yes() -> bool {
     true
 }
 
+#[utoipa::path(post, path = "/v1/articles/{id}/publish", tag = "articles",
+    params(("id" = String, Path, description = "The article's id")),
+    request_body = PublishIn,
+    responses((status = 200, description = "The versions published (or back to draft)", body = crate::editorial::Saved)))]
 pub async fn publish(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -240,13 +260,17 @@ pub async fn publish(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
     #[serde(default)]
     keep_units: bool,
 }
 
+#[utoipa::path(delete, path = "/v1/articles/{id}", tag = "articles",
+    params(("id" = String, Path, description = "The article's id"), DeleteQuery),
+    responses((status = 200, description = "The article deleted", body = super::openapi::shapes::ArticleDeleted)))]
 pub async fn delete(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -337,6 +361,9 @@ fn article_json(view: &ArticleView, params: &crate::align::Params) -> serde_json
     })
 }
 
+#[utoipa::path(get, path = "/v1/articles/{id}", tag = "articles",
+    params(("id" = String, Path, description = "The article's id")),
+    responses((status = 200, description = "The article, each version's sentences and each target's beads", body = super::openapi::shapes::ArticleOut)))]
 pub async fn get(
     _: Read,
     state: web::Data<AppState>,
@@ -352,7 +379,8 @@ pub async fn get(
 const MAX_LIST: usize = 1_000;
 const DEFAULT_LIST: usize = 50;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     outlet: Option<String>,
@@ -384,6 +412,9 @@ fn decode_cursor(raw: &str) -> Option<(String, String)> {
     Some((date.to_string(), id.to_string()))
 }
 
+#[utoipa::path(get, path = "/v1/articles", tag = "articles",
+    params(ListQuery),
+    responses((status = 200, description = "Newest first, a page at a time", body = super::openapi::shapes::ArticleList)))]
 pub async fn list(
     _: Read,
     state: web::Data<AppState>,

@@ -27,7 +27,7 @@ use crate::memory::MatchQuery;
 /// The most segments one batch may carry.
 pub const MAX_SEGMENTS: usize = MatchQuery::MAX_BATCH;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentIn {
     pub text: String,
@@ -35,8 +35,9 @@ pub struct SegmentIn {
     pub context: Option<ContextIn>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"segments": [{"text": "Passenger trains between Yerevan and Baku will resume in March."}, {"text": "The weather will be cold."}], "source": "en", "targets": ["az"]}))]
 pub struct BatchIn {
     #[serde(deserialize_with = "super::dto::bounded::segments")]
     pub segments: Vec<SegmentIn>,
@@ -56,7 +57,7 @@ pub struct BatchIn {
     pub since: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchOut {
     pub results: Vec<MatchesOut>,
 }
@@ -109,6 +110,9 @@ fn clone_context(context: &Option<ContextIn>) -> Option<ContextIn> {
     })
 }
 
+#[utoipa::path(post, path = "/v1/match/batch", tag = "matching",
+    request_body = BatchIn,
+    responses((status = 200, description = "One result per segment, in order", body = BatchOut)))]
 pub async fn find(
     _: Read,
     state: web::Data<AppState>,

@@ -11,7 +11,8 @@ use super::AppState;
 use crate::memory::{ConcordanceHit, ConcordanceQuery, Span};
 use crate::model::lang::Lang;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConcordanceParams {
     q: String,
@@ -22,7 +23,7 @@ pub struct ConcordanceParams {
     limit: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct HitOut {
     unit_id: String,
     text: String,
@@ -31,7 +32,7 @@ struct HitOut {
     meta: super::dto::MetaOut,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct HitsOut {
     results: Vec<HitOut>,
 }
@@ -48,6 +49,9 @@ impl From<ConcordanceHit> for HitOut {
     }
 }
 
+#[utoipa::path(get, path = "/v1/concordance", tag = "matching",
+    params(ConcordanceParams),
+    responses((status = 200, description = "Stored sentences holding the phrase", body = HitsOut)))]
 pub async fn search(
     _: Read,
     state: web::Data<AppState>,

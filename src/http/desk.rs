@@ -11,17 +11,10 @@ const SCRIPT: &str = include_str!("../../desk/desk.js");
 const STYLE: &str = include_str!("../../desk/desk.css");
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/desk",
-        web::get().to(|| async {
-            HttpResponse::MovedPermanently()
-                .insert_header((header::LOCATION, "/desk/"))
-                .finish()
-        }),
-    )
-    .route("/desk/", web::get().to(index))
-    .route("/desk/desk.js", web::get().to(script))
-    .route("/desk/desk.css", web::get().to(style));
+    cfg.route("/desk", web::get().to(to_desk))
+        .route("/desk/", web::get().to(index))
+        .route("/desk/desk.js", web::get().to(script))
+        .route("/desk/desk.css", web::get().to(style));
 }
 
 fn file(req: &HttpRequest, body: &'static str, content_type: &str) -> HttpResponse {
@@ -42,14 +35,31 @@ fn file(req: &HttpRequest, body: &'static str, content_type: &str) -> HttpRespon
     response.content_type(content_type).body(body)
 }
 
-async fn index(req: HttpRequest) -> HttpResponse {
+#[utoipa::path(get, path = "/desk", tag = "desk",
+    responses((status = 301, description = "To /desk/")))]
+pub(crate) async fn to_desk() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/desk/"))
+        .finish()
+}
+
+#[utoipa::path(get, path = "/desk/", tag = "desk",
+    responses((status = 200, description = "The editors' desk", content_type = "text/html", body = String),
+              (status = 304, description = "Unchanged since the ETag sent")))]
+pub(crate) async fn index(req: HttpRequest) -> HttpResponse {
     file(&req, INDEX, "text/html; charset=utf-8")
 }
 
-async fn script(req: HttpRequest) -> HttpResponse {
+#[utoipa::path(get, path = "/desk/desk.js", tag = "desk",
+    responses((status = 200, description = "The desk's script", content_type = "text/javascript", body = String),
+              (status = 304, description = "Unchanged since the ETag sent")))]
+pub(crate) async fn script(req: HttpRequest) -> HttpResponse {
     file(&req, SCRIPT, "text/javascript; charset=utf-8")
 }
 
-async fn style(req: HttpRequest) -> HttpResponse {
+#[utoipa::path(get, path = "/desk/desk.css", tag = "desk",
+    responses((status = 200, description = "The desk's style sheet", content_type = "text/css", body = String),
+              (status = 304, description = "Unchanged since the ETag sent")))]
+pub(crate) async fn style(req: HttpRequest) -> HttpResponse {
     file(&req, STYLE, "text/css; charset=utf-8")
 }

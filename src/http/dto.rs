@@ -109,7 +109,7 @@ pub mod bounded {
 pub const MAX_UNITS_PER_REQUEST: usize = 10_000;
 
 /// A TMX `<prop>` as the API reads and shows it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropDto {
     #[serde(rename = "type")]
@@ -140,7 +140,7 @@ impl From<Prop> for PropDto {
 }
 
 /// A unit's metadata as the API shows it (in units, matches and concordance hits).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MetaOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
@@ -195,7 +195,7 @@ impl From<&Meta> for MetaDto {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetaDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,8 +222,9 @@ pub struct MetaDto {
     pub props: Vec<PropDto>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"variants": {"en": "The bridge opens in May.", "hy": "Կամուրջը կբացվի մայիսին։"}}))]
 pub struct UnitIn {
     #[serde(default)]
     pub id: Option<String>,
@@ -232,15 +233,16 @@ pub struct UnitIn {
     pub meta: MetaDto,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"units": [{"id": "example-1", "variants": {"en": "The bridge opens in May.", "ru": "Мост откроется в мае."}, "meta": {"document": "bridge-2026"}}]}))]
 pub struct UnitsIn {
     #[serde(deserialize_with = "bounded::units")]
     pub units: Vec<UnitIn>,
 }
 
 /// A unit as the API shows it: texts by language tag.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UnitOut {
     pub id: String,
     pub variants: BTreeMap<String, String>,
@@ -402,8 +404,9 @@ impl UnitIn {
 
 /// A partial change of a unit (`PATCH /v1/units/{id}`), as a JSON merge patch (RFC 7396):
 /// a variant or a meta field given is set, one given as `null` is removed, the rest kept.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"variants": {"az": "Körpü mayda açılacaq."}}))]
 pub struct UnitPatch {
     #[serde(default)]
     pub id: Option<String>,
@@ -493,7 +496,7 @@ fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
 }
 
 /// The sentences around the one looked up, for context (101%) matches.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContextIn {
     #[serde(default)]
@@ -504,8 +507,9 @@ pub struct ContextIn {
     pub document: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "Passenger trains between Yerevan and Baku will resume in March.", "source": "en", "targets": ["hy", "ru"], "min_score": 50, "limit": 3}))]
 pub struct MatchIn {
     pub text: String,
     pub source: String,
@@ -526,7 +530,7 @@ pub struct MatchIn {
     pub since: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchOut {
     pub unit_id: String,
     pub score: u32,
@@ -541,7 +545,7 @@ pub struct MatchOut {
     pub meta: MetaOut,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchesOut {
     pub matches: Vec<MatchOut>,
 }

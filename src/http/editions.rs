@@ -360,6 +360,12 @@ fn catalog_of(state: &AppState) -> Arc<Catalog> {
     state.l10n.clone()
 }
 
+#[utoipa::path(get, path = "/editions/{article}/{lang}", tag = "editions",
+    params(("article" = String, Path, description = "The article's id"),
+           ("lang" = String, Path, description = "A published version's language")),
+    responses((status = 200, description = "The edition page", content_type = "text/html", body = String),
+              (status = 304, description = "Unchanged since the ETag sent"),
+              (status = 404, description = "No such page (an HTML page saying so)", content_type = "text/html", body = String)))]
 pub async fn page(
     _: Read,
     state: web::Data<AppState>,
@@ -387,6 +393,10 @@ pub async fn page(
 }
 
 /// `/editions/{article}`: 303 to the version the reader's `Accept-Language` prefers.
+#[utoipa::path(get, path = "/editions/{article}", tag = "editions",
+    params(("article" = String, Path, description = "The article's id")),
+    responses((status = 303, description = "To the version in the reader's language"),
+              (status = 404, description = "No such page (an HTML page saying so)", content_type = "text/html", body = String)))]
 pub async fn negotiate(
     _: Read,
     state: web::Data<AppState>,
@@ -428,6 +438,8 @@ pub async fn negotiate(
         .finish())
 }
 
+#[utoipa::path(get, path = "/editions", tag = "editions",
+    responses((status = 301, description = "To /editions/")))]
 pub async fn to_index() -> HttpResponse {
     HttpResponse::MovedPermanently()
         .insert_header((header::LOCATION, "/editions/"))
@@ -438,6 +450,9 @@ pub async fn to_index() -> HttpResponse {
 const INDEX_LIMIT: usize = 50;
 
 /// `/editions/`: recent articles, in the reader's language where a version exists.
+#[utoipa::path(get, path = "/editions/", tag = "editions",
+    responses((status = 200, description = "The published articles", content_type = "text/html", body = String),
+              (status = 304, description = "Unchanged since the ETag sent")))]
 pub async fn index(
     _: Read,
     state: web::Data<AppState>,
@@ -493,6 +508,8 @@ pub async fn index(
 }
 
 /// `/editions/sitemap.xml`: every published version with its alternates.
+#[utoipa::path(get, path = "/editions/sitemap.xml", tag = "editions",
+    responses((status = 200, description = "A sitemap of the edition pages, with their languages", content_type = "application/xml", body = String)))]
 pub async fn sitemap(
     _: Read,
     state: web::Data<AppState>,

@@ -20,7 +20,8 @@ use crate::engine::feeds::Feed;
 use crate::memory::{ExportFilter, Memory};
 use crate::model::lang::Lang;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedParams {
     #[serde(default)]
@@ -106,6 +107,10 @@ fn languages(memory: &Memory) -> Result<Vec<String>, ApiError> {
         .collect())
 }
 
+#[utoipa::path(get, path = "/v1/feeds/{file}", tag = "import and export",
+    params(("file" = String, Path, description = "SOURCE-TARGET.tmx, e.g. en-hy.tmx"), FeedParams),
+    responses((status = 200, description = "A TMX feed for OmegaT", content_type = "application/x-tmx+xml", body = String),
+              (status = 304, description = "Unchanged since the ETag sent")))]
 pub async fn tmx(
     _: Read,
     state: web::Data<AppState>,

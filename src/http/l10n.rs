@@ -48,15 +48,15 @@ fn catalog(req: &HttpRequest) -> Result<Arc<Catalog>, ApiError> {
         .ok_or_else(|| ApiError::internal("the localisation catalog is not configured"))
 }
 
-#[derive(Serialize)]
-struct ResourceOut<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ResourceOut<'a> {
     name: &'a str,
     messages: usize,
     etag: &'a str,
 }
 
-#[derive(Serialize)]
-struct LocaleOut<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct LocaleOut<'a> {
     locale: &'a str,
     /// The locale's own name for itself (`Հայերեն`).
     name: String,
@@ -72,7 +72,9 @@ struct LocaleOut<'a> {
 }
 
 /// `GET /v1/l10n/locales`: every locale with its message count and completeness.
-async fn locales(
+#[utoipa::path(get, path = "/v1/l10n/locales", tag = "localisation",
+    responses((status = 200, description = "The locales served, their completeness and resources", body = super::openapi::shapes::Locales)))]
+pub(crate) async fn locales(
     _: Read,
     req: HttpRequest,
     locale: RequestLocale,
@@ -128,7 +130,12 @@ async fn locales(
 }
 
 /// `GET /v1/l10n/{locale}/{resource}.ftl` and `GET /v1/l10n/{locale}/messages.json`.
-async fn file(
+#[utoipa::path(get, path = "/v1/l10n/{locale}/{file}", tag = "localisation",
+    params(("locale" = String, Path, description = "A locale served, e.g. hy"),
+           ("file" = String, Path, description = "A resource, e.g. errors.ftl")),
+    responses((status = 200, description = "The Fluent resource", content_type = "text/plain", body = String),
+              (status = 304, description = "Unchanged since the ETag sent")))]
+pub(crate) async fn file(
     _: Read,
     req: HttpRequest,
     path: web::Path<(String, String)>,
@@ -195,9 +202,10 @@ async fn file(
     Ok(response.content_type(content_type).body(body.to_string()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct FormatIn {
+#[schema(example = json!({"locale": "hy", "messages": [{"id": "error-empty-text"}]}))]
+pub(crate) struct FormatIn {
     /// A tag or a weighted list like an Accept-Language value; overrides the request's.
     #[serde(default)]
     locale: Option<String>,
@@ -205,16 +213,16 @@ struct FormatIn {
     messages: Vec<MessageIn>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MessageIn {
+pub(crate) struct MessageIn {
     id: String,
     #[serde(default)]
     args: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Serialize)]
-struct FormatOut<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct FormatOut<'a> {
     /// The locale negotiated: the first of the chain.
     locale: &'a str,
     chain: &'a [String],
@@ -225,7 +233,10 @@ struct FormatOut<'a> {
 }
 
 /// `POST /v1/l10n/format`: formats messages with arguments in the negotiated locale.
-async fn format(
+#[utoipa::path(post, path = "/v1/l10n/format", tag = "localisation",
+    request_body = FormatIn,
+    responses((status = 200, description = "The messages formatted in the negotiated locale", body = FormatOut)))]
+pub(crate) async fn format(
     _: Read,
     req: HttpRequest,
     locale: RequestLocale,

@@ -82,6 +82,9 @@ impl From<Match> for MatchOut {
     }
 }
 
+#[utoipa::path(post, path = "/v1/match", tag = "matching",
+    request_body = super::dto::MatchIn,
+    responses((status = 200, description = "The closest stored units, best first", body = super::dto::MatchesOut)))]
 pub async fn find(
     _: Read,
     state: web::Data<AppState>,

@@ -195,6 +195,12 @@ impl Default for Metrics {
 }
 
 /// `GET /metrics`, for the admin key unless `--public` lists `/metrics`.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)),
+)]
 pub async fn scrape(
     req: HttpRequest,
     state: web::Data<AppState>,

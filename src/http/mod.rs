@@ -18,6 +18,7 @@ pub mod l10n;
 pub mod locale;
 mod matches;
 pub mod metrics;
+pub mod openapi;
 mod segment;
 mod tasks;
 mod tmserver;
@@ -92,6 +93,7 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
                 )
                 .into()
             }))
+            .route("/openapi.json", web::get().to(openapi::document))
             .route("/health", web::get().to(health))
             .route("/health/ready", web::get().to(ready))
             .route("/metrics", web::get().to(metrics::scrape))
@@ -135,8 +137,35 @@ pub fn configure(state: web::Data<AppState>) -> impl FnOnce(&mut web::ServiceCon
     }
 }
 
-async fn health(state: web::Data<AppState>) -> HttpResponse {
+/// `GET /health`: liveness, cheap.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "operations",
+    responses((status = 200, description = "The server answers", body = Health)),
+)]
+pub(crate) async fn health(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok", "units": state.memory.unit_count()}))
+}
+
+/// `/health`'s answer.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Health {
+    #[schema(value_type = String, example = "ok")]
+    status: &'static str,
+    units: u64,
+}
+
+/// `/health/ready`'s answer.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Ready {
+    #[schema(value_type = String, example = "ready")]
+    status: &'static str,
+    units: u64,
+    writable: bool,
+    free_bytes: Option<u64>,
 }
 
 /// Below this much free disk the memory is not ready: a commit that cannot be written would
@@ -145,7 +174,13 @@ pub const MIN_FREE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// `GET /health/ready`: 200 when the memory is open and can take writes (its writer runs,
 /// the disk has room); else `503 not_ready`, saying why, so a load balancer stops sending.
-async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    tag = "operations",
+    responses((status = 200, description = "The memory is open and writable", body = Ready)),
+)]
+pub(crate) async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let readiness = state.memory.readiness();
     let mut problems = Vec::new();
     if !readiness.writable {
@@ -172,6 +207,7 @@ async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 /// The methods each route pattern answers, for `Allow` on a 405 (a test checks every row
 /// against the routes, both ways). Every GET route answers HEAD too ([`head_as_get`]).
 pub const METHODS: &[(&str, &str)] = &[
+    ("/openapi.json", "GET, HEAD"),
     ("/health", "GET, HEAD"),
     ("/health/ready", "GET, HEAD"),
     ("/metrics", "GET, HEAD"),

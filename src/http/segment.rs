@@ -13,14 +13,15 @@ use crate::text::sentences::{self, Sentence};
 /// Texts longer than this (in bytes) are segmented on the blocking pool.
 const INLINE_BYTES: usize = 2_000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"lang": "hy", "text": "Գնացքները կվերսկսվեն մարտին։ Տոմսերը վաճառվում են:"}))]
 pub struct SegmentIn {
     pub lang: String,
     pub text: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SegmentOut {
     pub text: String,
     /// Char offset of the first char.
@@ -29,7 +30,7 @@ pub struct SegmentOut {
     pub end: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SegmentsOut {
     pub segments: Vec<SegmentOut>,
 }
@@ -44,6 +45,9 @@ impl From<Sentence> for SegmentOut {
     }
 }
 
+#[utoipa::path(post, path = "/v1/segment", tag = "matching",
+    request_body = SegmentIn,
+    responses((status = 200, description = "The text's sentences, at char offsets", body = SegmentsOut)))]
 pub async fn split(_: Read, body: Json<SegmentIn>) -> Result<HttpResponse, ApiError> {
     let SegmentIn { lang, text } = body.into_inner();
     let lang = Lang::parse(&lang)?;

@@ -129,6 +129,9 @@ fn found(state: &AppState, caller: &Caller, raw: &str) -> Result<Task, ApiError>
 }
 
 /// `GET /v1/tasks/{id}`: its status, progress, and its report or error once it ended.
+#[utoipa::path(get, path = "/v1/tasks/{id}", tag = "tasks",
+    params(("id" = u64, Path, description = "The task's id")),
+    responses((status = 200, description = "The task: status, progress, result or error", body = crate::tasks::Task)))]
 pub async fn get(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -138,7 +141,8 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(task))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Comma-separated statuses.
@@ -180,6 +184,9 @@ fn parse_list<T>(
 
 /// `GET /v1/tasks?status=&kind=&from=&limit=`: newest first; a key's own tasks, or
 /// everyone's for the admin role.
+#[utoipa::path(get, path = "/v1/tasks", tag = "tasks",
+    params(ListParams),
+    responses((status = 200, description = "Newest first; a key's own, or everyone's for admin", body = super::openapi::shapes::TaskList)))]
 pub async fn list(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -221,6 +228,10 @@ pub async fn list(
 
 /// `DELETE /v1/tasks/{id}`: a waiting task is canceled at once (`200`); a running import is
 /// told to stop (`202`: it ends `canceled` within a moment, nothing of it committed).
+#[utoipa::path(delete, path = "/v1/tasks/{id}", tag = "tasks",
+    params(("id" = u64, Path, description = "The task's id")),
+    responses((status = 200, description = "Canceled", body = super::openapi::shapes::TaskAccepted),
+              (status = 202, description = "A running import told to stop", body = super::openapi::shapes::TaskAccepted)))]
 pub async fn cancel(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -236,7 +247,8 @@ pub async fn cancel(
         .json(json!({ "task": task })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OptimizeParams {
     #[serde(default)]
@@ -244,6 +256,11 @@ pub struct OptimizeParams {
 }
 
 /// `POST /v1/optimize`: merges the index into one segment; as a task when asked.
+#[utoipa::path(post, path = "/v1/optimize", tag = "tasks",
+    params(OptimizeParams,
+        ("Prefer" = Option<String>, Header, description = "`respond-async`: answer 202 with a task at once")),
+    responses((status = 200, description = "Merged", body = super::openapi::shapes::Optimized),
+              (status = 202, description = "Queued as a task", body = super::openapi::shapes::TaskAccepted)))]
 pub async fn optimize(
     Admin(caller): Admin,
     state: web::Data<AppState>,

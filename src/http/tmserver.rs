@@ -56,7 +56,7 @@ pub struct TmParams {
 }
 
 /// One suggestion, as tmserver and amaGama write it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub source: String,
     pub target: String,

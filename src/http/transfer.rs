@@ -87,7 +87,8 @@ async fn spool(
     Ok(path)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportParams {
     /// `none`, `id` or `source` (the default): see [`Merge`].
@@ -101,6 +102,14 @@ pub struct ImportParams {
     wait: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/v1/import", tag = "import and export",
+    params(ImportParams,
+        ("Prefer" = Option<String>, Header, description = "`respond-async`: answer 202 with a task at once")),
+    request_body(description = "The file: TMX, TSV or XLIFF",
+        content((String = "application/x-tmx+xml"), (String = "text/tab-separated-values"),
+                (String = "application/xliff+xml"), (String = "application/octet-stream"))),
+    responses((status = 200, description = "Committed", body = crate::memory::ImportReport),
+              (status = 202, description = "Queued as a task", body = super::openapi::shapes::TaskAccepted)))]
 pub async fn import(
     access::Write(caller): access::Write,
     state: web::Data<AppState>,
@@ -189,7 +198,8 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(imported.report))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportParams {
     #[serde(default)]
@@ -280,6 +290,10 @@ pub fn stream_body(
     response.streaming(body)
 }
 
+#[utoipa::path(get, path = "/v1/export", tag = "import and export",
+    params(ExportParams),
+    responses((status = 200, description = "The memory as a file",
+        content((String = "application/x-tmx+xml"), (String = "text/tab-separated-values")))))]
 pub async fn export(
     _: Read,
     state: web::Data<AppState>,

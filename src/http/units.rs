@@ -12,6 +12,9 @@ use super::AppState;
 /// The most units one `POST /v1/units` may carry.
 use super::dto::MAX_UNITS_PER_REQUEST;
 
+#[utoipa::path(post, path = "/v1/units", tag = "units",
+    request_body = super::dto::UnitsIn,
+    responses((status = 201, description = "Committed", body = super::openapi::shapes::UnitsAdded)))]
 pub async fn create(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -48,6 +51,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(json!({"ids": ids, "units": added})))
 }
 
+#[utoipa::path(get, path = "/v1/units/{id}", tag = "units",
+    params(("id" = String, Path, description = "The unit's id")),
+    responses((status = 200, description = "The unit", body = super::dto::UnitOut)))]
 pub async fn get(
     _: Read,
     state: web::Data<AppState>,
@@ -66,6 +72,11 @@ pub async fn get(
     }
 }
 
+#[utoipa::path(put, path = "/v1/units/{id}", tag = "units",
+    params(("id" = String, Path, description = "The unit's id")),
+    request_body = super::dto::UnitIn,
+    responses((status = 200, description = "Replaced", body = super::dto::UnitOut),
+              (status = 201, description = "Made", body = super::dto::UnitOut)))]
 pub async fn replace(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -92,6 +103,10 @@ pub async fn replace(
 
 /// `PATCH /v1/units/{id}`: the variants and meta fields the body names are set (or, as
 /// `null`, removed); the rest of the unit is kept.
+#[utoipa::path(patch, path = "/v1/units/{id}", tag = "units",
+    params(("id" = String, Path, description = "The unit's id")),
+    request_body = super::dto::UnitPatch,
+    responses((status = 200, description = "Changed (a JSON merge patch)", body = super::dto::UnitOut)))]
 pub async fn patch(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -117,6 +132,9 @@ pub async fn patch(
     Ok(HttpResponse::Ok().json(UnitOut::from(unit)))
 }
 
+#[utoipa::path(delete, path = "/v1/units/{id}", tag = "units",
+    params(("id" = String, Path, description = "The unit's id")),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     Write(caller): Write,
     state: web::Data<AppState>,
@@ -127,7 +145,8 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     #[serde(default)]
@@ -149,6 +168,9 @@ const MAX_PAGE: usize = 1000;
 
 /// `GET /v1/units`: units in id order, filtered, a page at a time (`cursor` from the last
 /// page's `next`).
+#[utoipa::path(get, path = "/v1/units", tag = "units",
+    params(ListParams),
+    responses((status = 200, description = "Units by id, a page at a time", body = super::openapi::shapes::UnitPage)))]
 pub async fn list(
     _: Read,
     state: web::Data<AppState>,
@@ -183,7 +205,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(json!({"units": units, "next": page.next})))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteParams {
     #[serde(default)]
@@ -191,6 +214,9 @@ pub struct DeleteParams {
 }
 
 /// `DELETE /v1/units?document=ID`: every unit of one document (an article's, a file's).
+#[utoipa::path(delete, path = "/v1/units", tag = "units",
+    params(DeleteParams),
+    responses((status = 200, description = "Every unit of the document removed", body = super::openapi::shapes::DocumentRemoved)))]
 pub async fn delete_document(
     _: Admin,
     state: web::Data<AppState>,
@@ -212,6 +238,8 @@ pub async fn delete_document(
 }
 
 /// `GET /v1/stats`: units per language and pair, documents, index size, last commit.
+#[utoipa::path(get, path = "/v1/stats", tag = "units",
+    responses((status = 200, description = "The memory's numbers", body = crate::memory::Stats)))]
 pub async fn stats(_: Read, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let memory = state.memory.clone();
     let stats = reading(move || memory.stats()).await??;

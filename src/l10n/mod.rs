@@ -102,7 +102,7 @@ pub struct Catalog {
 }
 
 /// One formatted message, with where it came from and what went wrong.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Formatted {
     pub id: String,
     /// `None` when no locale in the chain has the message.

@@ -54,7 +54,7 @@ impl ConcordanceQuery {
 }
 
 /// Where the phrase stands in a sentence, in chars.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

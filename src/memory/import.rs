@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 const SKIP_LIST_LIMIT: usize = 10_000;
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// Units read from the file (taken or not).
     pub read: u64,

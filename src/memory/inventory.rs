@@ -35,7 +35,7 @@ pub struct UnitPage {
 }
 
 /// The numbers of a memory.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Stats {
     pub units: u64,
     /// Units per language key.

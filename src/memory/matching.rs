@@ -94,7 +94,7 @@ impl MatchQuery {
 }
 
 /// What a word-level edit does, from the stored sentence to the query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DiffKind {
     Equal,
@@ -104,7 +104,7 @@ pub enum DiffKind {
 }
 
 /// One run of the diff: the stored words and the query words it covers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DiffOp {
     pub op: DiffKind,
     pub stored: String,

@@ -267,7 +267,7 @@ pub struct RecordWrite {
 }
 
 /// What a record write changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct RecordWritten {
     /// Whether the record existed before.
     #[serde(skip)]

@@ -13,7 +13,7 @@ pub enum Item {
 }
 
 /// A part of a file left out of an import, with the line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Skip {
     pub line: u64,
     pub reason: String,

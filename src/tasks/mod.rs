@@ -37,7 +37,7 @@ pub const MAX_QUEUED: usize = 100;
 /// The stored form of a task file; a change of shape gets a new number.
 const TASK_FORMAT: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Enqueued,
@@ -76,7 +76,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Import,
@@ -108,7 +108,7 @@ pub enum Work {
 }
 
 /// What a task was asked to do, as it is stored and shown.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Details {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
@@ -117,7 +117,7 @@ pub struct Details {
 }
 
 /// How far a task has come: bytes of its input read, units read and what became of them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Progress {
     pub bytes_read: u64,
     pub bytes_total: u64,
@@ -144,7 +144,7 @@ impl Progress {
 }
 
 /// Why a task failed, as a client reads it: the error table's code and a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Failure {
     pub code: String,
     pub message: String,
@@ -157,7 +157,7 @@ pub struct Failure {
 pub type Describe = Arc<dyn Fn(MemoryError, &Task) -> Failure + Send + Sync>;
 
 /// One task, as stored and as shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Task {
     pub id: TaskId,
     pub kind: Kind,

@@ -158,7 +158,13 @@ fn each_role_is_allowed_and_refused_on_each_class_of_endpoint() {
 fn public_paths_need_no_key_and_the_policy_is_configurable() {
     let dir = tempfile::tempdir().unwrap();
     let server = server_in(dir.path());
-    for path in ["/health", "/v1/l10n/locales", "/editions/", "/desk/"] {
+    for path in [
+        "/health",
+        "/openapi.json",
+        "/v1/l10n/locales",
+        "/editions/",
+        "/desk/",
+    ] {
         assert_eq!(server.get(path).status, 200, "{path}");
     }
     server.get("/v1/stats").assert_error(401, "unauthorized");
@@ -428,7 +434,7 @@ fn a_key_over_its_rate_limit_waits_and_is_served_again() {
 /// The role the README's table gives `method` on `pattern`; `None` for the paths public by
 /// default (no key needed to read them).
 fn role_of(pattern: &str, method: &str) -> Option<&'static str> {
-    let public = ["/health", "/desk", "/editions", "/v1/l10n"];
+    let public = ["/health", "/openapi.json", "/desk", "/editions", "/v1/l10n"];
     if public
         .iter()
         .any(|p| pattern == *p || pattern.starts_with(&format!("{p}/")))

@@ -25,6 +25,7 @@ mod matching_quality;
 mod memory_api;
 mod ntrex;
 mod omegat;
+mod openapi;
 mod operations;
 mod segment;
 mod stored;
