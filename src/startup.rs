@@ -106,9 +106,11 @@ impl Application {
         if !keys.enabled() {
             tracing::warn!("no master key: every request may read and write (set TETRAGLOT_MASTER_KEY or --master-key-file)");
         }
+        let editorial = Arc::new(config.editorial());
         let tasks = crate::tasks::Tasks::start(
             &config.data_dir,
             memory.clone(),
+            editorial.clone(),
             config.task_retention,
             http::describe_task_failure(),
         )
@@ -140,7 +142,7 @@ impl Application {
             metrics: Arc::new(http::metrics::Metrics::new()),
             limiter: http::access::limiter(config.rate_limit, config.rate_burst),
             l10n: Arc::new(l10n),
-            editorial: Arc::new(config.editorial()),
+            editorial,
             tasks: tasks.clone(),
         });
         let server = serve(listener, local, state).map_err(|source| StartupError::Bind {

@@ -11,6 +11,7 @@
 pub mod alignment;
 pub mod analysis;
 pub mod article;
+pub mod batch;
 pub mod models;
 pub mod pretranslate;
 pub mod sentences;
@@ -73,6 +74,9 @@ pub enum EditorialError {
     /// sent) is of another.
     #[error("this key writes only the articles of its outlets, and this one is of {}", .0.as_deref().map_or("no outlet".to_string(), |o| format!("'{o}'")))]
     OutOfScope(Option<String>),
+    /// A line of a batch that is no article.
+    #[error("{0}")]
+    Unreadable(String),
     #[error(transparent)]
     Memory(#[from] MemoryError),
 }

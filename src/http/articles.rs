@@ -20,7 +20,8 @@ use crate::editorial::{
 use crate::model::lang::Lang;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/articles", web::post().to(create))
+    cfg.route("/article-batches", web::post().to(batch))
+        .route("/articles", web::post().to(create))
         .route("/articles", web::get().to(list))
         .route("/articles/{id}", web::get().to(get))
         .route("/articles/{id}", web::delete().to(delete))
@@ -476,4 +477,71 @@ pub async fn list(
         })
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({"articles": items, "next": next})))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BatchParams {
+    /// `false`: answer `202` with a task at once (as `Prefer: respond-async`).
+    #[serde(default)]
+    wait: Option<bool>,
+}
+
+/// The media types of a batch: JSON Lines.
+const BATCH_TYPES: &[&str] = &[
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/json-lines",
+    "application/x-jsonlines",
+];
+
+/// `POST /v1/article-batches`: many articles, one per line (JSON Lines), each saved as
+/// `POST /v1/articles` saves one; an outcome per line. Large batches run as a task.
+#[utoipa::path(post, path = "/v1/article-batches", tag = "articles",
+    params(BatchParams,
+        ("Prefer" = Option<String>, Header, description = "`respond-async`: answer 202 with a task at once")),
+    request_body(description = "JSON Lines: one article per line, as POST /v1/articles takes it",
+        content((String = "application/x-ndjson"), (String = "application/jsonl"))),
+    responses((status = 200, description = "Each line's outcome", body = crate::editorial::batch::BatchSummary<crate::tasks::Failure>),
+              (status = 202, description = "Queued as a task", body = super::openapi::shapes::TaskAccepted)))]
+pub async fn batch(
+    Write(caller): Write,
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+    params: web::Query<BatchParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let media = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if !media.as_deref().is_some_and(|m| BATCH_TYPES.contains(&m)) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!(
+                "Content-Type {} is not a batch of articles; send JSON Lines (one article per line) as application/x-ndjson",
+                media.as_deref().unwrap_or("(none)")
+            ),
+        ));
+    }
+    let scope = scope(&caller);
+    let (path, upload) = super::transfer::receive(&req, payload, &state).await?;
+    if super::tasks::wants_task(&req, params.wait) {
+        drop(upload);
+        let work = crate::tasks::Work::Articles { scope };
+        return super::tasks::enqueue(&state, &caller, work, Some(path));
+    }
+    let (memory, settings) = (state.memory.clone(), state.editorial.clone());
+    let report = blocking(move || {
+        let file = std::fs::File::open(&path).map_err(crate::memory::MemoryError::Io)?;
+        let watch = editorial::batch::BatchWatch::default();
+        editorial::batch::save_lines(&memory, file, &settings, &scope, &watch)
+    })
+    .await??;
+    drop(upload);
+    let summary = report.summary(|error| super::tasks::failure(error.into()));
+    Ok(HttpResponse::Ok().json(summary))
 }

@@ -362,6 +362,7 @@ impl From<crate::editorial::EditorialError> for ApiError {
             E::VersionNotFound(..) => ErrorCode::VersionNotFound,
             E::SourceVersion(..) => ErrorCode::SourceVersion,
             E::InvalidAlignment(_) => ErrorCode::InvalidAlignment,
+            E::Unreadable(_) => ErrorCode::InvalidJson,
             E::OutOfScope(_) => {
                 return ApiError::new(ErrorCode::Forbidden, message).with("role", "write")
             }

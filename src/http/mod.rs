@@ -223,6 +223,7 @@ pub const METHODS: &[(&str, &str)] = &[
     ("/tmserver/{tail:.*}", "GET, HEAD"),
     ("/v1/keys", "GET, HEAD, POST"),
     ("/v1/keys/{id}", "DELETE"),
+    ("/v1/article-batches", "POST"),
     ("/v1/articles", "GET, HEAD, POST"),
     ("/v1/articles/{id}", "GET, HEAD, DELETE"),
     ("/v1/articles/{id}/versions/{lang}", "PUT, DELETE"),

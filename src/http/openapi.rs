@@ -126,6 +126,7 @@ impl Modify for Shared {
         super::access::create,
         super::access::list,
         super::access::revoke,
+        super::articles::batch,
         super::articles::create,
         super::articles::list,
         super::articles::get,

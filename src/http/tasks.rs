@@ -10,6 +10,7 @@ use super::access::{Admin, Write};
 use super::error::{blocking, format_error, ApiError, ErrorCode};
 use super::AppState;
 use crate::auth::{Caller, Role};
+use crate::editorial::EditorialError;
 use crate::memory::MemoryError;
 use crate::tasks::{Failure, Filter, Kind, Status, Task, TaskError, TaskId, Work};
 
@@ -57,8 +58,25 @@ pub fn enqueue(
 
 /// What a client reads of a task's failure: the error table's code and message, as the
 /// same request would have been answered had it waited.
-pub fn describe(error: MemoryError, task: &Task) -> Failure {
+pub fn describe(error: EditorialError, task: &Task) -> Failure {
     let error = match error {
+        EditorialError::Memory(error) => describe_memory(error, task),
+        other => other.into(),
+    };
+    failure(error)
+}
+
+/// An error as a task's (or a batch line's) failure: its code and message.
+pub fn failure(error: ApiError) -> Failure {
+    Failure {
+        code: error.code.as_str().to_string(),
+        message: error.message,
+        line: error.line,
+    }
+}
+
+fn describe_memory(error: MemoryError, task: &Task) -> ApiError {
+    match error {
         MemoryError::Format(e) => {
             let code = match task.details.format.as_deref() {
                 Some("tmx") => ErrorCode::MalformedTmx,
@@ -71,11 +89,6 @@ pub fn describe(error: MemoryError, task: &Task) -> Failure {
         // A task is read later, by someone who did not see the log: the reason is kept.
         MemoryError::NotCommitted(reason) => ApiError::new(ErrorCode::NotCommitted, reason),
         other => other.into(),
-    };
-    Failure {
-        code: error.code.as_str().to_string(),
-        message: error.message,
-        line: error.line,
     }
 }
 

@@ -87,6 +87,48 @@ async fn spool(
     Ok(path)
 }
 
+/// Receives an upload's body into a spool file: its declared size checked first, at most
+/// `--max-uploads` at once, decompressed as it arrives, within the size limit and the
+/// body timeouts. What `/v1/import` and `/v1/article-batches` read. The permit counts the
+/// upload among those at once until it is dropped: after the write a waiting request makes,
+/// or once its task is queued.
+pub(super) async fn receive(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+) -> Result<(tempfile::TempPath, tokio::sync::OwnedSemaphorePermit), ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > state.max_body_bytes) {
+        return Err(ApiError::too_large(
+            state.max_body_bytes,
+            "--max-body-bytes",
+        ));
+    }
+    // A bounded number of uploads at once: each holds a socket, a spool file and, once
+    // parsed, the writer; the others are told to come back.
+    let Ok(upload) = state.uploads.clone().try_acquire_owned() else {
+        return Err(ApiError::new(
+            ErrorCode::Busy,
+            format!(
+                "{} uploads are being received already; try again in a few seconds",
+                state.max_uploads
+            ),
+        ));
+    };
+    // A compressed upload (`Content-Encoding: gzip`, `br`, `zstd`, `deflate`) is decoded as it
+    // arrives, as JSON bodies are; the size limit counts the decoded bytes.
+    let decoded = Box::pin(actix_web::dev::Decompress::from_headers(
+        payload,
+        req.headers(),
+    ));
+    let path = spool(decoded, state).await?;
+    Ok((path, upload))
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -144,35 +186,7 @@ pub async fn import(
                 ),
             )
         })?;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > state.max_body_bytes) {
-        return Err(ApiError::too_large(
-            state.max_body_bytes,
-            "--max-body-bytes",
-        ));
-    }
-    // A bounded number of uploads at once: each holds a socket, a spool file and, once
-    // parsed, the writer; the others are told to come back.
-    let Ok(_upload) = state.uploads.clone().try_acquire_owned() else {
-        return Err(ApiError::new(
-            ErrorCode::Busy,
-            format!(
-                "{} uploads are being received already; try again in a few seconds",
-                state.max_uploads
-            ),
-        ));
-    };
-    // A compressed upload (`Content-Encoding: gzip`, `br`, `zstd`, `deflate`) is decoded as it
-    // arrives, as JSON bodies are; the size limit counts the decoded bytes.
-    let decoded = Box::pin(actix_web::dev::Decompress::from_headers(
-        payload,
-        req.headers(),
-    ));
-    let path = spool(decoded, &state).await?;
+    let (path, _upload) = receive(&req, payload, &state).await?;
     if super::tasks::wants_task(&req, params.wait) {
         let work = crate::tasks::Work::Import {
             format: kind,

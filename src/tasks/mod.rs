@@ -20,6 +20,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::editorial::batch::BatchWatch;
+use crate::editorial::{EditorialError, Scope, Settings};
 use crate::engine;
 use crate::formats::FileKind;
 use crate::memory::{ImportWatch, Memory, MemoryError, Merge};
@@ -80,15 +82,17 @@ impl Status {
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Import,
+    Articles,
     Optimize,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Import, Kind::Optimize];
+    pub const ALL: [Kind; 3] = [Kind::Import, Kind::Articles, Kind::Optimize];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Import => "import",
+            Kind::Articles => "articles",
             Kind::Optimize => "optimize",
         }
     }
@@ -99,10 +103,13 @@ impl Kind {
 }
 
 /// What a task is to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Work {
     /// A file (the task's input) into the memory.
     Import { format: FileKind, merge: Merge },
+    /// Articles, one per line of the task's input (JSON Lines), each saved on its own, as
+    /// far as `scope` lets the task's owner write.
+    Articles { scope: Scope },
     /// The index merged into one segment.
     Optimize,
 }
@@ -114,6 +121,9 @@ pub struct Details {
     pub format: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge: Option<String>,
+    /// The outlets an article batch may write (its owner's key's); absent: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlets: Option<Vec<String>>,
 }
 
 /// How far a task has come: bytes of its input read, units read and what became of them.
@@ -126,19 +136,64 @@ pub struct Progress {
     pub units_merged: u64,
     pub units_joined: u64,
     pub units_skipped: u64,
+    /// An article batch's articles read, saved and failed.
+    #[serde(default)]
+    pub articles_read: u64,
+    #[serde(default)]
+    pub articles_saved: u64,
+    #[serde(default)]
+    pub articles_failed: u64,
 }
 
-impl Progress {
-    fn of(watch: &ImportWatch, bytes_total: u64) -> Progress {
-        Progress {
-            // What the reader asked for can run ahead of the file's end by a buffer.
-            bytes_read: watch.bytes_read.load(Ordering::Relaxed).min(bytes_total),
-            bytes_total,
-            units_read: watch.read.load(Ordering::Relaxed),
-            units_added: watch.added.load(Ordering::Relaxed),
-            units_merged: watch.merged.load(Ordering::Relaxed),
-            units_joined: watch.joined.load(Ordering::Relaxed),
-            units_skipped: watch.skipped.load(Ordering::Relaxed),
+/// A running task's progress and stop switch.
+#[derive(Debug, Clone)]
+enum Watch {
+    Import(Arc<ImportWatch>),
+    Articles(Arc<BatchWatch>),
+    /// Nothing to follow or stop (an optimize).
+    None,
+}
+
+impl Watch {
+    fn for_kind(kind: Kind) -> Watch {
+        match kind {
+            Kind::Import => Watch::Import(Arc::default()),
+            Kind::Articles => Watch::Articles(Arc::default()),
+            Kind::Optimize => Watch::None,
+        }
+    }
+
+    fn cancel(&self) {
+        match self {
+            Watch::Import(watch) => watch.cancel(),
+            Watch::Articles(watch) => watch.cancel(),
+            Watch::None => {}
+        }
+    }
+
+    /// `before` with what the watch has seen.
+    fn progress(&self, before: Progress) -> Progress {
+        let read = |n: &std::sync::atomic::AtomicU64| n.load(Ordering::Relaxed);
+        // What a reader asked for can run ahead of the file's end by a buffer.
+        let bytes = |n: &std::sync::atomic::AtomicU64| read(n).min(before.bytes_total);
+        match self {
+            Watch::Import(watch) => Progress {
+                bytes_read: bytes(&watch.bytes_read),
+                units_read: read(&watch.read),
+                units_added: read(&watch.added),
+                units_merged: read(&watch.merged),
+                units_joined: read(&watch.joined),
+                units_skipped: read(&watch.skipped),
+                ..before
+            },
+            Watch::Articles(watch) => Progress {
+                bytes_read: bytes(&watch.bytes_read),
+                articles_read: read(&watch.read),
+                articles_saved: read(&watch.saved),
+                articles_failed: read(&watch.failed),
+                ..before
+            },
+            Watch::None => before,
         }
     }
 }
@@ -153,8 +208,9 @@ pub struct Failure {
     pub line: Option<u64>,
 }
 
-/// Turns what stopped a task into what its client reads (the caller's error table).
-pub type Describe = Arc<dyn Fn(MemoryError, &Task) -> Failure + Send + Sync>;
+/// Turns what stopped a task (or one article of a batch) into what its client reads (the
+/// caller's error table).
+pub type Describe = Arc<dyn Fn(EditorialError, &Task) -> Failure + Send + Sync>;
 
 /// One task, as stored and as shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -185,6 +241,12 @@ impl Task {
     fn work(&self) -> Result<Work, MemoryError> {
         match self.kind {
             Kind::Optimize => Ok(Work::Optimize),
+            Kind::Articles => Ok(Work::Articles {
+                scope: match &self.details.outlets {
+                    Some(outlets) => Scope::Outlets(outlets.clone()),
+                    None => Scope::Any,
+                },
+            }),
             Kind::Import => {
                 let format = self.details.format.as_deref().and_then(FileKind::from_name);
                 let merge = self.details.merge.as_deref().unwrap_or("source").parse();
@@ -263,8 +325,8 @@ pub struct Page {
 struct State {
     tasks: BTreeMap<TaskId, Task>,
     queue: VecDeque<TaskId>,
-    /// The task running, and its import's watch.
-    running: Option<(TaskId, Arc<ImportWatch>)>,
+    /// The task running, and its watch.
+    running: Option<(TaskId, Watch)>,
     last_id: TaskId,
     /// Set by [`Tasks::close`]: the runner starts nothing more and writes nothing more.
     stopping: bool,
@@ -278,6 +340,8 @@ pub struct Tasks {
     /// How long finished tasks are kept.
     retention: Duration,
     describe: Describe,
+    /// How article batches are segmented and aligned.
+    editorial: Arc<Settings>,
 }
 
 impl Tasks {
@@ -286,6 +350,7 @@ impl Tasks {
     pub fn start(
         data_dir: &Path,
         memory: Arc<Memory>,
+        editorial: Arc<Settings>,
         retention: Duration,
         describe: Describe,
     ) -> Result<Arc<Tasks>, TaskError> {
@@ -303,6 +368,7 @@ impl Tasks {
             wake: Condvar::new(),
             retention,
             describe,
+            editorial,
         });
         tasks.load()?;
         let runner = tasks.clone();
@@ -392,7 +458,7 @@ impl Tasks {
                         "the server stopped {} times while this task ran; nothing of it was committed",
                         task.attempts
                     ));
-                    task.error = Some((self.describe)(stopped, task));
+                    task.error = Some((self.describe)(stopped.into(), task));
                     task.status = Status::Failed;
                     task.finished_at = Some(crate::model::time::now());
                 } else {
@@ -482,6 +548,17 @@ impl Tasks {
                 Details {
                     format: Some(format.name().to_string()),
                     merge: Some(merge.as_str().to_string()),
+                    outlets: None,
+                },
+            ),
+            Work::Articles { scope } => (
+                Kind::Articles,
+                Details {
+                    outlets: match scope {
+                        Scope::Any => None,
+                        Scope::Outlets(outlets) => Some(outlets),
+                    },
+                    ..Details::default()
                 },
             ),
             Work::Optimize => (Kind::Optimize, Details::default()),
@@ -547,8 +624,10 @@ impl Tasks {
         (state.queue.len(), usize::from(state.running.is_some()))
     }
 
-    /// Cancels a waiting task at once, or asks a running import to stop (it then ends
-    /// `canceled`, nothing of it committed). A running optimize cannot be stopped.
+    /// Cancels a waiting task at once, or asks a running one to stop: an import ends
+    /// `canceled` with nothing of it committed; an article batch stops before its next
+    /// article (those saved stay: each is its own commit). A running optimize cannot be
+    /// stopped.
     pub fn cancel(&self, id: TaskId) -> Result<Task, TaskError> {
         let mut state = self.lock();
         let running = state.running.clone();
@@ -563,7 +642,7 @@ impl Tasks {
                 let _ = std::fs::remove_file(self.input_path(id));
                 Ok(task)
             }
-            Status::Processing if task.kind == Kind::Import => {
+            Status::Processing if task.kind != Kind::Optimize => {
                 task.canceling = true;
                 self.persist(task)?;
                 let task = task.clone();
@@ -625,18 +704,19 @@ impl Tasks {
             let span = tracing::info_span!("task", id = task.id, kind = task.kind.as_str());
             let _entered = span.enter();
             let input = self.input_path(task.id);
-            let outcome = crate::fault::catch("task", || execute(memory, &task, &input, &watch))
-                .unwrap_or_else(|message| Err(MemoryError::Internal(message)));
+            let outcome =
+                crate::fault::catch("task", || self.execute(memory, &task, &input, &watch))
+                    .unwrap_or_else(|message| Err(MemoryError::Internal(message).into()));
             self.end(task.id, outcome, &watch);
         }
     }
 
     /// Marks task `id` as started; `None` when it could not be (then it is failed).
-    fn begin(&self, state: &mut State, id: TaskId) -> (Option<Task>, Arc<ImportWatch>) {
-        let watch = Arc::new(ImportWatch::default());
+    fn begin(&self, state: &mut State, id: TaskId) -> (Option<Task>, Watch) {
         let Some(task) = state.tasks.get_mut(&id) else {
-            return (None, watch);
+            return (None, Watch::None);
         };
+        let watch = Watch::for_kind(task.kind);
         task.status = Status::Processing;
         task.started_at = Some(crate::model::time::now());
         task.attempts += 1;
@@ -644,7 +724,7 @@ impl Tasks {
             // Not started: a task the disk cannot record could not be followed either.
             task.status = Status::Failed;
             task.finished_at = Some(crate::model::time::now());
-            task.error = Some((self.describe)(MemoryError::Io(error), task));
+            task.error = Some((self.describe)(MemoryError::Io(error).into(), task));
             return (None, watch);
         }
         state.running = Some((id, watch.clone()));
@@ -652,12 +732,7 @@ impl Tasks {
         (Some(task.clone()), watch)
     }
 
-    fn end(
-        &self,
-        id: TaskId,
-        outcome: Result<serde_json::Value, MemoryError>,
-        watch: &ImportWatch,
-    ) {
+    fn end(&self, id: TaskId, outcome: Result<Outcome, EditorialError>, watch: &Watch) {
         let mut state = self.lock();
         if state.stopping {
             // `close` queued it again; the next start runs it.
@@ -668,15 +743,17 @@ impl Tasks {
         let Some(task) = state.tasks.get_mut(&id) else {
             return;
         };
-        if task.kind == Kind::Import {
-            task.progress = Progress::of(watch, task.progress.bytes_total);
-        }
+        task.progress = watch.progress(task.progress);
         match outcome {
-            Ok(result) => {
+            Ok(Outcome::Done(result)) => {
                 task.status = Status::Succeeded;
                 task.result = Some(result);
             }
-            Err(MemoryError::Canceled) => task.status = Status::Canceled,
+            Ok(Outcome::Stopped(result)) => {
+                task.status = Status::Canceled;
+                task.result = Some(result);
+            }
+            Err(EditorialError::Memory(MemoryError::Canceled)) => task.status = Status::Canceled,
             Err(error) => {
                 task.error = Some(describe(error, task));
                 task.status = Status::Failed;
@@ -690,36 +767,67 @@ impl Tasks {
         }
         let _ = std::fs::remove_file(self.input_path(id));
     }
+
+    /// Runs one task; its result as a client reads it.
+    fn execute(
+        &self,
+        memory: &Memory,
+        task: &Task,
+        input: &Path,
+        watch: &Watch,
+    ) -> Result<Outcome, EditorialError> {
+        match (task.work()?, watch) {
+            (Work::Import { format, merge }, Watch::Import(watch)) => {
+                let imported =
+                    engine::import_file_watched(memory, input, format, merge, watch.clone())?;
+                // A large import queues a merge behind it, which runs on its own.
+                let report = serde_json::to_value(imported.report).map_err(MemoryError::Corrupt)?;
+                Ok(Outcome::Done(report))
+            }
+            (Work::Articles { scope }, Watch::Articles(watch)) => {
+                let file = std::fs::File::open(input).map_err(MemoryError::Io)?;
+                let report = crate::editorial::batch::save_lines(
+                    memory,
+                    file,
+                    &self.editorial,
+                    &scope,
+                    watch,
+                )?;
+                let canceled = report.canceled;
+                let summary = report.summary(|error| (self.describe)(error, task));
+                let summary = serde_json::to_value(summary).map_err(MemoryError::Corrupt)?;
+                Ok(if canceled {
+                    Outcome::Stopped(summary)
+                } else {
+                    Outcome::Done(summary)
+                })
+            }
+            (Work::Optimize, _) => {
+                let segments = memory.optimize().wait()?;
+                Ok(Outcome::Done(
+                    serde_json::json!({ "segments_before": segments }),
+                ))
+            }
+            _ => Err(MemoryError::Internal("a task's watch does not fit its kind".into()).into()),
+        }
+    }
 }
 
-/// `task` as it is now: a running import's progress read from its watch.
+/// `task` as it is now: a running task's progress read from its watch.
 fn current(state: &State, task: &Task) -> Task {
     let mut task = task.clone();
     if let Some((id, watch)) = &state.running {
-        if *id == task.id && task.kind == Kind::Import {
-            task.progress = Progress::of(watch, task.progress.bytes_total);
+        if *id == task.id {
+            task.progress = watch.progress(task.progress);
         }
     }
     task
 }
 
-/// Runs one task; its result as a client reads it.
-fn execute(
-    memory: &Memory,
-    task: &Task,
-    input: &Path,
-    watch: &Arc<ImportWatch>,
-) -> Result<serde_json::Value, MemoryError> {
-    match task.work()? {
-        Work::Import { format, merge } => {
-            let imported =
-                engine::import_file_watched(memory, input, format, merge, watch.clone())?;
-            // A large import queues a merge behind it, which runs on its own.
-            serde_json::to_value(imported.report).map_err(MemoryError::Corrupt)
-        }
-        Work::Optimize => {
-            let segments = memory.optimize().wait()?;
-            Ok(serde_json::json!({ "segments_before": segments }))
-        }
-    }
+/// How a run ended, when nothing failed it.
+enum Outcome {
+    /// Its result.
+    Done(serde_json::Value),
+    /// Stopped by a cancel part-way, with what it did until then.
+    Stopped(serde_json::Value),
 }

@@ -29,7 +29,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "tasks",
-        &["model", "formats", "memory", "engine", "fault", "durable"],
+        &[
+            "model",
+            "formats",
+            "memory",
+            "engine",
+            "fault",
+            "durable",
+            "editorial",
+        ],
     ),
     (
         "http",

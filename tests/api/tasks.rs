@@ -416,3 +416,104 @@ fn the_command_line_imports_into_a_running_server_and_shows_its_report() {
         "{stderr}"
     );
 }
+
+/// One article as a line of a batch.
+fn article_line(id: &str, outlet: &str, n: usize) -> String {
+    json!({
+        "id": id,
+        "outlet": outlet,
+        "source": "en",
+        "versions": {
+            "en": {"title": format!("Harbour news {n}"), "body": format!("The harbour reopened on day {n}. Ships came back at dawn.")},
+            "ru": {"title": format!("Новости гавани {n}"), "body": format!("Гавань открылась в день {n}. Корабли вернулись на рассвете.")}
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn an_article_batch_saves_each_line_and_reports_each_failure_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |_| {});
+    let body = [
+        article_line("2026-12-06.harbour-1", "news", 1),
+        "{\"id\": \"2026-12-06.broken\", \"source\": ".to_string(),
+        String::new(),
+        article_line("2026-12-06.harbour-2", "news", 2),
+    ]
+    .join("\n");
+    let answer = server.send(
+        "POST",
+        "/v1/article-batches",
+        "application/x-ndjson",
+        body.as_bytes(),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let report = answer.json();
+    assert_eq!(report["read"], 3, "{report}");
+    assert_eq!(report["saved"], 2, "{report}");
+    assert_eq!(report["created"], 2, "{report}");
+    assert_eq!(report["failed"], 1, "{report}");
+    assert_eq!(report["articles"][1]["line"], 2, "{report}");
+    assert_eq!(
+        report["articles"][1]["error"]["code"], "invalid_json",
+        "{report}"
+    );
+    assert_eq!(report["articles"][2]["line"], 4, "{report}");
+    assert_eq!(server.get("/v1/articles/2026-12-06.harbour-2").status, 200);
+    // Not JSON Lines: refused before anything is read.
+    server
+        .send(
+            "POST",
+            "/v1/article-batches",
+            "application/json",
+            body.as_bytes(),
+        )
+        .assert_error(415, "unsupported_media_type");
+}
+
+#[test]
+fn a_large_article_batch_runs_as_a_task_within_its_keys_outlets() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_in(dir.path(), |c| c.master_key = Some(MASTER.into()));
+    let made = server.request(
+        "POST",
+        "/v1/keys",
+        &[("Authorization", bearer(MASTER).as_str())],
+        Some(&json!({"name": "hy desk", "role": "write", "outlets": ["hy.news"]})),
+    );
+    let key = made.json()["key"].as_str().unwrap().to_string();
+    let mut lines: Vec<String> = (0..12)
+        .map(|n| article_line(&format!("2026-12-06.port-{n}"), "hy.news", n))
+        .collect();
+    // Another outlet's article: refused for this key, the rest saved.
+    lines.insert(5, article_line("2026-12-06.elsewhere", "az.news", 99));
+    let answer = server.send_with(
+        "POST",
+        "/v1/article-batches",
+        &[
+            ("Prefer", "respond-async"),
+            ("Authorization", bearer(&key).as_str()),
+        ],
+        "application/x-ndjson",
+        lines.join("\n").as_bytes(),
+    );
+    assert_eq!(answer.status, 202, "{}", answer.text());
+    let task = answer.json()["task"].clone();
+    assert_eq!(task["kind"], "articles");
+    assert_eq!(task["details"]["outlets"], json!(["hy.news"]));
+    let id = task["id"].as_u64().unwrap();
+    let seen = follow_until(&server, Some(&key), id, finished);
+    let last = seen.last().unwrap();
+    assert_eq!(last["status"], "succeeded", "{last}");
+    assert_eq!(last["result"]["saved"], 12, "{last}");
+    assert_eq!(last["result"]["failed"], 1, "{last}");
+    assert_eq!(
+        last["result"]["articles"][5]["error"]["code"], "forbidden",
+        "{last}"
+    );
+    assert_eq!(last["progress"]["articles_read"], 13, "{last}");
+    assert_eq!(last["progress"]["articles_saved"], 12, "{last}");
+    let listed = get(&server, Some(MASTER), "/v1/articles?limit=100").json();
+    assert_eq!(listed["articles"].as_array().unwrap().len(), 12, "{listed}");
+}
