@@ -116,6 +116,17 @@ pub fn save_lines(
     scope: &Scope,
     watch: &BatchWatch,
 ) -> Result<BatchReport, EditorialError> {
+    save_lines_within(memory, input, settings, scope, watch, MAX_LINE_BYTES)
+}
+
+fn save_lines_within(
+    memory: &Memory,
+    input: impl std::io::Read,
+    settings: &Settings,
+    scope: &Scope,
+    watch: &BatchWatch,
+    max_line: usize,
+) -> Result<BatchReport, EditorialError> {
     let mut reader = std::io::BufReader::new(input);
     let mut report = BatchReport::default();
     let mut line = 0u64;
@@ -128,21 +139,31 @@ pub fn save_lines(
         buf.clear();
         let read = reader
             .by_ref()
-            .take(MAX_LINE_BYTES as u64 + 1)
+            .take(max_line as u64 + 1)
             .read_until(b'\n', &mut buf)
             .map_err(crate::memory::MemoryError::Io)?;
         if read == 0 {
             break;
         }
         line += 1;
-        watch.bytes_read.fetch_add(read as u64, Ordering::Relaxed);
+        // More than the limit before its break: the rest of the line is skipped unread, so
+        // neither memory nor the line numbers of what follows suffer from it.
+        let too_long = buf.len() > max_line && !buf.ends_with(b"\n");
+        let skipped = if too_long {
+            skip_line(&mut reader).map_err(crate::memory::MemoryError::Io)?
+        } else {
+            0
+        };
+        watch
+            .bytes_read
+            .fetch_add(read as u64 + skipped, Ordering::Relaxed);
         let text = String::from_utf8_lossy(&buf);
-        if text.trim().is_empty() {
+        if !too_long && text.trim().is_empty() {
             continue;
         }
         watch.read.fetch_add(1, Ordering::Relaxed);
-        let parsed = if buf.len() > MAX_LINE_BYTES {
-            Err(format!("the line is longer than {MAX_LINE_BYTES} bytes"))
+        let parsed = if too_long {
+            Err(format!("the line is longer than {max_line} bytes"))
         } else {
             serde_json::from_str::<ArticleInput>(&text).map_err(|e| format!("not an article: {e}"))
         };
@@ -165,16 +186,81 @@ pub fn save_lines(
         };
         counter.fetch_add(1, Ordering::Relaxed);
         report.outcomes.push(outcome);
-        if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-            // The rest of an over-long line is not read as lines of its own.
-            let mut rest = Vec::new();
-            reader
-                .read_until(b'\n', &mut rest)
-                .map_err(crate::memory::MemoryError::Io)?;
-            watch
-                .bytes_read
-                .fetch_add(rest.len() as u64, Ordering::Relaxed);
-        }
     }
     Ok(report)
+}
+
+/// Reads past the rest of a line without keeping it; the bytes skipped.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(skipped);
+        }
+        match available.iter().position(|b| *b == b'\n') {
+            Some(end) => {
+                reader.consume(end + 1);
+                return Ok(skipped + end as u64 + 1);
+            }
+            None => {
+                let n = available.len();
+                reader.consume(n);
+                skipped += n as u64;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::Mode;
+
+    fn article(id: &str) -> String {
+        format!(
+            r#"{{"id":"{id}","source":"en","versions":{{"en":{{"title":"Port news","body":"The port reopened."}}}}}}"#
+        )
+    }
+
+    /// An over-long line is one failed line, its rest skipped unread: the lines after it
+    /// keep their numbers, and a blank over-long line is not taken for an empty one.
+    #[test]
+    fn an_over_long_line_fails_alone_and_the_next_lines_keep_their_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = Memory::open(
+            dir.path(),
+            Mode::ReadWrite {
+                heap_bytes: 50_000_000,
+            },
+        )
+        .unwrap();
+        let long = format!("{{\"id\": \"{}\"}}", "x".repeat(500));
+        let blank_long = " ".repeat(500);
+        let input = [
+            article("2026-12-06.a"),
+            String::new(),
+            long,
+            blank_long,
+            article("2026-12-06.b"),
+        ]
+        .join("\n");
+        let watch = BatchWatch::default();
+        let report = save_lines_within(
+            &memory,
+            input.as_bytes(),
+            &Settings::default(),
+            &Scope::Any,
+            &watch,
+            200,
+        )
+        .unwrap();
+        let lines: Vec<(u64, bool)> = report
+            .outcomes
+            .iter()
+            .map(|o| (o.line, o.result.is_ok()))
+            .collect();
+        assert_eq!(lines, [(1, true), (3, false), (4, false), (5, true)]);
+        assert_eq!(watch.bytes_read.load(Ordering::Relaxed), input.len() as u64);
+    }
 }

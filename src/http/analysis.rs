@@ -180,7 +180,7 @@ pub struct AnalysisQuery {
     params(AnalysisQuery),
     request_body = AnalysisIn,
     responses((status = 200, description = "How much of the text the memory covers, per target and band",
-        content((crate::editorial::analysis::Report = "application/json"),
+        content((super::openapi::shapes::Analysis = "application/json"),
                 (String = "text/csv"),
                 (String = "text/html")))))]
 pub async fn analyse(

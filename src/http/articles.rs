@@ -532,7 +532,7 @@ pub async fn batch(
     if super::tasks::wants_task(&req, params.wait) {
         drop(upload);
         let work = crate::tasks::Work::Articles { scope };
-        return super::tasks::enqueue(&state, &caller, work, Some(path));
+        return super::tasks::enqueue(&state, &caller, work, Some(path)).await;
     }
     let (memory, settings) = (state.memory.clone(), state.editorial.clone());
     let report = blocking(move || {

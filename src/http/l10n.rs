@@ -133,7 +133,8 @@ pub(crate) async fn locales(
 #[utoipa::path(get, path = "/v1/l10n/{locale}/{file}", tag = "localisation",
     params(("locale" = String, Path, description = "A locale served, e.g. hy"),
            ("file" = String, Path, description = "A resource, e.g. errors.ftl")),
-    responses((status = 200, description = "The Fluent resource", content_type = "text/plain", body = String),
+    responses((status = 200, description = "The Fluent resource (`errors.ftl` …), or every message of the locale as JSON (`messages.json`)",
+        content((String = "text/plain"), (Object = "application/json"))),
               (status = 304, description = "Unchanged since the ETag sent")))]
 pub(crate) async fn file(
     _: Read,

@@ -399,6 +399,20 @@ pub mod shapes {
         load_problems: Vec<String>,
     }
 
+    /// One text's report, or several stored articles' and their total.
+    #[derive(Serialize, ToSchema)]
+    #[serde(untagged)]
+    pub enum Analysis {
+        One(crate::editorial::analysis::Report),
+        Several(AnalysisOfSeveral),
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct AnalysisOfSeveral {
+        articles: Vec<crate::editorial::analysis::Report>,
+        total: Option<crate::editorial::analysis::Report>,
+    }
+
     #[derive(Serialize, ToSchema)]
     #[serde(rename_all = "camelCase")]
     pub struct TmLanguages {

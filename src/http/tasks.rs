@@ -15,17 +15,19 @@ use crate::memory::MemoryError;
 use crate::tasks::{Failure, Filter, Kind, Status, Task, TaskError, TaskId, Work};
 
 /// Whether the client asked not to wait: `Prefer: respond-async` (RFC 7240) or `wait=false`.
+/// An explicit `wait=true` wins over the header.
 pub fn wants_task(req: &HttpRequest, wait: Option<bool>) -> bool {
     wait == Some(false)
-        || req
-            .headers()
-            .get_all("prefer")
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|preference| {
-                let token = preference.split([';', '=']).next().unwrap_or("");
-                token.trim().eq_ignore_ascii_case("respond-async")
-            })
+        || wait.is_none()
+            && req
+                .headers()
+                .get_all("prefer")
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|preference| {
+                    let token = preference.split([';', '=']).next().unwrap_or("");
+                    token.trim().eq_ignore_ascii_case("respond-async")
+                })
 }
 
 /// Whose a task is: the id of the key that made it; `None` when the server takes no keys.
@@ -44,14 +46,16 @@ pub fn accepted(task: &Task) -> HttpResponse {
         .json(json!({ "task": task }))
 }
 
-/// Queues `work` for `caller`, and answers `202`.
-pub fn enqueue(
+/// Queues `work` for `caller`, and answers `202` (off the async workers: the task is made
+/// durable on disk first).
+pub async fn enqueue(
     state: &AppState,
     caller: &Caller,
     work: Work,
     input: Option<tempfile::TempPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let task = state.tasks.enqueue(work, input, owner(caller))?;
+    let (tasks, owner) = (state.tasks.clone(), owner(caller));
+    let task = blocking(move || tasks.enqueue(work, input, owner)).await??;
     tracing::info!(task = task.id, kind = task.kind.as_str(), "task enqueued");
     Ok(accepted(&task))
 }
@@ -251,7 +255,8 @@ pub async fn cancel(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let task = found(&state, &caller, &id)?;
-    let task = state.tasks.cancel(task.id)?;
+    let tasks = state.tasks.clone();
+    let task = blocking(move || tasks.cancel(task.id)).await??;
     if task.status == Status::Canceled {
         return Ok(HttpResponse::Ok().json(json!({ "task": task })));
     }
@@ -281,7 +286,7 @@ pub async fn optimize(
     params: web::Query<OptimizeParams>,
 ) -> Result<HttpResponse, ApiError> {
     if wants_task(&req, params.wait) {
-        return enqueue(&state, &caller, Work::Optimize, None);
+        return enqueue(&state, &caller, Work::Optimize, None).await;
     }
     let memory = state.memory.clone();
     let segments = blocking(move || memory.optimize().wait()).await??;

@@ -192,7 +192,7 @@ pub async fn import(
             format: kind,
             merge,
         };
-        return super::tasks::enqueue(&state, &caller, work, Some(path));
+        return super::tasks::enqueue(&state, &caller, work, Some(path)).await;
     }
     let malformed = match kind {
         FileKind::Tmx => ErrorCode::MalformedTmx,

@@ -418,6 +418,12 @@ impl Tasks {
         let mut inputs = Vec::new();
         for entry in std::fs::read_dir(&self.dir)? {
             let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with(".tmp") {
+                // A write cut short by a stop: the file it was to replace is whole.
+                let _ = std::fs::remove_file(&path);
+                continue;
+            }
             match path.extension().and_then(|e| e.to_str()) {
                 Some("json") => {}
                 Some("input") => {
@@ -523,6 +529,10 @@ impl Tasks {
         input: Option<tempfile::TempPath>,
         owner: Option<String>,
     ) -> Result<Task, TaskError> {
+        // The input's bytes made durable before the lock: a large file's fsync holds no one.
+        if let Some(input) = &input {
+            std::fs::File::open(input)?.sync_all()?;
+        }
         let mut state = self.lock();
         if state.stopping {
             return Err(TaskError::Stopping);
@@ -538,9 +548,8 @@ impl Tasks {
         if let Some(input) = input {
             let path = self.input_path(id);
             input.persist(&path).map_err(|e| e.error)?;
-            let file = std::fs::File::open(&path)?;
-            file.sync_all()?;
-            bytes_total = file.metadata()?.len();
+            // The rename is made durable with the task file's directory, below.
+            bytes_total = std::fs::metadata(&path)?.len();
         }
         let (kind, details) = match work {
             Work::Import { format, merge } => (
@@ -631,21 +640,22 @@ impl Tasks {
     pub fn cancel(&self, id: TaskId) -> Result<Task, TaskError> {
         let mut state = self.lock();
         let running = state.running.clone();
-        let task = state.tasks.get_mut(&id).ok_or(TaskError::NotFound(id))?;
+        // Changed in a copy, stored once it is on disk: a failed write changes nothing.
+        let mut task = state.tasks.get(&id).ok_or(TaskError::NotFound(id))?.clone();
         match task.status {
             Status::Enqueued => {
                 task.status = Status::Canceled;
                 task.finished_at = Some(crate::model::time::now());
-                self.persist(task)?;
-                let task = task.clone();
+                self.persist(&task)?;
+                state.tasks.insert(id, task.clone());
                 state.queue.retain(|queued| *queued != id);
                 let _ = std::fs::remove_file(self.input_path(id));
                 Ok(task)
             }
             Status::Processing if task.kind != Kind::Optimize => {
                 task.canceling = true;
-                self.persist(task)?;
-                let task = task.clone();
+                self.persist(&task)?;
+                state.tasks.insert(id, task.clone());
                 if let Some((running, watch)) = running {
                     if running == id {
                         watch.cancel();
@@ -713,7 +723,11 @@ impl Tasks {
 
     /// Marks task `id` as started; `None` when it could not be (then it is failed).
     fn begin(&self, state: &mut State, id: TaskId) -> (Option<Task>, Watch) {
-        let Some(task) = state.tasks.get_mut(&id) else {
+        let Some(task) = state
+            .tasks
+            .get_mut(&id)
+            .filter(|t| t.status == Status::Enqueued)
+        else {
             return (None, Watch::None);
         };
         let watch = Watch::for_kind(task.kind);
@@ -721,10 +735,14 @@ impl Tasks {
         task.started_at = Some(crate::model::time::now());
         task.attempts += 1;
         if let Err(error) = self.persist(task) {
-            // Not started: a task the disk cannot record could not be followed either.
+            // Not started: a task the disk cannot record could not be followed either. Its
+            // failure is written if the disk takes it; if not, the next start tries again.
             task.status = Status::Failed;
             task.finished_at = Some(crate::model::time::now());
             task.error = Some((self.describe)(MemoryError::Io(error).into(), task));
+            if self.persist(task).is_ok() {
+                let _ = std::fs::remove_file(self.input_path(id));
+            }
             return (None, watch);
         }
         state.running = Some((id, watch.clone()));
@@ -762,10 +780,15 @@ impl Tasks {
         task.canceling = false;
         task.finished_at = Some(crate::model::time::now());
         tracing::info!(task = id, status = task.status.as_str(), "task ended");
-        if let Err(error) = self.persist(task) {
-            tracing::error!(task = id, %error, "how a task ended could not be written; the next start runs it again");
+        match self.persist(task) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(self.input_path(id));
+            }
+            // Its input is kept for that run (an import merges by id: no duplicates).
+            Err(error) => {
+                tracing::error!(task = id, %error, "how a task ended could not be written; the next start runs it again")
+            }
         }
-        let _ = std::fs::remove_file(self.input_path(id));
     }
 
     /// Runs one task; its result as a client reads it.

@@ -184,6 +184,7 @@ pub fn import_remote(
     merge: &str,
 ) -> anyhow::Result<()> {
     let kind = file_kind(file, format)?;
+    let merge: tetraglot::memory::Merge = merge.parse().map_err(anyhow::Error::msg)?;
     let key = client_key(key_file)?;
     let base = server.trim_end_matches('/');
     let size = std::fs::metadata(file)
@@ -209,7 +210,11 @@ pub fn import_remote(
         bar: sending.clone(),
     };
     let started = std::time::Instant::now();
-    let url = format!("{base}/v1/import?format={}&merge={merge}", kind.name());
+    let url = format!(
+        "{base}/v1/import?format={}&merge={}",
+        kind.name(),
+        merge.as_str()
+    );
     let answer = authorized(ureq::post(&url))
         .set("Prefer", "respond-async")
         .set("Content-Type", "application/octet-stream")
@@ -225,10 +230,32 @@ pub fn import_remote(
         .with_context(|| format!("the server answered no task: {answer}"))?;
     eprintln!("task {id}: {base}/v1/tasks/{id}");
     let importing = bar("importing {bytes}/{total_bytes} [{bar:40}] {msg}")?;
+    // The task runs on whatever happens to this command: a busy server, or one restarting
+    // (a task survives that), is asked again for a while rather than given up on.
+    let mut unreachable_since: Option<std::time::Instant> = None;
     let task = loop {
-        let task: serde_json::Value = authorized(ureq::get(&format!("{base}/v1/tasks/{id}")))
-            .call()
-            .map_err(server_error)?
+        let answer = authorized(ureq::get(&format!("{base}/v1/tasks/{id}"))).call();
+        let wait = match &answer {
+            Err(ureq::Error::Status(429 | 503, response)) => Some(
+                response
+                    .header("retry-after")
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(1),
+            ),
+            Err(ureq::Error::Transport(_)) => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = wait {
+            let since = *unreachable_since.get_or_insert_with(std::time::Instant::now);
+            if since.elapsed() < std::time::Duration::from_secs(120) {
+                std::thread::sleep(std::time::Duration::from_secs(seconds.clamp(1, 30)));
+                continue;
+            }
+        }
+        unreachable_since = None;
+        let task: serde_json::Value = answer
+            .map_err(server_error)
+            .with_context(|| format!("task {id} may still run: {base}/v1/tasks/{id}"))?
             .into_json()?;
         let progress = &task["progress"];
         if let Some(bar) = &importing {
