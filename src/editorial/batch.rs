@@ -215,7 +215,6 @@ fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::Mode;
 
     fn article(id: &str) -> String {
         format!(
@@ -228,13 +227,7 @@ mod tests {
     #[test]
     fn an_over_long_line_fails_alone_and_the_next_lines_keep_their_numbers() {
         let dir = tempfile::tempdir().unwrap();
-        let memory = Memory::open(
-            dir.path(),
-            Mode::ReadWrite {
-                heap_bytes: 50_000_000,
-            },
-        )
-        .unwrap();
+        let memory = crate::editorial::scratch_memory(dir.path());
         let long = format!("{{\"id\": \"{}\"}}", "x".repeat(500));
         let blank_long = " ".repeat(500);
         let input = [

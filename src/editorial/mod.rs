@@ -671,10 +671,21 @@ pub fn list(
     Ok((all, more))
 }
 
+/// A writable memory in `dir`, for the editorial layer's unit tests.
+#[cfg(test)]
+pub(crate) fn scratch_memory(dir: &std::path::Path) -> Memory {
+    Memory::open(
+        dir,
+        crate::memory::Mode::ReadWrite {
+            heap_bytes: 50_000_000,
+        },
+    )
+    .expect("a memory opens in a fresh directory")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::Mode;
     use std::cell::RefCell;
 
     thread_local! {
@@ -719,15 +730,7 @@ mod tests {
     #[test]
     fn an_article_that_changes_outlet_during_a_scoped_write_is_not_taken_over() {
         let dir = tempfile::tempdir().unwrap();
-        let memory = std::sync::Arc::new(
-            Memory::open(
-                dir.path(),
-                Mode::ReadWrite {
-                    heap_bytes: 50_000_000,
-                },
-            )
-            .unwrap(),
-        );
+        let memory = std::sync::Arc::new(super::scratch_memory(dir.path()));
         let settings = Settings::default();
         save(&memory, article("a", "First"), &settings, &Scope::Any).unwrap();
         let other = memory.clone();

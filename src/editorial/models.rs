@@ -141,7 +141,6 @@ fn learn_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::Mode;
     use crate::model::unit::{Meta, Prop, UnitId, Variant};
 
     fn unit(id: String, en: &str, ru: &str, review: bool) -> Unit {
@@ -192,13 +191,7 @@ mod tests {
     #[test]
     fn a_pair_is_learnt_from_the_memory_once_and_again_when_it_has_grown() {
         let dir = tempfile::tempdir().unwrap();
-        let memory = Memory::open(
-            dir.path(),
-            Mode::ReadWrite {
-                heap_bytes: 50_000_000,
-            },
-        )
-        .unwrap();
+        let memory = crate::editorial::scratch_memory(dir.path());
         let (en, ru, hy) = (
             Lang::parse("en").unwrap(),
             Lang::parse("ru").unwrap(),

@@ -309,8 +309,9 @@ pub mod shapes {
         alignment: Option<Vec<BeadOut>>,
     }
 
+    /// What an article's reading and its listing both show.
     #[derive(Serialize, ToSchema)]
-    pub struct ArticleOut {
+    pub struct ArticleHead {
         id: String,
         outlet: Option<String>,
         section: Option<String>,
@@ -318,25 +319,25 @@ pub mod shapes {
         published: Option<String>,
         updated: Option<String>,
         source: String,
-        tags: Vec<String>,
-        /// By language tag.
-        versions: BTreeMap<String, VersionOut>,
-        units: Vec<String>,
         saved: String,
     }
 
     #[derive(Serialize, ToSchema)]
+    pub struct ArticleOut {
+        #[serde(flatten)]
+        head: ArticleHead,
+        tags: Vec<String>,
+        /// By language tag.
+        versions: BTreeMap<String, VersionOut>,
+        units: Vec<String>,
+    }
+
+    #[derive(Serialize, ToSchema)]
     pub struct ArticleListed {
-        id: String,
-        outlet: Option<String>,
-        section: Option<String>,
-        authors: Vec<String>,
-        published: Option<String>,
-        updated: Option<String>,
-        source: String,
+        #[serde(flatten)]
+        head: ArticleHead,
         languages: Vec<String>,
         titles: BTreeMap<String, String>,
-        saved: String,
     }
 
     #[derive(Serialize, ToSchema)]
