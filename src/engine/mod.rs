@@ -73,13 +73,9 @@ pub fn import_file_watched(
 ) -> Result<Imported, MemoryError> {
     let file = std::fs::File::open(path).map_err(FormatError::Io)?;
     let counter = watch.clone();
-    let progress = Box::new(move |n: u64| {
+    let input = ProgressReader::new(file, move |n| {
         counter.bytes_read.fetch_add(n, Ordering::Relaxed);
     });
-    let input = ProgressReader {
-        inner: file,
-        progress: Some(progress),
-    };
     import_items(memory, input, kind, merge, Some(watch))
 }
 
@@ -106,10 +102,19 @@ fn import_items(
     Ok(Imported { report, optimize })
 }
 
-/// Reports how far a reader has come.
-struct ProgressReader<R> {
+/// Reports how far a reader has come: `progress` hears the bytes of each read.
+pub struct ProgressReader<R> {
     inner: R,
     progress: Option<Box<dyn Fn(u64) + Send>>,
+}
+
+impl<R> ProgressReader<R> {
+    pub fn new(inner: R, progress: impl Fn(u64) + Send + 'static) -> ProgressReader<R> {
+        ProgressReader {
+            inner,
+            progress: Some(Box::new(progress)),
+        }
+    }
 }
 
 impl<R: std::io::Read> std::io::Read for ProgressReader<R> {

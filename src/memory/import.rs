@@ -67,12 +67,10 @@ impl std::str::FromStr for Merge {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Merge, String> {
-        match s {
-            "none" => Ok(Merge::None),
-            "id" => Ok(Merge::Id),
-            "source" => Ok(Merge::Source),
-            other => Err(format!("merge '{other}' is not one of none, id, source")),
-        }
+        [Merge::None, Merge::Id, Merge::Source]
+            .into_iter()
+            .find(|merge| merge.as_str() == s)
+            .ok_or_else(|| format!("merge '{s}' is not one of none, id, source"))
     }
 }
 

@@ -158,22 +158,6 @@ fn failure_text(error: &serde_json::Value) -> Option<String> {
     })
 }
 
-/// A reader that moves a progress bar.
-struct Counted<R> {
-    inner: R,
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl<R: std::io::Read> std::io::Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(bar) = &self.bar {
-            bar.inc(n as u64);
-        }
-        Ok(n)
-    }
-}
-
 /// `import --server`: sends the file to a running server as a task and follows the task
 /// there (the bytes its parser has read, the units written) until it ends.
 pub fn import_remote(
@@ -204,11 +188,15 @@ pub fn import_remote(
         None => request,
     };
     let sending = bar("sending   {bytes}/{total_bytes} [{bar:40}] {bytes_per_sec}")?;
-    let body = Counted {
-        inner: std::fs::File::open(file)
-            .with_context(|| format!("cannot read {}", file.display()))?,
-        bar: sending.clone(),
-    };
+    let moved = sending.clone();
+    let body = tetraglot::engine::ProgressReader::new(
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?,
+        move |n| {
+            if let Some(bar) = &moved {
+                bar.inc(n);
+            }
+        },
+    );
     let started = std::time::Instant::now();
     let url = format!(
         "{base}/v1/import?format={}&merge={}",
