@@ -38,9 +38,7 @@ use rapidfuzz::fuzz::RatioBatchComparator;
 use tetraglot::formats::FileKind;
 use tetraglot::index::Mode;
 use tetraglot::memory::score::QueryProfile;
-use tetraglot::memory::score::{
-    align_profiled, dp_distance, match_score, score_upper_bound, similarity,
-};
+use tetraglot::memory::score::{dp_distance, match_score, rescore, score_upper_bound};
 use tetraglot::memory::{MatchQuery, Memory};
 use tetraglot::model::lang::Lang;
 use tetraglot::text::{nfc, tokenize, Token, TokenKind};
@@ -410,9 +408,12 @@ impl Set {
                 break;
             }
             let p = prepared[r].as_ref().unwrap();
-            let alignment = align_profiled(&p.tokens, &profile);
-            let sim = similarity(&alignment);
-            let placeholders = alignment.placeholder_changes(&p.tokens, &tokens).is_some();
+            let rescored = rescore(&p.tokens, &profile);
+            let sim = rescored.similarity;
+            let placeholders = rescored
+                .alignment
+                .placeholder_changes(&p.tokens, &tokens)
+                .is_some();
             let score = match_score(&self.rows[r].texts[q.source], &text, sim, placeholders);
             let better = formula.is_none_or(|(s, m, best_r)| {
                 (score, sim) > (s, m) || (score, sim) == (s, m) && r < best_r

@@ -217,9 +217,7 @@ pub fn sentences(data: &[u8]) {
 /// The score of two arbitrary texts (any lengths): within 0–100, below its upper bound, 100
 /// only for the same text, and a text against itself is 100.
 pub fn score(data: &[u8]) {
-    use crate::memory::score::{
-        align_profiled, match_score, score_upper_bound, similarity, QueryProfile,
-    };
+    use crate::memory::score::{match_score, rescore, score_upper_bound, QueryProfile};
     use crate::text::tokens::tokenize;
     let Some((&first, rest)) = data.split_first() else {
         return;
@@ -233,9 +231,14 @@ pub fn score(data: &[u8]) {
     let stored_tokens = tokenize(&lang, &stored);
     let query_tokens = tokenize(&lang, &query);
     let profile = QueryProfile::new(&query_tokens);
-    let alignment = align_profiled(&stored_tokens, &profile);
-    let sim = similarity(&alignment);
+    let rescored = rescore(&stored_tokens, &profile);
+    let (alignment, sim) = (rescored.alignment, rescored.similarity);
     assert!((0.0..=100.0).contains(&sim), "similarity {sim}");
+    assert!(
+        (0.0..=100.0).contains(&rescored.chars),
+        "chars {}",
+        rescored.chars
+    );
     let bound = score_upper_bound(&stored_tokens, &profile);
     assert!(
         bound + 1e-3 >= sim,
@@ -253,7 +256,7 @@ pub fn score(data: &[u8]) {
         );
     }
     let own = QueryProfile::new(&stored_tokens);
-    let itself = similarity(&align_profiled(&stored_tokens, &own));
+    let itself = rescore(&stored_tokens, &own).similarity;
     assert_eq!(match_score(&stored, &stored, itself, false), 100);
 }
 

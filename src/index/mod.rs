@@ -268,15 +268,15 @@ impl TmIndex {
         lookup(&searcher, &self.fields, id, &hidden)
     }
 
-    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// `words`' terms, near spellings included (BM25 with block-max WAND). Frequent terms add
-    /// little to the ranking of near matches but most of the cost, so only the rarest are
-    /// asked.
+    /// The best `limit` units after the first `offset` for a disjunction of the `max_terms`
+    /// most selective of the `words`' terms, near spellings included (BM25 with block-max
+    /// WAND). Frequent terms add little to the ranking of near matches but most of the cost,
+    /// so only the rarest are asked.
     pub fn search(
         &self,
         words: &[SearchWord],
         max_terms: usize,
-        limit: usize,
+        (offset, limit): (usize, usize),
         document: Option<&str>,
     ) -> Result<Vec<Hit>, IndexError> {
         if words.is_empty() || limit == 0 {
@@ -349,7 +349,12 @@ impl TmIndex {
             ]);
         }
         let query = visible(Box::new(query), &hidden);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_score(),
+        )?;
         load_hits(&searcher, &self.fields, top)
     }
 

@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use super::adapt::{adapt, slice, Change};
 use super::score::{
-    align_profiled, char_distance, match_score, score_upper_bound, similarity, Alignment,
-    QueryProfile, Step,
+    char_distance, match_score, rescore, score_upper_bound, Alignment, QueryProfile, Rescored, Step,
 };
 use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::model::lang::Lang;
@@ -153,9 +152,31 @@ fn candidates_for(limit: usize, words: usize) -> usize {
     }
 }
 
-/// How many of the query's words retrieval asks for: the rarest ones (measured on a million
-/// near-duplicate units: 12 keeps top-1 at 100% where 8 loses 1.4%; each term costs time).
+/// How many of the query's words retrieval asks for at first, and when it widens: the rarest
+/// ones. Each term costs time (block-max WAND over its postings). On a million near-duplicate
+/// units 8 terms alone lose 1.4 % of top-1 that 12 keep; asking 8 and widening to 12 when
+/// nothing close came back keeps it (BENCHMARKS.md).
+const FIRST_TERMS: usize = 8;
 const RETRIEVAL_TERMS: usize = 12;
+
+/// One request to the index: how many of the rarest terms, and which ranks.
+struct Retrieval {
+    terms: usize,
+    offset: usize,
+    limit: usize,
+}
+
+/// A lookup whose candidates are all below this similarity asks once more, for a pool
+/// [`WIDEN_BY`] times larger. Measured on the UI strings' natural variation (a translator's
+/// rewording): retrieval recall 96.6 % → 99.0 % and top-1 74.0 → 75.6 %; one-word edits of
+/// news (the scale benchmark) find a close unit at once and never widen. Below 90 instead of
+/// 80 found nothing more and widened twice as often; ×4 recalled 98.4 %; a second widening
+/// (×16) nothing more.
+const WIDEN_BELOW: f32 = 80.0;
+const WIDEN_BY: usize = 8;
+/// The most candidates a widened lookup rescores (a lookup asking for many matches starts
+/// with a large pool).
+const MAX_POOL: usize = 2_000;
 
 /// The `k`-th best score among the matches found so far.
 fn kth_best(scored: &[Scored], k: usize) -> f32 {
@@ -232,49 +253,7 @@ impl Memory {
         let query_tokens = tokenize(&query.source, &text);
         let profile = QueryProfile::new(&query_tokens);
         let source_key = query.source.key();
-        // Every candidate with the upper bound of its similarity, cheap to get; then exact
-        // alignment in the order of those bounds, until no bound can beat the `limit` best.
-        let mut candidates = Vec::new();
-        for (rank, unit) in self.retrieve(query, &text)?.into_iter().enumerate() {
-            let stored_tokens = tokenize(&query.source, &unit.variants[source_key].text);
-            let bound = score_upper_bound(&stored_tokens, &profile);
-            candidates.push((bound, rank, stored_tokens, unit));
-        }
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let floor = query.min_score.min(100) as f32;
-        let mut scored: Vec<Scored> = Vec::new();
-        for (bound, rank, stored_tokens, unit) in candidates {
-            if bound < floor
-                || scored.len() >= query.limit && bound < kth_best(&scored, query.limit)
-            {
-                break;
-            }
-            let source = &unit.variants[source_key];
-            let alignment = align_profiled(&stored_tokens, &profile);
-            let similarity = similarity(&alignment);
-            let placeholders = alignment
-                .placeholder_changes(&stored_tokens, &query_tokens)
-                .is_some();
-            let score = match_score(&source.text, &text, similarity, placeholders);
-            if score < query.min_score.min(100) {
-                continue;
-            }
-            let targets = target_texts(&unit, source_key, &query.targets);
-            scored.push(Scored {
-                rank,
-                stored_tokens,
-                alignment,
-                m: Match {
-                    score,
-                    similarity,
-                    source_text: source.text.clone(),
-                    targets,
-                    adapted: false,
-                    diff: Vec::new(),
-                    unit,
-                },
-            });
-        }
+        let (mut scored, _) = self.rescored(query, &text, &profile, false)?;
         if let Some(context) = &query.context {
             for s in scored.iter_mut().filter(|s| s.m.score == 100) {
                 if self.same_context(&s.m.unit, source_key, context)? {
@@ -301,24 +280,137 @@ impl Memory {
     /// scoring can choose from. For measuring retrieval (how often the unit that scoring
     /// every unit would rank first is among them).
     pub fn candidates(&self, query: &MatchQuery) -> Result<Vec<Unit>, MemoryError> {
-        self.retrieve(query, &nfc(&query.text))
+        let text = nfc(&query.text).into_owned();
+        let query_tokens = tokenize(&query.source, &text);
+        let profile = QueryProfile::new(&query_tokens);
+        Ok(self.rescored(query, &text, &profile, true)?.1)
     }
 
-    /// Candidates from the index for the NFC `text`, with the query's filters applied: only
-    /// units holding the source language and one of the wanted targets.
-    fn retrieve(&self, query: &MatchQuery, text: &str) -> Result<Vec<Unit>, MemoryError> {
+    /// Retrieves candidates and rescores them; when the pool came back full and nothing in it
+    /// is close to the query, asks again for a larger pool (a reworded sentence shares only
+    /// common words with the unit it should find, and many units share those). With `keep`,
+    /// also the units of the last pool retrieved.
+    fn rescored(
+        &self,
+        query: &MatchQuery,
+        text: &str,
+        profile: &QueryProfile<'_>,
+        keep: bool,
+    ) -> Result<(Vec<Scored>, Vec<Unit>), MemoryError> {
         let terms = query_terms(&query.source, text);
-        let source_key = query.source.key();
-        let pool = match query.only.filters_after() {
-            true => candidates_for(query.limit, terms.len()) * 5,
-            false => candidates_for(query.limit, terms.len()),
+        let mut pool = candidates_for(query.limit, terms.len());
+        if query.only.filters_after() {
+            pool *= 5;
+        }
+        let first = Retrieval {
+            terms: FIRST_TERMS,
+            offset: 0,
+            limit: pool,
         };
+        let (units, full) = self.retrieve(query, &terms, &first)?;
+        let mut kept = if keep { units.clone() } else { Vec::new() };
+        let mut scored = Vec::new();
+        self.rescore_pool(query, text, profile, units, 0, &mut scored);
+        let best = scored.iter().map(|s| s.m.similarity).fold(0.0, f32::max);
+        let more_terms = terms.len() > FIRST_TERMS;
+        if best >= WIDEN_BELOW || !full && !more_terms || pool >= MAX_POOL {
+            return Ok((scored, kept));
+        }
+        // Wider: more of the query's words, and more units. With the same terms the first
+        // pool is the head of the wider one and is skipped; with more terms it is asked again
+        // and the units already rescored are left out.
+        let wider = Retrieval {
+            terms: RETRIEVAL_TERMS,
+            offset: if more_terms { 0 } else { pool },
+            limit: (pool * WIDEN_BY).min(MAX_POOL),
+        };
+        let (mut units, _) = self.retrieve(query, &terms, &wider)?;
+        if more_terms {
+            let seen: std::collections::HashSet<&UnitId> =
+                scored.iter().map(|s| &s.m.unit.id).collect();
+            units.retain(|u| !seen.contains(&u.id));
+        }
+        if keep {
+            kept.extend(units.iter().cloned());
+        }
+        self.rescore_pool(query, text, profile, units, pool, &mut scored);
+        Ok((scored, kept))
+    }
+
+    /// Rescores retrieved `units` (ranked from `first` on) exactly, in the order of their
+    /// score bounds, until no bound can beat the `limit` best found, into `scored`.
+    fn rescore_pool(
+        &self,
+        query: &MatchQuery,
+        text: &str,
+        profile: &QueryProfile<'_>,
+        units: Vec<Unit>,
+        first: usize,
+        scored: &mut Vec<Scored>,
+    ) {
+        let source_key = query.source.key();
+        let query_tokens = profile.tokens();
+        let mut candidates = Vec::with_capacity(units.len());
+        for (rank, unit) in (first..).zip(units) {
+            let stored_tokens = tokenize(&query.source, &unit.variants[source_key].text);
+            let bound = score_upper_bound(&stored_tokens, profile);
+            candidates.push((bound, rank, stored_tokens, unit));
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let floor = query.min_score.min(100) as f32;
+        for (bound, rank, stored_tokens, unit) in candidates {
+            if bound < floor || scored.len() >= query.limit && bound < kth_best(scored, query.limit)
+            {
+                break;
+            }
+            let source = &unit.variants[source_key];
+            let Rescored {
+                alignment,
+                similarity,
+                ..
+            } = rescore(&stored_tokens, profile);
+            let placeholders = alignment
+                .placeholder_changes(&stored_tokens, query_tokens)
+                .is_some();
+            let score = match_score(&source.text, text, similarity, placeholders);
+            if score < query.min_score.min(100) {
+                continue;
+            }
+            let targets = target_texts(&unit, source_key, &query.targets);
+            scored.push(Scored {
+                rank,
+                stored_tokens,
+                alignment,
+                m: Match {
+                    score,
+                    similarity,
+                    source_text: source.text.clone(),
+                    targets,
+                    adapted: false,
+                    diff: Vec::new(),
+                    unit,
+                },
+            });
+        }
+    }
+
+    /// The candidates `how` asks of the index for `terms`, with the query's filters applied:
+    /// only units holding the source language and one of the wanted targets; and whether
+    /// the index had as many as were asked (so a larger pool may hold more).
+    fn retrieve(
+        &self,
+        query: &MatchQuery,
+        terms: &[crate::index::SearchWord],
+        how: &Retrieval,
+    ) -> Result<(Vec<Unit>, bool), MemoryError> {
+        let source_key = query.source.key();
         let hits = self.index().search(
-            &terms,
-            RETRIEVAL_TERMS,
-            pool,
+            terms,
+            how.terms,
+            (how.offset, how.limit),
             query.only.document.as_deref(),
         )?;
+        let full = hits.len() >= how.limit;
         let mut units = Vec::with_capacity(hits.len());
         for hit in hits {
             let unit: Unit = super::stored::decode(&hit.payload)?;
@@ -331,7 +423,7 @@ impl Memory {
             }
             units.push(unit);
         }
-        Ok(units)
+        Ok((units, full))
     }
 
     /// Adds the diff and, for placeholder-only differences, the adapted targets.

@@ -122,9 +122,11 @@ fn a_changed_ending_outranks_a_different_word_in_every_language() {
 
 #[test]
 fn of_two_sentences_with_the_same_score_the_one_closer_in_characters_comes_first() {
-    // Each stored sentence holds one word more than the query, so both score the same; the
-    // shorter insertion is the closer sentence. The farther one is stored first, so the index
-    // returns it first when their relevance ties: once that order decided.
+    // Each stored sentence holds one word more than the query, so both are as far in words;
+    // the shorter insertion is the closer sentence in characters, and the character half of
+    // the similarity (or, where the two are equal, the tie-break) puts it first. The farther
+    // one is stored first, so the index returns it first when their relevance ties: once that
+    // order decided.
     let cases = [
         (
             "hy",
@@ -159,8 +161,11 @@ fn of_two_sentences_with_the_same_score_the_one_closer_in_characters_comes_first
         let body = best(&server, query, lang, json!({}));
         let matches = body["matches"].as_array().unwrap();
         assert_eq!(matches.len(), 2, "{lang}: {body:#}");
-        assert_eq!(matches[0]["score"], matches[1]["score"], "{lang}: {body:#}");
         assert_eq!(matches[0]["unit_id"], "closer", "{lang}: {body:#}");
+        assert!(
+            matches[0]["score"].as_u64() >= matches[1]["score"].as_u64(),
+            "{lang}: {body:#}"
+        );
     }
 }
 
@@ -228,6 +233,53 @@ fn a_short_name_spelt_otherwise_is_found_by_its_near_words() {
         let (_dir, server) = server_with(json!(units));
         let body = best(&server, query, lang, json!({}));
         assert_eq!(body["matches"][0]["unit_id"], "right", "{lang}: {body:#}");
+    }
+}
+
+#[test]
+fn a_reworded_sentence_among_many_that_hold_every_query_word_is_found() {
+    // The right unit says the same thing in other words: it shares only two of the query's
+    // words as written (the others are inflected or replaced), while 100 longer sentences
+    // hold every word of the query. The index ranks all of those first, and the first pool
+    // of candidates is full of them, every one far from the query; retrieval then widens the
+    // pool until the reworded sentence is in it, and rescoring puts it first.
+    let cases = [
+        (
+            "hy",
+            "Ընտրված ֆայլերը տեղափոխել աղբարկղ",
+            "Ընտրված ֆայլը ուղարկել աղբարկղ",
+            "Ընտրված ֆայլերը տեղափոխել աղբարկղ հնարավոր չէ, քանի դեռ {n} փաստաթուղթը բաց է",
+        ),
+        (
+            "az",
+            "Seçilmiş faylları zibil qutusuna köçür",
+            "Seçilmiş faylı zibil qutusuna göndər",
+            "Seçilmiş faylları zibil qutusuna köçür əmri {n} sənəd açıq olduqca işləmir",
+        ),
+        (
+            "ru",
+            "Переместить выбранные файлы в корзину",
+            "Отправить выбранный файл в корзину",
+            "Переместить выбранные файлы в корзину нельзя, пока документ {n} открыт",
+        ),
+        (
+            "en",
+            "Move the chosen files to the bin",
+            "Send each chosen file to the bin",
+            "Move the chosen files to the bin only after document {n} is closed and saved",
+        ),
+    ];
+    for (lang, query, reworded, crowd) in cases {
+        let mut units: Vec<Value> = (0..100)
+            .map(|n| json!({"id": format!("crowd-{n}"), "variants": {lang: crowd.replace("{n}", &n.to_string()), "xh": "other"}}))
+            .collect();
+        units.push(json!({"id": "reworded", "variants": {lang: reworded, "xh": "target"}}));
+        let (_dir, server) = server_with(json!(units));
+        let body = best(&server, query, lang, json!({}));
+        assert_eq!(
+            body["matches"][0]["unit_id"], "reworded",
+            "{lang}: {body:#}"
+        );
     }
 }
 
