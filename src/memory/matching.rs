@@ -152,16 +152,13 @@ fn candidates_for(limit: usize, words: usize) -> usize {
     }
 }
 
-/// How many of the query's words retrieval asks for at first, and when it widens: the rarest
-/// ones. Each term costs time (block-max WAND over its postings). On a million near-duplicate
-/// units 8 terms alone lose 1.4 % of top-1 that 12 keep; asking 8 and widening to 12 when
-/// nothing close came back keeps it (BENCHMARKS.md).
-const FIRST_TERMS: usize = 8;
+/// How many of the query's words retrieval asks for: the rarest ones (measured on a million
+/// near-duplicate units: 12 keeps top-1 at 100% where 8 loses 1.4%, and 8 with a widening to
+/// 12 when nothing close came back still lost 1.0%; each term costs time).
 const RETRIEVAL_TERMS: usize = 12;
 
-/// One request to the index: how many of the rarest terms, and which ranks.
+/// The ranks one request asks of the index.
 struct Retrieval {
-    terms: usize,
     offset: usize,
     limit: usize,
 }
@@ -303,7 +300,6 @@ impl Memory {
             pool *= 5;
         }
         let first = Retrieval {
-            terms: FIRST_TERMS,
             offset: 0,
             limit: pool,
         };
@@ -312,24 +308,15 @@ impl Memory {
         let mut scored = Vec::new();
         self.rescore_pool(query, text, profile, units, 0, &mut scored);
         let best = scored.iter().map(|s| s.m.similarity).fold(0.0, f32::max);
-        let more_terms = terms.len() > FIRST_TERMS;
-        if best >= WIDEN_BELOW || !full && !more_terms || pool >= MAX_POOL {
+        if best >= WIDEN_BELOW || !full || pool >= MAX_POOL {
             return Ok((scored, kept));
         }
-        // Wider: more of the query's words, and more units. With the same terms the first
-        // pool is the head of the wider one and is skipped; with more terms it is asked again
-        // and the units already rescored are left out.
+        // The first pool is the head of the wider one: only the rest is fetched.
         let wider = Retrieval {
-            terms: RETRIEVAL_TERMS,
-            offset: if more_terms { 0 } else { pool },
-            limit: (pool * WIDEN_BY).min(MAX_POOL),
+            offset: pool,
+            limit: (pool * WIDEN_BY).min(MAX_POOL) - pool,
         };
-        let (mut units, _) = self.retrieve(query, &terms, &wider)?;
-        if more_terms {
-            let seen: std::collections::HashSet<&UnitId> =
-                scored.iter().map(|s| &s.m.unit.id).collect();
-            units.retain(|u| !seen.contains(&u.id));
-        }
+        let (units, _) = self.retrieve(query, &terms, &wider)?;
         if keep {
             kept.extend(units.iter().cloned());
         }
@@ -406,7 +393,7 @@ impl Memory {
         let source_key = query.source.key();
         let hits = self.index().search(
             terms,
-            how.terms,
+            RETRIEVAL_TERMS,
             (how.offset, how.limit),
             query.only.document.as_deref(),
         )?;
