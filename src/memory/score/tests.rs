@@ -25,6 +25,107 @@ fn the_upper_bound_is_never_below_the_similarity() {
 }
 
 #[test]
+fn the_upper_bound_holds_on_many_mixed_pairs_in_four_languages() {
+    // Sentences drawn from a small vocabulary (words sharing stems and letters, numbers,
+    // punctuation) so that pairs share many words, some letters, or nothing: the bound must
+    // stay above the blended similarity however the word and character halves differ.
+    let vocabulary: [(&str, &[&str]); 4] = [
+        (
+            "hy",
+            &[
+                "Ալիևը",
+                "Ալիևի",
+                "կառավարություն",
+                "կառավարման",
+                "և",
+                "2024",
+                "։",
+                ",",
+                "ստեղնը",
+                "սեղմված",
+            ],
+        ),
+        (
+            "az",
+            &[
+                "Əliyev",
+                "Əliyevin",
+                "hökumət",
+                "hökumətin",
+                "və",
+                "15",
+                ".",
+                ",",
+                "İstanbul",
+                "ığdır",
+            ],
+        ),
+        (
+            "ru",
+            &[
+                "Алиев",
+                "Алиева",
+                "правительство",
+                "правительства",
+                "и",
+                "3,5",
+                ".",
+                "—",
+                "файл",
+                "файлы",
+            ],
+        ),
+        (
+            "en",
+            &[
+                "Aliyev",
+                "Aliyev's",
+                "government",
+                "governments",
+                "and",
+                "1992",
+                ".",
+                ",",
+                "file",
+                "files",
+            ],
+        ),
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    for (tag, words) in vocabulary {
+        let lang = Lang::parse(tag).unwrap();
+        for _ in 0..500 {
+            let mut sentence = || -> String {
+                let len = next(12);
+                (0..len)
+                    .map(|_| words[next(words.len())])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let (a, b) = (sentence(), sentence());
+            let (ta, tb) = (tokenize(&lang, &a), tokenize(&lang, &b));
+            let profile = QueryProfile::new(&tb);
+            let exact = rescore(&ta, &profile);
+            let bound = score_upper_bound(&ta, &profile);
+            assert!(
+                bound + 1e-3 >= exact.similarity,
+                "{bound} < {} ({} words, {} chars): {a} / {b}",
+                exact.similarity,
+                exact.words,
+                exact.chars
+            );
+            assert!((0.0..=100.0).contains(&exact.chars), "{a} / {b}");
+        }
+    }
+}
+
+#[test]
 fn a_placeholder_only_difference_may_score_95_whatever_its_similarity() {
     let lang = Lang::parse("en").unwrap();
     let (stored, query) = (tokenize(&lang, "1992"), tokenize(&lang, "1993"));
