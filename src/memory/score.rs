@@ -192,23 +192,11 @@ fn replace_cost(a: &Token, a_chars: usize, query: &QueryProfile<'_>, j: usize) -
 
 /// The least a replacement of two different tokens costs (punctuation, a placeholder, a word
 /// with a changed ending or spelling): what lets the alignment skip the word distance.
-const LEAST_CHANGE: f32 = {
-    let word = if WORD_CHANGE.0 < STEM_CHANGE.0 {
-        WORD_CHANGE.0
-    } else {
-        STEM_CHANGE.0
-    };
-    let marks = if PUNCT_WEIGHT < PLACEHOLDER_CHANGE {
-        PUNCT_WEIGHT
-    } else {
-        PLACEHOLDER_CHANGE
-    };
-    if word < marks {
-        word
-    } else {
-        marks
-    }
-};
+const LEAST_CHANGE: f32 = WORD_CHANGE
+    .0
+    .min(STEM_CHANGE.0)
+    .min(PUNCT_WEIGHT)
+    .min(PLACEHOLDER_CHANGE);
 
 /// One step of the alignment from the stored sentence to the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,10 +362,9 @@ pub fn align_profiled(stored: &[Token], query: &QueryProfile<'_>) -> Alignment {
     }
     steps.reverse();
     let stored_weight: f32 = stored.iter().map(weight).sum();
-    let norm = stored_weight.max(query.weight);
     Alignment {
         cost: get(&cost, n, m),
-        weight: norm,
+        weight: stored_weight.max(query.weight),
         steps,
         cells: band.cells,
     }
