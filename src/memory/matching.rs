@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::adapt::{adapt, slice, Change};
 use super::score::{
-    char_distance, match_score, rescore, score_upper_bound, Alignment, QueryProfile, Rescored, Step,
+    char_distance, match_score, rescore_above, upper_bound, Alignment, QueryProfile, Rescored, Step,
 };
 use super::{lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::model::lang::Lang;
@@ -340,22 +340,34 @@ impl Memory {
         let mut candidates = Vec::with_capacity(units.len());
         for (rank, unit) in (first..).zip(units) {
             let stored_tokens = tokenize(&query.source, &unit.variants[source_key].text);
-            let bound = score_upper_bound(&stored_tokens, profile);
+            let bound = upper_bound(&stored_tokens, profile);
             candidates.push((bound, rank, stored_tokens, unit));
         }
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
         let floor = query.min_score.min(100) as f32;
         for (bound, rank, stored_tokens, unit) in candidates {
-            if bound < floor || scored.len() >= query.limit && bound < kth_best(scored, query.limit)
-            {
+            // The score a candidate must reach to be kept: the floor, and once `limit`
+            // matches are found, the worst of the best `limit` (a lower score cannot displace
+            // it, whatever its similarity).
+            let wanted = if scored.len() >= query.limit {
+                floor.max(kth_best(scored, query.limit))
+            } else {
+                floor
+            };
+            if bound.score < wanted {
                 break;
             }
             let source = &unit.variants[source_key];
-            let Rescored {
+            // A placeholder change scores in its band whatever its similarity: aligned whole.
+            let at_least = if bound.placeholders { 0.0 } else { wanted };
+            let Some(Rescored {
                 alignment,
                 similarity,
                 ..
-            } = rescore(&stored_tokens, profile);
+            }) = rescore_above(&stored_tokens, profile, at_least)
+            else {
+                continue;
+            };
             let placeholders = alignment
                 .placeholder_changes(&stored_tokens, query_tokens)
                 .is_some();

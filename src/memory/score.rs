@@ -14,9 +14,14 @@
 //! * `S_chars` is the Indel ratio of the two sentences' words (punctuation left out), one
 //!   space apart: a rewording that keeps most letters is closer than the words alone say.
 
+use std::collections::HashMap;
+
 use rapidfuzz::distance::indel;
 
 use crate::text::{same_text, Token, TokenKind};
+
+use align::align_within;
+pub use align::{align, align_profiled, Alignment, Step, MAX_ALIGNMENT_CELLS};
 
 const PUNCT_WEIGHT: f32 = 0.1;
 
@@ -135,6 +140,12 @@ pub struct QueryProfile<'a> {
     /// The query's words as one line of chars, compared with each stored sentence's.
     chars: indel::BatchComparator<char>,
     chars_len: usize,
+    /// Each distinct matching form of the query and the index of its first token, and that
+    /// index for every token: a stored token equals a query token when its form maps to the
+    /// query token's, one hash lookup per stored token instead of a string comparison per
+    /// cell of the alignment.
+    forms: HashMap<&'a str, usize>,
+    form_of: Vec<usize>,
 }
 
 impl<'a> QueryProfile<'a> {
@@ -142,7 +153,13 @@ impl<'a> QueryProfile<'a> {
         let mut sorted: Vec<&Token> = tokens.iter().collect();
         sorted.sort_unstable_by(|a, b| a.norm.cmp(&b.norm));
         let form = char_form(tokens);
+        let mut forms = HashMap::with_capacity(tokens.len());
+        let form_of = (0..tokens.len())
+            .map(|j| *forms.entry(tokens[j].norm.as_str()).or_insert(j))
+            .collect();
         QueryProfile {
+            forms,
+            form_of,
             tokens,
             words: tokens.iter().map(|t| WordProfile::new(&t.norm)).collect(),
             weight: tokens.iter().map(weight).sum(),
@@ -197,178 +214,6 @@ const LEAST_CHANGE: f32 = WORD_CHANGE
     .min(STEM_CHANGE.0)
     .min(PUNCT_WEIGHT)
     .min(PLACEHOLDER_CHANGE);
-
-/// One step of the alignment from the stored sentence to the query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Equal(usize, usize),
-    Replace(usize, usize),
-    Delete(usize),
-    Insert(usize),
-}
-
-/// The alignment of stored tokens to query tokens and its cost.
-pub struct Alignment {
-    pub cost: f32,
-    pub weight: f32,
-    pub steps: Vec<Step>,
-    /// How many cells of the alignment table were filled (at most about
-    /// [`MAX_ALIGNMENT_CELLS`], or three per stored token for very unequal lengths).
-    pub cells: usize,
-}
-
-/// The most cells one alignment fills before it narrows to a band around the diagonal.
-/// Sentences and paragraphs (up to ~1,000 tokens each) align exactly; beyond that one
-/// comparison must not cost more than a few megabytes and milliseconds, whatever was stored
-/// or asked (a table of 10,000 × 10,000 tokens would take 400 MB and seconds). Outside the
-/// band a cell costs infinity, so a banded cost is never below the exact one: a long text
-/// scores at worst a little lower, never higher.
-pub const MAX_ALIGNMENT_CELLS: usize = 1 << 20;
-
-/// The cells of the alignment table that are filled: row `i` (stored tokens `0..i`) covers
-/// query positions `lo[i]..=hi[i]`, stored from `start[i]` in one flat vector.
-struct Band {
-    lo: Vec<usize>,
-    hi: Vec<usize>,
-    start: Vec<usize>,
-    cells: usize,
-}
-
-impl Band {
-    fn new(n: usize, m: usize) -> Band {
-        let full = (n + 1).saturating_mul(m + 1) <= MAX_ALIGNMENT_CELLS;
-        // Half-width: as wide as the budget allows, and never so narrow that consecutive
-        // rows stop overlapping (which would leave the last cell unreachable).
-        let half = if full || n == 0 {
-            m
-        } else {
-            (MAX_ALIGNMENT_CELLS / (2 * (n + 1))).max(m.div_ceil(n))
-        };
-        let (mut lo, mut hi, mut start) = (
-            Vec::with_capacity(n + 1),
-            Vec::with_capacity(n + 1),
-            Vec::with_capacity(n + 1),
-        );
-        let mut cells = 0;
-        for i in 0..=n {
-            let centre = (i * m + n / 2).checked_div(n).unwrap_or(0);
-            let (l, h) = (centre.saturating_sub(half), (centre + half).min(m));
-            lo.push(l);
-            hi.push(h);
-            start.push(cells);
-            cells += h - l + 1;
-        }
-        Band {
-            lo,
-            hi,
-            start,
-            cells,
-        }
-    }
-
-    /// Where cell (`i`, `j`) sits in the flat table, if it is in the band.
-    fn at(&self, i: usize, j: usize) -> Option<usize> {
-        (self.lo[i] <= j && j <= self.hi[i]).then(|| self.start[i] + j - self.lo[i])
-    }
-}
-
-/// Aligns `stored` to `query` at the least cost (weighted Levenshtein over tokens).
-pub fn align(stored: &[Token], query: &[Token]) -> Alignment {
-    align_profiled(stored, &QueryProfile::new(query))
-}
-
-/// [`align`] with the query prepared once for many stored sentences.
-pub fn align_profiled(stored: &[Token], query: &QueryProfile<'_>) -> Alignment {
-    let lens: Vec<usize> = stored.iter().map(|t| t.norm.chars().count()).collect();
-    let (n, m) = (stored.len(), query.tokens.len());
-    let band = Band::new(n, m);
-    let mut cost = vec![f32::INFINITY; band.cells];
-    let get = |cost: &[f32], i: usize, j: usize| band.at(i, j).map_or(f32::INFINITY, |k| cost[k]);
-    let replace_step = |i: usize, j: usize| replace_cost(&stored[i - 1], lens[i - 1], query, j - 1);
-    cost[0] = 0.0;
-    for j in 1..=band.hi[0] {
-        cost[j] = cost[j - 1] + weight(&query.tokens[j - 1]);
-    }
-    for i in 1..=n {
-        let deleted = weight(&stored[i - 1]);
-        for j in band.lo[i]..=band.hi[i] {
-            let diagonal = if j > 0 {
-                get(&cost, i - 1, j - 1)
-            } else {
-                f32::INFINITY
-            };
-            let delete = get(&cost, i - 1, j) + deleted;
-            let insert = if j > band.lo[i] {
-                get(&cost, i, j - 1) + weight(&query.tokens[j - 1])
-            } else {
-                f32::INFINITY
-            };
-            let other = delete.min(insert);
-            // Two different tokens cost at least LEAST_CHANGE to replace: when even that
-            // cannot beat deleting or inserting, the word distance is not computed (most
-            // cells of two sentences that differ in many words).
-            let replace = if !diagonal.is_finite() {
-                f32::INFINITY
-            } else if stored[i - 1].norm == query.tokens[j - 1].norm {
-                diagonal
-            } else if diagonal + LEAST_CHANGE >= other {
-                f32::INFINITY
-            } else {
-                diagonal + replace_step(i, j)
-            };
-            let k = band.start[i] + j - band.lo[i];
-            cost[k] = replace.min(other);
-        }
-    }
-    // Back from the last cell, each time to the predecessor that gave the cell its cost
-    // (the cheapest one; ties prefer replace, then delete, as the table was filled).
-    let mut steps = Vec::with_capacity(n.max(m));
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        let mut best = (f32::INFINITY, Step::Insert(0));
-        if i > 0 && j > 0 {
-            let diagonal = get(&cost, i - 1, j - 1);
-            if diagonal.is_finite() {
-                let step = replace_step(i, j);
-                let kind = if step == 0.0 {
-                    Step::Equal(i - 1, j - 1)
-                } else {
-                    Step::Replace(i - 1, j - 1)
-                };
-                best = (diagonal + step, kind);
-            }
-        }
-        if i > 0 {
-            let delete = get(&cost, i - 1, j) + weight(&stored[i - 1]);
-            if delete < best.0 - 1e-4 {
-                best = (delete, Step::Delete(i - 1));
-            }
-        }
-        if j > 0 {
-            let insert = get(&cost, i, j - 1) + weight(&query.tokens[j - 1]);
-            if insert < best.0 - 1e-4 {
-                best = (insert, Step::Insert(j - 1));
-            }
-        }
-        match best.1 {
-            Step::Equal(..) | Step::Replace(..) => {
-                i -= 1;
-                j -= 1;
-            }
-            Step::Delete(_) => i -= 1,
-            Step::Insert(_) => j -= 1,
-        }
-        steps.push(best.1);
-    }
-    steps.reverse();
-    let stored_weight: f32 = stored.iter().map(weight).sum();
-    Alignment {
-        cost: get(&cost, n, m),
-        weight: stored_weight.max(query.weight),
-        steps,
-        cells: band.cells,
-    }
-}
 
 /// What [`least_cost`] needs to know of the other sentence's unmatched tokens, gathered once
 /// (asking each token against each other token is quadratic in long texts).
@@ -427,6 +272,22 @@ fn least_cost(token: &Token, others: &Unmatched) -> f32 {
 /// at least [`least_cost`]. Lookups skip the alignment of candidates whose bound cannot
 /// beat the results already found.
 pub fn score_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
+    upper_bound(stored, query).score
+}
+
+/// What [`upper_bound`] knows of a stored sentence before aligning it.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    /// No score of the sentence can be higher.
+    pub score: f32,
+    /// Whether the two sentences may differ in placeholders alone (their score is then held
+    /// in [`PLACEHOLDER_BAND`] whatever the similarity); when not, the score is the
+    /// similarity's floor and [`rescore_above`] may give up below a wanted similarity.
+    pub placeholders: bool,
+}
+
+/// [`score_upper_bound`], with whether the score may be a placeholder change's.
+pub fn upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> Bound {
     let mut mine: Vec<&Token> = stored.iter().collect();
     mine.sort_unstable_by(|a, b| a.norm.cmp(&b.norm));
     let theirs = &query.sorted;
@@ -459,7 +320,10 @@ pub fn score_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
     let stored_weight: f32 = stored.iter().map(weight).sum();
     let heavier = stored_weight.max(query.weight);
     if heavier <= 0.0 {
-        return 100.0;
+        return Bound {
+            score: 100.0,
+            placeholders: true,
+        };
     }
     let words_bound = 100.0 * (1.0 - mine_cost.max(theirs_cost) / heavier);
     let chars_bound = length_bound(char_form_len(stored), query.chars_len);
@@ -474,10 +338,13 @@ pub fn score_upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> f32 {
     let placeholders_only = !only_mine.is_empty()
         && only_mine.iter().all(|t| t.kind.is_placeholder())
         && kinds(&only_mine) == kinds(&only_theirs);
-    if placeholders_only {
-        bound.max(PLACEHOLDER_BAND.0 as f32)
-    } else {
-        bound
+    Bound {
+        score: if placeholders_only {
+            bound.max(PLACEHOLDER_BAND.0 as f32)
+        } else {
+            bound
+        },
+        placeholders: placeholders_only,
     }
 }
 
@@ -559,23 +426,53 @@ pub const CHAR_SHARE: f32 = 0.5;
 
 /// Aligns `stored` to the query and measures both similarities.
 pub fn rescore(stored: &[Token], query: &QueryProfile<'_>) -> Rescored {
-    let alignment = align_profiled(stored, query);
-    let words = similarity(&alignment);
+    match rescore_above(stored, query, f32::NEG_INFINITY) {
+        Some(rescored) => rescored,
+        None => unreachable!("every similarity is above minus infinity"),
+    }
+}
+
+/// [`rescore`], or `None` as soon as the similarity is sure to be below `at_least`: the
+/// characters are compared first (bit-parallel, cheap), which says how close the words must
+/// be, and the word alignment stops at the first row of its table that is already too dear.
+/// A lookup asks for at least the score its worst kept match has, so a candidate that could
+/// not displace it is not aligned to the end; what the lookup keeps is the same.
+pub fn rescore_above(
+    stored: &[Token],
+    query: &QueryProfile<'_>,
+    at_least: f32,
+) -> Option<Rescored> {
     let stored_len = char_form_len(stored);
+    let huge = stored_len.saturating_mul(query.chars_len) > MAX_CHAR_CELLS;
     let chars = if stored_len == 0 && query.chars_len == 0 {
         100.0
-    } else if stored_len.saturating_mul(query.chars_len) > MAX_CHAR_CELLS {
-        // Texts of many thousand chars each: the length bound, no better than the words.
-        words.min(length_bound(stored_len, query.chars_len))
+    } else if huge {
+        // Texts of many thousand chars each: the length bound, no better than the words
+        // (below, once they are known).
+        length_bound(stored_len, query.chars_len)
     } else {
         100.0 * query.chars.normalized_similarity(char_form(stored)) as f32
     };
-    Rescored {
+    // S = (1 − c)·S_words + c·S_chars ≥ at_least needs S_words ≥ this.
+    let words_needed = (at_least - CHAR_SHARE * chars) / (1.0 - CHAR_SHARE);
+    let max_cost = if words_needed <= 0.0 {
+        f32::INFINITY
+    } else if words_needed > 100.0 + 1e-3 {
+        return None;
+    } else {
+        let heavier = stored.iter().map(weight).sum::<f32>().max(query.weight);
+        // A little slack for rounding: giving up too late costs time, too early a match.
+        heavier * (1.0 - words_needed / 100.0) + 1e-3
+    };
+    let alignment = align_within(stored, query, max_cost)?;
+    let words = similarity(&alignment);
+    let chars = if huge { words.min(chars) } else { chars };
+    Some(Rescored {
         alignment,
         words,
         chars,
         similarity: (1.0 - CHAR_SHARE) * words + CHAR_SHARE * chars,
-    }
+    })
 }
 
 /// The similarity in percent (0–100, unrounded) of an alignment.
@@ -584,30 +481,6 @@ pub fn similarity(alignment: &Alignment) -> f32 {
         return 100.0;
     }
     (100.0 * (1.0 - alignment.cost / alignment.weight)).clamp(0.0, 100.0)
-}
-
-impl Alignment {
-    /// The placeholder replacements (stored token, query token) when they are the only
-    /// difference of the two sentences; `None` when anything else differs too.
-    pub fn placeholder_changes(
-        &self,
-        stored: &[Token],
-        query: &[Token],
-    ) -> Option<Vec<(usize, usize)>> {
-        let mut changes = Vec::new();
-        for step in &self.steps {
-            match *step {
-                Step::Equal(..) => {}
-                Step::Replace(i, j)
-                    if stored[i].kind == query[j].kind && stored[i].kind.is_placeholder() =>
-                {
-                    changes.push((i, j))
-                }
-                _ => return None,
-            }
-        }
-        (!changes.is_empty()).then_some(changes)
-    }
 }
 
 /// The lowest and highest score of a sentence that differs only in placeholders.
@@ -630,5 +503,6 @@ pub fn match_score(
     }
 }
 
+mod align;
 #[cfg(test)]
 mod tests;

@@ -24,8 +24,10 @@ fn the_upper_bound_is_never_below_the_similarity() {
     }
 }
 
-#[test]
-fn the_upper_bound_holds_on_many_mixed_pairs_in_four_languages() {
+/// 2,000 sentence pairs, 500 in each language, drawn from a small vocabulary (words sharing
+/// stems and letters, numbers, punctuation) so that pairs share many words, some letters, or
+/// nothing.
+fn mixed_pairs() -> Vec<(Lang, String, String)> {
     // Sentences drawn from a small vocabulary (words sharing stems and letters, numbers,
     // punctuation) so that pairs share many words, some letters, or nothing: the bound must
     // stay above the blended similarity however the word and character halves differ.
@@ -98,6 +100,7 @@ fn the_upper_bound_holds_on_many_mixed_pairs_in_four_languages() {
             .wrapping_add(1442695040888963407);
         ((state >> 33) as usize) % n
     };
+    let mut pairs = Vec::new();
     for (tag, words) in vocabulary {
         let lang = Lang::parse(tag).unwrap();
         for _ in 0..500 {
@@ -109,20 +112,55 @@ fn the_upper_bound_holds_on_many_mixed_pairs_in_four_languages() {
                     .join(" ")
             };
             let (a, b) = (sentence(), sentence());
-            let (ta, tb) = (tokenize(&lang, &a), tokenize(&lang, &b));
-            let profile = QueryProfile::new(&tb);
-            let exact = rescore(&ta, &profile);
-            let bound = score_upper_bound(&ta, &profile);
-            assert!(
-                bound + 1e-3 >= exact.similarity,
-                "{bound} < {} ({} words, {} chars): {a} / {b}",
-                exact.similarity,
-                exact.words,
-                exact.chars
-            );
-            assert!((0.0..=100.0).contains(&exact.chars), "{a} / {b}");
+            pairs.push((lang.clone(), a, b));
         }
     }
+    pairs
+}
+
+#[test]
+fn the_upper_bound_holds_on_many_mixed_pairs_in_four_languages() {
+    for (lang, a, b) in mixed_pairs() {
+        let (ta, tb) = (tokenize(&lang, &a), tokenize(&lang, &b));
+        let profile = QueryProfile::new(&tb);
+        let exact = rescore(&ta, &profile);
+        let bound = score_upper_bound(&ta, &profile);
+        assert!(
+            bound + 1e-3 >= exact.similarity,
+            "{bound} < {} ({} words, {} chars): {a} / {b}",
+            exact.similarity,
+            exact.words,
+            exact.chars
+        );
+        assert!((0.0..=100.0).contains(&exact.chars), "{a} / {b}");
+    }
+}
+
+#[test]
+fn rescoring_above_a_wanted_similarity_gives_up_only_below_it() {
+    // Whatever it is asked for, `rescore_above` either gives the exact rescoring (the same
+    // cost, steps and similarity as `rescore`) or gives up on a pair whose similarity is
+    // below the wanted one; and it does give up, mostly on pairs far below.
+    let mut given_up = 0;
+    for (lang, a, b) in mixed_pairs() {
+        let (ta, tb) = (tokenize(&lang, &a), tokenize(&lang, &b));
+        let profile = QueryProfile::new(&tb);
+        let exact = rescore(&ta, &profile);
+        for wanted in [0.0, 30.0, 50.0, 70.0, 85.0, 95.0, 99.0] {
+            match rescore_above(&ta, &profile, wanted) {
+                Some(r) => {
+                    assert_eq!(r.similarity, exact.similarity, "{wanted}: {a} / {b}");
+                    assert_eq!(r.alignment.cost, exact.alignment.cost, "{a} / {b}");
+                    assert_eq!(r.alignment.steps, exact.alignment.steps, "{a} / {b}");
+                }
+                None => {
+                    assert!(exact.similarity < wanted, "{wanted}: {a} / {b}");
+                    given_up += 1;
+                }
+            }
+        }
+    }
+    assert!(given_up > 2_000, "gave up {given_up} times");
 }
 
 #[test]
