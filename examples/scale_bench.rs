@@ -22,6 +22,11 @@ use tetraglot::model::lang::Lang;
 use tetraglot::model::unit::Unit;
 use tetraglot::startup::Application;
 
+/// The allocator the `tetraglot` binary runs with, so the figures are the server's: a lookup or an import allocates many small
+/// strings and vectors, and glibc's malloc took 7–17 % of their time (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const LANGS: [&str; 4] = ["en", "hy", "az", "ru"];
 
 struct Args {

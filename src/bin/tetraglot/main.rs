@@ -3,6 +3,11 @@
 
 mod commands;
 
+/// mimalloc instead of the system allocator: a lookup or an import allocates many small
+/// strings and vectors, and glibc's malloc took 7–17 % of their time (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
