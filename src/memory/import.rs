@@ -111,15 +111,21 @@ impl ImportWatch {
 const JOIN_CANDIDATES: usize = 16;
 
 /// Joins `unit` into a stored unit by [`Merge::Source`]'s rule; the id of the unit it
-/// joined.
-fn join(session: &mut WriteSession<'_>, unit: &Unit) -> Result<Option<UnitId>, MemoryError> {
+/// joined. `texts` are its variants' exact-text terms, in the order of its variants (as
+/// `index_doc` made them).
+fn join(
+    session: &mut WriteSession<'_>,
+    unit: &Unit,
+    texts: &[String],
+) -> Result<Option<UnitId>, MemoryError> {
     use crate::model::text::fold_whitespace;
-    for (key, variant) in &unit.variants {
-        let Some(found) =
-            session.with_text(&super::text_term(key, &variant.text), JOIN_CANDIDATES)?
-        else {
+    for ((key, variant), term) in unit.variants.iter().zip(texts) {
+        let Some(found) = session.with_text(term, JOIN_CANDIDATES)? else {
             return Ok(None);
         };
+        if found.is_empty() {
+            continue;
+        }
         let folded = fold_whitespace(&variant.text);
         for payload in found {
             let id = super::stored::decode(&payload)?.id;
@@ -393,7 +399,7 @@ impl Importer {
                     .insert(xxhash_rust::xxh3::xxh3_64(unit.id.as_bytes()));
                 let stored = session.get(&unit.id)?;
                 if stored.is_none() && merge == Merge::Source {
-                    if let Some(joined) = join(session, &unit)? {
+                    if let Some(joined) = join(session, &unit, &doc.texts)? {
                         // The unit before it (written already) pointed at its id.
                         if let Some(prev) = &unit.meta.prev {
                             repoint(session, prev, &unit.id, &joined)?;

@@ -6,14 +6,14 @@ use std::borrow::Cow;
 use icu_casemap::CaseMapperBorrowed;
 use icu_locale_core::{langid, LanguageIdentifier};
 
-use super::profile::Casing;
+use super::profile::{Casing, LanguageProfile};
 use crate::model::lang::Lang;
 
 pub use crate::model::text::{fold_whitespace, is_space, nfc, same_text};
 
 /// The case rules a language needs: Turkic languages map `I`→`ı` and `İ`→`i`.
-fn case_locale(lang: &Lang) -> Option<LanguageIdentifier> {
-    match super::profile(lang).casing {
+fn case_locale(casing: Casing) -> Option<LanguageIdentifier> {
+    match casing {
         Casing::Turkic => Some(langid!("tr")),
         Casing::Lithuanian => Some(langid!("lt")),
         Casing::Default => None,
@@ -22,7 +22,12 @@ fn case_locale(lang: &Lang) -> Option<LanguageIdentifier> {
 
 /// Lower-cases a word by the rules of its language (ICU4X, so `IĞDIR` → `ığdır` in az).
 pub fn lowercase<'a>(lang: &Lang, word: &'a str) -> Cow<'a, str> {
-    match case_locale(lang) {
+    lowercase_by(super::profile(lang).casing, word)
+}
+
+/// [`lowercase`] by a language's case rules.
+fn lowercase_by(casing: Casing, word: &str) -> Cow<'_, str> {
+    match case_locale(casing) {
         Some(locale) => CaseMapperBorrowed::new().lowercase_to_string(word, &locale),
         None if word.is_ascii() => {
             if word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -51,8 +56,12 @@ fn is_invisible(c: char) -> bool {
 
 /// Folds one word (already cut from the text) into its matching form.
 pub fn fold_word(lang: &Lang, word: &str) -> String {
-    let lower = lowercase(lang, word);
-    let profile = super::profile(lang);
+    fold_word_by(&super::profile(lang), word)
+}
+
+/// [`fold_word`] by a language's profile, looked up once for the many words of a text.
+pub fn fold_word_by(profile: &LanguageProfile, word: &str) -> String {
+    let lower = lowercase_by(profile.casing, word);
     let (armenian, yo) = (profile.armenian_marks, profile.yo_is_ye);
     let mut out = String::with_capacity(lower.len());
     for c in lower.chars() {

@@ -5,7 +5,7 @@ use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use icu_properties::CodePointMapData;
 
 use crate::model::lang::Lang;
-use crate::text::normalize::{fold_punct, fold_word, is_armenian_word_mark, is_space};
+use crate::text::normalize::{fold_punct, fold_word_by, is_armenian_word_mark, is_space};
 
 /// What a token is; scoring weighs them differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +230,7 @@ fn code_at(chars: &[char], i: usize) -> Option<usize> {
 pub fn tokenize(lang: &Lang, text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let space_groups = groups_with_space(lang);
+    let profile = crate::text::profile(lang);
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -299,7 +300,7 @@ pub fn tokenize(lang: &Lang, text: &str) -> Vec<Token> {
                 }
             }
             let raw: String = chars[start..i].iter().collect();
-            let norm = fold_word(lang, &raw);
+            let norm = fold_word_by(&profile, &raw);
             if norm.is_empty() {
                 continue;
             }
