@@ -215,9 +215,12 @@ pub fn sentences(data: &[u8]) {
 }
 
 /// The score of two arbitrary texts (any lengths): within 0–100, below its upper bound, 100
-/// only for the same text, and a text against itself is 100.
+/// only for the same text, and a text against itself is 100; rescoring above a wanted
+/// similarity gives the same answer at or below it, and gives up only above it.
 pub fn score(data: &[u8]) {
-    use crate::memory::score::{match_score, rescore, score_upper_bound, QueryProfile};
+    use crate::memory::score::{
+        match_score, rescore, rescore_above, score_upper_bound, QueryProfile,
+    };
     use crate::text::tokens::tokenize;
     let Some((&first, rest)) = data.split_first() else {
         return;
@@ -244,6 +247,12 @@ pub fn score(data: &[u8]) {
         bound + 1e-3 >= sim,
         "upper bound {bound} below the similarity {sim}"
     );
+    for wanted in [sim - 1.0, sim + 1.0] {
+        match rescore_above(&stored_tokens, &profile, wanted) {
+            Some(above) => assert_eq!(above.similarity, sim, "above {wanted}"),
+            None => assert!(sim < wanted, "gave up above {wanted} on {sim}"),
+        }
+    }
     let placeholders = alignment
         .placeholder_changes(&stored_tokens, &query_tokens)
         .is_some();
