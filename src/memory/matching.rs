@@ -348,9 +348,9 @@ impl Memory {
         for (bound, rank, stored_tokens, unit) in candidates {
             // The score a candidate must reach to be kept: the floor, and once `limit`
             // matches are found, the worst of the best `limit` (a lower score cannot displace
-            // it, whatever its similarity).
+            // it, whatever its similarity; every kept match is at the floor or above).
             let wanted = if scored.len() >= query.limit {
-                floor.max(kth_best(scored, query.limit))
+                kth_best(scored, query.limit)
             } else {
                 floor
             };

@@ -63,26 +63,6 @@ fn is_number_joiner(c: char) -> bool {
     )
 }
 
-/// Languages that group thousands with a space (`1 234 567`), so `1 234` is one number.
-fn groups_with_space(lang: &Lang) -> bool {
-    matches!(
-        lang.language(),
-        "ru" | "hy"
-            | "uk"
-            | "be"
-            | "kk"
-            | "fr"
-            | "pl"
-            | "cs"
-            | "sk"
-            | "bg"
-            | "ka"
-            | "sv"
-            | "fi"
-            | "nb"
-    )
-}
-
 fn starts_with_ci(chars: &[char], at: usize, prefix: &str) -> bool {
     let mut n = 0;
     for (k, p) in prefix.chars().enumerate() {
@@ -229,8 +209,9 @@ fn code_at(chars: &[char], i: usize) -> Option<usize> {
 /// Tokenises `text` (expected in NFC) by the rules of `lang`.
 pub fn tokenize(lang: &Lang, text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
-    let space_groups = groups_with_space(lang);
     let profile = crate::text::profile(lang);
+    // Languages that group thousands with a space (`1 234 567`): there `1 234` is one number.
+    let space_groups = profile.numbers.group == crate::text::profile::SPACE_GROUPED.group;
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
