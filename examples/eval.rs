@@ -29,7 +29,8 @@
 //! ```
 //!
 //! `--every N` keeps every N-th query and `--kind K` one kind (a quick look while
-//! developing); `--show` prints the first misses of tetraglot where a baseline was right.
+//! developing); `--show` prints the first misses of tetraglot where a baseline was right, and the
+//! first queries whose best unit by the formula retrieval did not find.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -597,6 +598,7 @@ fn report(set: &Set, every: usize, kind: Option<&str>, show: bool) {
     let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
     let (mut adapt_tried, mut adapt_ok, mut not_adaptable) = (0u32, 0u32, 0u32);
     let mut misses = Vec::new();
+    let mut unrecalled = Vec::new();
     for (q, a) in queries.iter().zip(&answers) {
         let t = tallies
             .entry((q.kind.clone(), format!("{}→{}", q.source, q.target)))
@@ -616,6 +618,17 @@ fn report(set: &Set, every: usize, kind: Option<&str>, show: bool) {
             t.hits[k] += u32::from(*hit);
         }
         t.recalled += u32::from(a.recalled);
+        if show && !a.recalled && unrecalled.len() < 150 {
+            unrecalled.push(format!(
+                "{} {}→{}: {}\n    best {}",
+                q.kind,
+                q.source,
+                q.target,
+                q.text,
+                a.formula
+                    .map_or("(nothing)", |r| set.rows[r].texts[q.source].as_str())
+            ));
+        }
         if show && !mine && hits[1..].iter().any(|h| *h) && misses.len() < 150 {
             misses.push(format!(
                 "{} {}→{}{}: {}\n    want {}\n    got  {}",
@@ -705,6 +718,10 @@ fn report(set: &Set, every: usize, kind: Option<&str>, show: bool) {
     if show {
         println!("\nFirst misses of tetraglot where a baseline was right:");
         for miss in &misses {
+            println!("  {miss}");
+        }
+        println!("\nFirst queries whose best unit by the formula was not retrieved:");
+        for miss in &unrecalled {
             println!("  {miss}");
         }
     }

@@ -89,6 +89,17 @@ pub struct SearchWord {
 /// How many near terms one word adds at most.
 const NEAR_TERMS: usize = 3;
 
+/// Which of a word's terms a retrieval asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breadth {
+    /// The first term the index holds: the word itself, else its stem prefix.
+    FirstKnown,
+    /// Every term the index holds: the word and its stem prefix, so that a unit with another
+    /// inflection of a word the memory also holds as typed (`документа`/`документе`) is
+    /// found. Each word's first term is asked before any second one.
+    Every,
+}
+
 /// A hit of a retrieval query: its relevance and the stored unit.
 pub struct Hit {
     pub relevance: f32,
@@ -270,34 +281,41 @@ impl TmIndex {
         lookup(&searcher, &self.fields, id, &hidden)
     }
 
-    /// The best `limit` units after the first `offset` for a disjunction of the `max_terms`
-    /// most selective of the `words`' terms, near spellings included (BM25 with block-max
-    /// WAND). Frequent terms add little to the ranking of near matches but most of the cost,
-    /// so only the rarest are asked.
+    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
+    /// `words`' terms (as many of each word's as `breadth` says), near spellings included
+    /// (BM25 with block-max WAND). Frequent terms add little to the ranking of near matches
+    /// but most of the cost, so only the rarest are asked.
     pub fn search(
         &self,
         words: &[SearchWord],
-        max_terms: usize,
-        (offset, limit): (usize, usize),
+        (breadth, max_terms): (Breadth, usize),
+        limit: usize,
         document: Option<&str>,
     ) -> Result<Vec<Hit>, IndexError> {
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let (searcher, hidden) = self.view()?;
-        // One term per word: its first alternative the index knows (the word itself, else
-        // its stem prefix), so the terms asked cover as many words as possible; a word the
+        // First one term per word: its first alternative the index knows (the word itself,
+        // else its stem prefix), so the terms asked cover as many words as possible; a word the
         // index does not hold also asks for its near spellings.
         let mut selective = Vec::with_capacity(words.len());
+        let mut second = Vec::new();
         let mut nearby = Vec::new();
         for word in words {
             let mut known = false;
             for text in &word.terms {
                 let term = Term::from_field_text(self.fields.terms, text);
                 let frequency = searcher.doc_freq(&term)?;
-                if frequency > 0 {
-                    known = true;
-                    selective.push((frequency, term));
+                if frequency == 0 {
+                    continue;
+                }
+                match known {
+                    false => selective.push((frequency, term)),
+                    true => second.push((frequency, term)),
+                }
+                known = true;
+                if breadth == Breadth::FirstKnown {
                     break;
                 }
             }
@@ -316,10 +334,11 @@ impl TmIndex {
         selective.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         selective.dedup_by(|a, b| a.1 == b.1);
         selective.truncate(max_terms);
-        // Near terms fill what the words' own terms leave of the budget: a guess at a
-        // spelling must not push out a word the memory holds.
+        // Second terms, then near terms, fill what the words' first terms leave of the budget:
+        // another form or a guess at a spelling must not push out a word the memory holds.
+        second.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         nearby.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        for near in nearby {
+        for near in second.into_iter().chain(nearby) {
             if selective.len() >= max_terms {
                 break;
             }
@@ -351,12 +370,7 @@ impl TmIndex {
             ]);
         }
         let query = visible(Box::new(query), &hidden);
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_score(),
-        )?;
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         load_hits(&searcher, &self.fields, top)
     }
 

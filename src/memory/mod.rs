@@ -134,6 +134,11 @@ pub(crate) fn query_terms(lang: &Lang, text: &str) -> Vec<SearchWord> {
         // The prefix term is written first; the word's own term is asked first.
         let mut terms: Vec<String> = joined.split_whitespace().map(str::to_string).collect();
         terms.reverse();
+        // A word as long as a stem prefix is one: it meets the longer words it begins
+        // (`թափոն`/`թափոնների`).
+        if token.kind == TokenKind::Word && token.norm.chars().count() == PREFIX_CHARS {
+            terms.push(format!("{}>{}", lang.key(), token.norm));
+        }
         let near = match (token.kind, near_distance(&token.norm)) {
             (TokenKind::Word, Some(distance)) => Some(Near {
                 prefix: format!("{}|", lang.key()),

@@ -54,6 +54,14 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
 }
 
+/// The marks user-interface strings put before a menu item's access key (`_Open`, `&Open`,
+/// `Fi_le`): inside a word they do not break it, and its matching form leaves them out, so
+/// two translators' strings that place the key differently (`Обрат_ить`/`_Обратить`) match.
+/// Before a word they are punctuation, as anywhere else.
+fn is_accelerator_mark(c: char) -> bool {
+    matches!(c, '_' | '&')
+}
+
 /// Separators allowed inside a number when a digit follows: `1,234.5`, `14:30`, `25-26`,
 /// `01/05/2024`, `1 234` (with a no-break or narrow space).
 fn is_number_joiner(c: char) -> bool {
@@ -268,6 +276,7 @@ pub fn tokenize(lang: &Lang, text: &str) -> Vec<Token> {
                 end: i,
             });
         } else if is_word_char(c) {
+            let mut marked = false;
             i += 1;
             while i < chars.len() {
                 if is_word_char(chars[i]) {
@@ -276,11 +285,22 @@ pub fn tokenize(lang: &Lang, text: &str) -> Vec<Token> {
                     && chars.get(i + 1).is_some_and(|&d| d.is_alphabetic())
                 {
                     i += 2;
+                } else if is_accelerator_mark(chars[i])
+                    && chars.get(i + 1).is_some_and(|&d| d.is_alphabetic())
+                {
+                    marked = true;
+                    i += 2;
                 } else {
                     break;
                 }
             }
-            let raw: String = chars[start..i].iter().collect();
+            let raw: String = match marked {
+                true => chars[start..i]
+                    .iter()
+                    .filter(|c| !is_accelerator_mark(**c))
+                    .collect(),
+                false => chars[start..i].iter().collect(),
+            };
             let norm = fold_word_by(&profile, &raw);
             if norm.is_empty() {
                 continue;
@@ -343,6 +363,19 @@ mod tests {
             norms("hy", "Ինչո՞ւ է Ալիևը եկել։"),
             ["ինչու", "է", "ալիեւը", "եկել", ":"]
         );
+    }
+
+    #[test]
+    fn access_key_marks_inside_a_word_are_left_out_of_its_form() {
+        assert_eq!(norms("ru", "Обрат_ить выбор"), ["обратить", "выбор"]);
+        assert_eq!(norms("ru", "_Обратить выбор"), ["_", "обратить", "выбор"]);
+        assert_eq!(norms("hy", "Բաց&ել ֆայլը"), ["բացել", "ֆայլը"]);
+        assert_eq!(norms("az", "Fay_lı aç"), ["faylı", "aç"]);
+        // Not before a digit or at a word's end, where the mark is something else.
+        assert_eq!(norms("en", "Tom & Jerry_"), ["tom", "&", "jerry", "_"]);
+        assert_eq!(norms("en", "item_2"), ["item", "_", "2"]);
+        let tokens = tokenize(&Lang::parse("en").unwrap(), "Fi_le it");
+        assert_eq!((tokens[0].start, tokens[0].end), (0, 5));
     }
 
     #[test]

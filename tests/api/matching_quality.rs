@@ -284,6 +284,80 @@ fn a_reworded_sentence_among_many_that_hold_every_query_word_is_found() {
 }
 
 #[test]
+fn a_sentence_holding_other_forms_of_every_query_word_is_found() {
+    // The right unit holds none of the query's words as typed, only other inflections of
+    // them; other units hold every query word as typed, among many more words. Asking the
+    // words' own terms brings back only those others (a full pool of 100, or a short one of
+    // 3), all far from the query; the lookup then asks every form of each word, stems
+    // included, and finds the unit.
+    let cases = [
+        (
+            "hy",
+            "Թափոն զամբյուղը դատարկել",
+            "Թափոնների զամբյուղի դատարկում",
+            "Դատարկել թափոն զամբյուղը {n} օր հետո, եթե նրա մեջ միայն հին ֆայլեր են մնացել",
+        ),
+        (
+            "az",
+            "Seçilmiş faylları köçürmək",
+            "Seçilən faylların köçürülməsi",
+            "Seçilmiş faylları köçürmək üçün {n} saniyə gözləyin və sonra pəncərəni bağlayın",
+        ),
+        (
+            "ru",
+            "Проверка орфографии текущего документа",
+            "Проверяет орфографию в текущем документе",
+            "Проверка орфографии текущего документа {n} закончится после сохранения всех правок автора",
+        ),
+        (
+            "en",
+            "Download updated packages",
+            "Downloads the package updates",
+            "Download updated packages from mirror {n} only when the main server cannot be reached",
+        ),
+    ];
+    for crowd_size in [100, 3] {
+        for (lang, query, other_forms, crowd) in cases {
+            let mut units: Vec<Value> = (0..crowd_size)
+                .map(|n| json!({"id": format!("crowd-{n}"), "variants": {lang: crowd.replace("{n}", &n.to_string()), "xh": "other"}}))
+                .collect();
+            units.push(
+                json!({"id": "other-forms", "variants": {lang: other_forms, "xh": "target"}}),
+            );
+            let (_dir, server) = server_with(json!(units));
+            let body = best(&server, query, lang, json!({}));
+            assert_eq!(
+                body["matches"][0]["unit_id"], "other-forms",
+                "{lang}, {crowd_size} others: {body:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn access_keys_marked_elsewhere_in_a_word_still_match() {
+    // Two translators of a menu put the access-key mark (`_`, `&`) in different places: the
+    // words are the same, so the unit is found and scores as a punctuation variant.
+    let cases = [
+        ("hy", "_Բացել ֆայլը", "Բաց_ել ֆայլը"),
+        ("az", "&Faylı aç", "Fay&lı aç"),
+        ("ru", "_Обратить выбор", "Обрат_ить выбор"),
+        ("en", "Show _Hidden Files", "Show Hi_dden Files"),
+    ];
+    for (lang, stored, query) in cases {
+        let (_dir, server) = server_with(json!([
+            {"id": "menu", "variants": {lang: stored, "xh": "target"}},
+            {"id": "other", "variants": {lang: "Close the window", "xh": "other"}}
+        ]));
+        let body = best(&server, query, lang, json!({}));
+        let top = &body["matches"][0];
+        assert_eq!(top["unit_id"], "menu", "{lang}: {body:#}");
+        let score = top["score"].as_u64().unwrap();
+        assert!((95..100).contains(&score), "{lang}: {score}: {body:#}");
+    }
+}
+
+#[test]
 fn armenian_in_classical_spelling_finds_the_reformed_sentence() {
     // Software and diaspora texts keep the classical spelling; the memory holds the
     // reformed one. Matching forms fold the regular correspondences, so only the written
