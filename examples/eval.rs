@@ -311,8 +311,11 @@ fn word_ids(tokens: &[Token], vocabulary: &mut HashMap<String, u32>) -> Vec<u32>
 
 /// The text as the UI set compares it: lower case, no punctuation, mnemonics or extra spaces.
 fn loose(text: &str) -> String {
+    // A mnemonic mark goes without a trace (`Обы_чный` is `Обычный`); other punctuation
+    // separates words.
     text.to_lowercase()
         .chars()
+        .filter(|c| !matches!(c, '_' | '&'))
         .map(|c| {
             if c.is_alphanumeric() || c.is_whitespace() {
                 c
