@@ -630,4 +630,24 @@ mod tests {
         assert_eq!(lang_of_key("not a tag!").key(), "und");
         assert_eq!(lang_of_key("hy-AM").key(), "hy");
     }
+
+    #[test]
+    fn a_query_word_asks_itself_first_then_its_stem_prefix() {
+        let hy = Lang::parse("hy").unwrap();
+        let terms: Vec<Vec<String>> = query_terms(&hy, "Թափոն զամբյուղը դատարկել և")
+            .into_iter()
+            .map(|word| word.terms)
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                // Five characters: the word is a stem prefix of longer words too.
+                vec!["hy|թափոն", "hy>թափոն"],
+                vec!["hy|զամբյուղը", "hy>զամբյ"],
+                vec!["hy|դատարկել", "hy>դատար"],
+                // Shorter: the word alone (`և` folds to `եւ`).
+                vec!["hy|եւ"],
+            ]
+        );
+    }
 }
