@@ -296,9 +296,10 @@ impl TmIndex {
             return Ok(Vec::new());
         }
         let (searcher, hidden) = self.view()?;
-        // First one term per word: its first alternative the index knows (the word itself,
-        // else its stem prefix), so the terms asked cover as many words as possible; a word the
-        // index does not hold also asks for its near spellings.
+        // Each word's first term the index knows (the word itself, else its stem prefix) comes
+        // before any other, so the terms asked cover as many words as possible; `Every` adds
+        // the word's other known terms after them; a word the index knows none of asks for
+        // its near spellings.
         let mut selective = Vec::with_capacity(words.len());
         let mut second = Vec::new();
         let mut nearby = Vec::new();

@@ -158,7 +158,7 @@ fn candidates_for(limit: usize, words: usize) -> usize {
 /// 12 when nothing close came back still lost 1.0%; each term costs time).
 const RETRIEVAL_TERMS: usize = 12;
 
-/// The ranks one request asks of the index.
+/// What one request asks of the index: which terms of each word, and how many units.
 struct Retrieval {
     breadth: Breadth,
     limit: usize,
@@ -308,7 +308,7 @@ impl Memory {
         };
         let (units, full) = self.retrieve(query, &terms, &first)?;
         let mut kept = if keep { units.clone() } else { Vec::new() };
-        let scored_ids: Vec<UnitId> = units.iter().map(|unit| unit.id.clone()).collect();
+        let seen: HashSet<UnitId> = units.iter().map(|unit| unit.id.clone()).collect();
         let mut scored = Vec::new();
         self.rescore_pool(query, text, profile, units, 0, &mut scored);
         let best = scored.iter().map(|s| s.m.similarity).fold(0.0, f32::max);
@@ -325,7 +325,6 @@ impl Memory {
             breadth: Breadth::Every,
             limit: (pool * WIDEN_BY).min(MAX_POOL),
         };
-        let seen: HashSet<UnitId> = scored_ids.into_iter().collect();
         let (mut units, _) = self.retrieve(query, &terms, &wider)?;
         units.retain(|unit| !seen.contains(&unit.id));
         if keep {

@@ -23,6 +23,16 @@ fn best(server: &TestServer, text: &str, source: &str, extra: Value) -> Value {
     response.json()
 }
 
+/// `count` units `crowd-N` in `lang` whose text is `crowd` with `{n}` as N, then the unit
+/// `id` with `text`; each with a target.
+fn crowd_and_one(lang: &str, crowd: &str, count: usize, (id, text): (&str, &str)) -> Value {
+    let mut units: Vec<Value> = (0..count)
+        .map(|n| json!({"id": format!("crowd-{n}"), "variants": {lang: crowd.replace("{n}", &n.to_string()), "xh": "other"}}))
+        .collect();
+    units.push(json!({"id": id, "variants": {lang: text, "xh": "target"}}));
+    json!(units)
+}
+
 #[test]
 fn spelling_variants_score_99_or_100() {
     let (_dir, server) = server_with(json!([
@@ -270,11 +280,7 @@ fn a_reworded_sentence_among_many_that_hold_every_query_word_is_found() {
         ),
     ];
     for (lang, query, reworded, crowd) in cases {
-        let mut units: Vec<Value> = (0..100)
-            .map(|n| json!({"id": format!("crowd-{n}"), "variants": {lang: crowd.replace("{n}", &n.to_string()), "xh": "other"}}))
-            .collect();
-        units.push(json!({"id": "reworded", "variants": {lang: reworded, "xh": "target"}}));
-        let (_dir, server) = server_with(json!(units));
+        let (_dir, server) = server_with(crowd_and_one(lang, crowd, 100, ("reworded", reworded)));
         let body = best(&server, query, lang, json!({}));
         assert_eq!(
             body["matches"][0]["unit_id"], "reworded",
@@ -318,13 +324,8 @@ fn a_sentence_holding_other_forms_of_every_query_word_is_found() {
     ];
     for crowd_size in [100, 3] {
         for (lang, query, other_forms, crowd) in cases {
-            let mut units: Vec<Value> = (0..crowd_size)
-                .map(|n| json!({"id": format!("crowd-{n}"), "variants": {lang: crowd.replace("{n}", &n.to_string()), "xh": "other"}}))
-                .collect();
-            units.push(
-                json!({"id": "other-forms", "variants": {lang: other_forms, "xh": "target"}}),
-            );
-            let (_dir, server) = server_with(json!(units));
+            let one = ("other-forms", other_forms);
+            let (_dir, server) = server_with(crowd_and_one(lang, crowd, crowd_size, one));
             let body = best(&server, query, lang, json!({}));
             assert_eq!(
                 body["matches"][0]["unit_id"], "other-forms",
