@@ -25,12 +25,14 @@
 //!
 //! ```sh
 //! cargo run --release --example eval -- --ntrex ../shared/data/ntrex-dev.tsv \
-//!     --ui ../shared/data/ui-dev [--every N] [--show]
+//!     --ui ../shared/data/ui-dev [--every N] [--kind K] [--scale FILE.tmx] [--show]
 //! ```
 //!
 //! `--every N` keeps every N-th query and `--kind K` one kind (a quick look while
-//! developing); `--show` prints the first misses of tetraglot where a baseline was right, and the
-//! first queries whose best unit by the formula retrieval did not find.
+//! developing); `--scale FILE.tmx` imports a large memory (`../shared/bench`'s generator)
+//! before each set, so tetraglot answers among its units too; `--show` prints the first
+//! misses of tetraglot where a baseline was right, and the first queries whose best unit by
+//! the formula retrieval did not find.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -257,7 +259,10 @@ fn read_rows(path: &Path) -> (Vec<Row>, Vec<String>) {
     (rows, ids)
 }
 
-fn open_memory(tsv: &Path) -> (Memory, tempfile::TempDir) {
+/// A fresh memory holding `tsv`'s units, after those of `scale` when given (distractors: the
+/// baselines still score the set's own units only, so recall then says whether retrieval
+/// finds the right unit among a million others).
+fn open_memory(tsv: &Path, scale: Option<&Path>) -> (Memory, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let memory = Memory::open(
         dir.path(),
@@ -266,6 +271,17 @@ fn open_memory(tsv: &Path) -> (Memory, tempfile::TempDir) {
         },
     )
     .unwrap();
+    if let Some(scale) = scale {
+        let imported = tetraglot::engine::import_file(&memory, scale, FileKind::Tmx, None).unwrap();
+        if let Some(optimize) = imported.optimize {
+            optimize.wait().unwrap();
+        }
+        println!(
+            "memory: {} units from {}",
+            imported.report.read,
+            scale.display()
+        );
+    }
     let report = tetraglot::engine::import_file(&memory, tsv, FileKind::Tsv, None)
         .unwrap()
         .report;
@@ -451,8 +467,8 @@ impl Set {
     }
 }
 
-fn ntrex(path: &Path) -> Set {
-    let (memory, dir) = open_memory(path);
+fn ntrex(path: &Path, scale: Option<&Path>) -> Set {
+    let (memory, dir) = open_memory(path, scale);
     let (rows, _) = read_rows(path);
     let langs: BTreeMap<&str, Lang> = LANGS.iter().map(|l| (*l, lang(l))).collect();
     let mut queries = Vec::new();
@@ -495,9 +511,9 @@ fn ntrex(path: &Path) -> Set {
     }
 }
 
-fn ui(dir: &Path) -> Set {
+fn ui(dir: &Path, scale: Option<&Path>) -> Set {
     let units = dir.join("units.tsv");
-    let (memory, tmp) = open_memory(&units);
+    let (memory, tmp) = open_memory(&units, scale);
     let (rows, ids) = read_rows(&units);
     let by_id: HashMap<&str, usize> = ids
         .iter()
@@ -735,6 +751,7 @@ fn main() {
     let mut ui_dir: Option<PathBuf> = None;
     let (mut every, mut show) = (1usize, false);
     let mut kind: Option<String> = None;
+    let mut scale: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -743,9 +760,10 @@ fn main() {
             "--every" => every = args.next().and_then(|n| n.parse().ok()).unwrap_or(1),
             "--show" => show = true,
             "--kind" => kind = args.next(),
+            "--scale" => scale = args.next().map(PathBuf::from),
             other => {
                 eprintln!(
-                    "unknown argument {other}: --ntrex FILE.tsv --ui DIR [--every N] [--show]"
+                    "unknown argument {other}: --ntrex FILE.tsv --ui DIR [--every N] [--kind K] [--scale FILE.tmx] [--show]"
                 );
                 std::process::exit(2);
             }
@@ -756,9 +774,14 @@ fn main() {
         ui_dir = Some("../shared/data/ui-dev".into());
     }
     if let Some(path) = ntrex_path.filter(|p| p.exists()) {
-        report(&ntrex(&path), every, kind.as_deref(), show);
+        report(
+            &ntrex(&path, scale.as_deref()),
+            every,
+            kind.as_deref(),
+            show,
+        );
     }
     if let Some(dir) = ui_dir.filter(|d| d.join("queries.tsv").exists()) {
-        report(&ui(&dir), every, kind.as_deref(), show);
+        report(&ui(&dir, scale.as_deref()), every, kind.as_deref(), show);
     }
 }
