@@ -23,14 +23,20 @@ fn best(server: &TestServer, text: &str, source: &str, extra: Value) -> Value {
     response.json()
 }
 
-/// `count` units `crowd-N` in `lang` whose text is `crowd` with `{n}` as N, then the unit
-/// `id` with `text`; each with a target.
-fn crowd_and_one(lang: &str, crowd: &str, count: usize, (id, text): (&str, &str)) -> Value {
+/// The answer to `query` from a memory of `count` units `crowd-N` in `lang` whose text is
+/// `crowd` with `{n}` as N, then the unit `id` with `text`; each with a target.
+fn lookup_among_crowd(
+    lang: &str,
+    query: &str,
+    (crowd, count): (&str, usize),
+    (id, text): (&str, &str),
+) -> Value {
     let mut units: Vec<Value> = (0..count)
         .map(|n| json!({"id": format!("crowd-{n}"), "variants": {lang: crowd.replace("{n}", &n.to_string()), "xh": "other"}}))
         .collect();
     units.push(json!({"id": id, "variants": {lang: text, "xh": "target"}}));
-    json!(units)
+    let (_dir, server) = server_with(json!(units));
+    best(&server, query, lang, json!({}))
 }
 
 #[test]
@@ -280,8 +286,7 @@ fn a_reworded_sentence_among_many_that_hold_every_query_word_is_found() {
         ),
     ];
     for (lang, query, reworded, crowd) in cases {
-        let (_dir, server) = server_with(crowd_and_one(lang, crowd, 100, ("reworded", reworded)));
-        let body = best(&server, query, lang, json!({}));
+        let body = lookup_among_crowd(lang, query, (crowd, 100), ("reworded", reworded));
         assert_eq!(
             body["matches"][0]["unit_id"], "reworded",
             "{lang}: {body:#}"
@@ -325,8 +330,7 @@ fn a_sentence_holding_other_forms_of_every_query_word_is_found() {
     for crowd_size in [100, 3] {
         for (lang, query, other_forms, crowd) in cases {
             let one = ("other-forms", other_forms);
-            let (_dir, server) = server_with(crowd_and_one(lang, crowd, crowd_size, one));
-            let body = best(&server, query, lang, json!({}));
+            let body = lookup_among_crowd(lang, query, (crowd, crowd_size), one);
             assert_eq!(
                 body["matches"][0]["unit_id"], "other-forms",
                 "{lang}, {crowd_size} others: {body:#}"
