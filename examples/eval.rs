@@ -25,12 +25,14 @@
 //!
 //! ```sh
 //! cargo run --release --example eval -- --ntrex ../shared/data/ntrex-dev.tsv \
-//!     --ui ../shared/data/ui-dev [--every N] [--kind K] [--scale FILE.tmx] [--show]
+//!     --ui ../shared/data/ui-dev [--every N] [--kind K] [--scale FILE.tmx] [--keep DIR] [--show]
 //! ```
 //!
 //! `--every N` keeps every N-th query and `--kind K` one kind (a quick look while
 //! developing); `--scale FILE.tmx` imports a large memory (`../shared/bench`'s generator)
-//! before each set, so tetraglot answers among its units too; `--show` prints the first
+//! before each set, so tetraglot answers among its units too; `--keep DIR` keeps each set's
+//! memory in `DIR/ntrex` and `DIR/ui` and, when one is there already, answers from it
+//! without importing (comparing builds on one large memory); `--show` prints the first
 //! misses of tetraglot where a baseline was right, and the first queries whose best unit by
 //! the formula retrieval did not find.
 
@@ -227,7 +229,7 @@ struct Set {
     loose: bool,
     rows: Vec<Row>,
     memory: Memory,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     prepared: HashMap<&'static str, Vec<Option<Prepared>>>,
     /// Word ids of the units' words, for the query's.
     vocabulary: HashMap<String, u32>,
@@ -261,16 +263,36 @@ fn read_rows(path: &Path) -> (Vec<Row>, Vec<String>) {
 
 /// A fresh memory holding `tsv`'s units, after those of `scale` when given (distractors: the
 /// baselines still score the set's own units only, so recall then says whether retrieval
-/// finds the right unit among a million others).
-fn open_memory(tsv: &Path, scale: Option<&Path>) -> (Memory, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
+/// finds the right unit among a million others). In `keep` when given, and then as it is
+/// when a memory is there already.
+fn open_memory(
+    tsv: &Path,
+    scale: Option<&Path>,
+    keep: Option<PathBuf>,
+) -> (Memory, Option<tempfile::TempDir>) {
+    let (path, dir) = match keep {
+        Some(path) => (path, None),
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            (dir.path().to_path_buf(), Some(dir))
+        }
+    };
+    let existing = tetraglot::index::exists(&path);
     let memory = Memory::open(
-        dir.path(),
+        &path,
         Mode::ReadWrite {
             heap_bytes: 128 << 20,
         },
     )
     .unwrap();
+    if existing {
+        println!(
+            "memory: {} units kept in {}",
+            memory.unit_count(),
+            path.display()
+        );
+        return (memory, dir);
+    }
     if let Some(scale) = scale {
         let imported = tetraglot::engine::import_file(&memory, scale, FileKind::Tmx, None).unwrap();
         if let Some(optimize) = imported.optimize {
@@ -467,8 +489,8 @@ impl Set {
     }
 }
 
-fn ntrex(path: &Path, scale: Option<&Path>) -> Set {
-    let (memory, dir) = open_memory(path, scale);
+fn ntrex(path: &Path, scale: Option<&Path>, keep: Option<&Path>) -> Set {
+    let (memory, dir) = open_memory(path, scale, keep.map(|k| k.join("ntrex")));
     let (rows, _) = read_rows(path);
     let langs: BTreeMap<&str, Lang> = LANGS.iter().map(|l| (*l, lang(l))).collect();
     let mut queries = Vec::new();
@@ -511,9 +533,9 @@ fn ntrex(path: &Path, scale: Option<&Path>) -> Set {
     }
 }
 
-fn ui(dir: &Path, scale: Option<&Path>) -> Set {
+fn ui(dir: &Path, scale: Option<&Path>, keep: Option<&Path>) -> Set {
     let units = dir.join("units.tsv");
-    let (memory, tmp) = open_memory(&units, scale);
+    let (memory, tmp) = open_memory(&units, scale, keep.map(|k| k.join("ui")));
     let (rows, ids) = read_rows(&units);
     let by_id: HashMap<&str, usize> = ids
         .iter()
@@ -752,6 +774,7 @@ fn main() {
     let (mut every, mut show) = (1usize, false);
     let mut kind: Option<String> = None;
     let mut scale: Option<PathBuf> = None;
+    let mut keep: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -761,9 +784,10 @@ fn main() {
             "--show" => show = true,
             "--kind" => kind = args.next(),
             "--scale" => scale = args.next().map(PathBuf::from),
+            "--keep" => keep = args.next().map(PathBuf::from),
             other => {
                 eprintln!(
-                    "unknown argument {other}: --ntrex FILE.tsv --ui DIR [--every N] [--kind K] [--scale FILE.tmx] [--show]"
+                    "unknown argument {other}: --ntrex FILE.tsv --ui DIR [--every N] [--kind K] [--scale FILE.tmx] [--keep DIR] [--show]"
                 );
                 std::process::exit(2);
             }
@@ -775,13 +799,18 @@ fn main() {
     }
     if let Some(path) = ntrex_path.filter(|p| p.exists()) {
         report(
-            &ntrex(&path, scale.as_deref()),
+            &ntrex(&path, scale.as_deref(), keep.as_deref()),
             every,
             kind.as_deref(),
             show,
         );
     }
     if let Some(dir) = ui_dir.filter(|d| d.join("queries.tsv").exists()) {
-        report(&ui(&dir, scale.as_deref()), every, kind.as_deref(), show);
+        report(
+            &ui(&dir, scale.as_deref(), keep.as_deref()),
+            every,
+            kind.as_deref(),
+            show,
+        );
     }
 }
