@@ -41,6 +41,9 @@ pub struct IndexDoc {
     /// Retrieval terms, already normalised and prefixed with their language key, separated
     /// by spaces (none holds one).
     pub terms: String,
+    /// Character gram terms of its short texts, in the same form as `terms` (see
+    /// [`Fields::grams`]).
+    pub grams: String,
     /// Matching keys of the unit's languages.
     pub langs: Vec<String>,
     pub document: Option<String>,
@@ -156,7 +159,7 @@ impl TmIndex {
             ..IndexSettings::default()
         };
         // An existing index is opened with its own schema: one written before a field was
-        // added (`texts`) still opens, and does without it.
+        // added (`texts`, `grams`) still opens, and does without it.
         let exists = Index::exists(&directory)
             .map_err(|e| IndexError::Io(std::io::Error::other(e.to_string())))?;
         let index = if exists {
@@ -347,32 +350,39 @@ impl TmIndex {
                 selective.push(near);
             }
         }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = selective
-            .into_iter()
-            .map(|(_, term)| {
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                (Occur::Should, query)
-            })
-            .collect();
-        if clauses.is_empty() {
+        let terms = selective.into_iter().map(|(_, term)| term).collect();
+        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
+    }
+
+    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
+    /// character gram terms `grams` (BM25 with block-max WAND); none in an index written
+    /// before gram terms existed.
+    pub fn search_grams(
+        &self,
+        grams: &[String],
+        max_terms: usize,
+        limit: usize,
+        document: Option<&str>,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let Some(field) = self.fields.grams else {
+            return Ok(Vec::new());
+        };
+        if grams.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut query = BooleanQuery::new(clauses);
-        if let Some(document) = document {
-            // Only that document's units: the words score, the document term must hold.
-            let only: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.document, document),
-                IndexRecordOption::Basic,
-            ));
-            query = BooleanQuery::new(vec![
-                (Occur::Must, Box::new(query) as Box<dyn Query>),
-                (Occur::Must, only),
-            ]);
+        let (searcher, hidden) = self.view()?;
+        let mut selective = Vec::with_capacity(grams.len());
+        for gram in grams {
+            let term = Term::from_field_text(field, gram);
+            let frequency = searcher.doc_freq(&term)?;
+            if frequency > 0 {
+                selective.push((frequency, term));
+            }
         }
-        let query = visible(Box::new(query), &hidden);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        load_hits(&searcher, &self.fields, top)
+        selective.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        selective.truncate(max_terms);
+        let terms = selective.into_iter().map(|(_, term)| term).collect();
+        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
     }
 
     /// Units holding, for every group, at least one of its patterns (a conjunction of
@@ -530,6 +540,43 @@ fn alive_with(
 }
 
 /// `query`, leaving out the units `hidden` names.
+/// The best `limit` visible units for a disjunction of `terms`, only `document`'s when given.
+fn top_units(
+    searcher: &Searcher,
+    fields: &Fields,
+    hidden: &Hidden,
+    terms: Vec<Term>,
+    limit: usize,
+    document: Option<&str>,
+) -> Result<Vec<Hit>, IndexError> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|term| {
+            let query: Box<dyn Query> =
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            (Occur::Should, query)
+        })
+        .collect();
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = BooleanQuery::new(clauses);
+    if let Some(document) = document {
+        // Only that document's units: the terms score, the document term must hold.
+        let only: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(fields.document, document),
+            IndexRecordOption::Basic,
+        ));
+        query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(query) as Box<dyn Query>),
+            (Occur::Must, only),
+        ]);
+    }
+    let query = visible(Box::new(query), hidden);
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    load_hits(searcher, fields, top)
+}
+
 fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> {
     match hidden.term() {
         None => query,

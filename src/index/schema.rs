@@ -16,6 +16,10 @@ pub struct Fields {
     /// units holding a sentence exactly (imports join bilingual files by it). `None` in an
     /// index written before the field existed.
     pub texts: Option<Field>,
+    /// Character gram terms of the unit's short texts, for short queries that share no word
+    /// with it; a separate field so they weigh nothing in the `terms` field's BM25 lengths.
+    /// `None` in an index written before the field existed (its lookups do without).
+    pub grams: Option<Field>,
 }
 
 /// The analyzer of the `terms` field: a split on spaces, nothing more.
@@ -35,11 +39,15 @@ pub fn build() -> (Schema, Fields) {
         .set_index_option(IndexRecordOption::WithFreqs);
     let terms = builder.add_text_field(
         "terms",
-        TextOptions::default().set_indexing_options(terms_indexing),
+        TextOptions::default().set_indexing_options(terms_indexing.clone()),
     );
     let langs = builder.add_text_field("langs", STRING);
     let document = builder.add_text_field("document", STRING);
     let texts = builder.add_text_field("texts", STRING);
+    let grams = builder.add_text_field(
+        "grams",
+        TextOptions::default().set_indexing_options(terms_indexing),
+    );
     (
         builder.build(),
         Fields {
@@ -49,6 +57,7 @@ pub fn build() -> (Schema, Fields) {
             langs,
             document,
             texts: Some(texts),
+            grams: Some(grams),
         },
     )
 }
@@ -71,6 +80,7 @@ impl Fields {
             langs: schema.get_field("langs")?,
             document: schema.get_field("document")?,
             texts: schema.get_field("texts").ok(),
+            grams: schema.get_field("grams").ok(),
         })
     }
 }

@@ -197,6 +197,11 @@ impl<'a> WriteSession<'a> {
         if let Some(name) = &doc.document {
             document.add_text(fields.document, name);
         }
+        if let Some(grams) = fields.grams {
+            if !doc.grams.is_empty() {
+                document.add_text(grams, doc.grams);
+            }
+        }
         if let Some(texts) = fields.texts {
             for text in &doc.texts {
                 document.add_text(texts, text);

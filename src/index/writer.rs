@@ -583,6 +583,7 @@ mod tests {
             id: id.into(),
             payload: id.as_bytes().to_vec(),
             terms: "en:word".into(),
+            grams: String::new(),
             langs: vec!["en".into()],
             document: None,
             texts: Vec::new(),

@@ -5,6 +5,7 @@ pub mod adapt;
 pub mod batch;
 pub mod concordance;
 pub mod export;
+mod grams;
 pub mod import;
 mod inventory;
 pub mod matching;
@@ -182,12 +183,12 @@ fn write_token_terms(key: &str, norm: &str, out: &mut String) {
     out.push(' ');
 }
 
-/// The retrieval terms of a stored text, space-separated into one string as the index takes
-/// them: every word as `key|word`, long words also as `key>prefix`.
-fn write_retrieval_terms(lang: &Lang, text: &str, out: &mut String) {
-    for token in tokenize(lang, text) {
+/// The retrieval terms of a stored text's `tokens`, space-separated into one string as the
+/// index takes them: every word as `key|word`, long words also as `key>prefix`.
+fn write_retrieval_terms(key: &str, tokens: &[crate::text::Token], out: &mut String) {
+    for token in tokens {
         if token.kind != TokenKind::Punct {
-            write_token_terms(lang.key(), &token.norm, out);
+            write_token_terms(key, &token.norm, out);
         }
     }
 }
@@ -212,13 +213,18 @@ pub(crate) fn target_texts(
 /// What the index keeps of a unit.
 fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
     let mut terms = String::with_capacity(2048);
+    let mut grams = String::new();
     for (key, variant) in &unit.variants {
-        write_retrieval_terms(&lang_of_key(key), &variant.text, &mut terms);
+        let lang = lang_of_key(key);
+        let tokens = tokenize(&lang, &variant.text);
+        write_retrieval_terms(lang.key(), &tokens, &mut terms);
+        grams::write_text_grams(lang.key(), &tokens, &mut grams);
     }
     Ok(IndexDoc {
         id: unit.id.to_string(),
         payload: stored::encode(unit)?,
         terms,
+        grams,
         langs: unit.variants.keys().cloned().collect(),
         document: unit.meta.document.clone(),
         texts: unit

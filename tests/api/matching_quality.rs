@@ -340,6 +340,51 @@ fn a_sentence_holding_other_forms_of_every_query_word_is_found() {
 }
 
 #[test]
+fn a_short_query_finds_a_unit_it_shares_only_characters_with() {
+    // The right unit spells the query's words differently inside, within their first five
+    // characters, so it shares no word and no stem with the query, only a common word or
+    // none; hundreds of longer units hold every query word as typed. Ranking by shared words
+    // brings back only those, even in the wider pool; a short query then asks by
+    // characters, and only short texts carry character terms.
+    let cases = [
+        (
+            "hy",
+            "Վերագործարկել Firefox-ը",
+            "Վերամեկնարկել Firefox-ը",
+            "Վերագործարկել Firefox-ը {n} անգամ, եթե թարմացումից հետո էջերը դեռ չեն բացվում",
+        ),
+        (
+            "az",
+            "Şifrəni dəyiş",
+            "Sifreni deyis",
+            "Şifrəni dəyiş və {n} gün ərzində yeni şifrəni heç kimə göstərmə, hətta dostlarına",
+        ),
+        (
+            "ru",
+            "Уоллис и Футуна",
+            "Уоллес и Футана",
+            "Острова Уоллис и Футуна {n} лет назад стали заморским сообществом Франции",
+        ),
+        (
+            "en",
+            "Colour settings",
+            "Color settings",
+            "Colour settings of panel {n} are kept when the theme changes to a darker one",
+        ),
+    ];
+    for crowd_size in [400, 3] {
+        for (lang, query, spelled, crowd) in cases {
+            let one = ("spelled", spelled);
+            let body = lookup_among_crowd(lang, query, (crowd, crowd_size), one);
+            assert_eq!(
+                body["matches"][0]["unit_id"], "spelled",
+                "{lang}, {crowd_size} others: {body:#}"
+            );
+        }
+    }
+}
+
+#[test]
 fn access_keys_marked_elsewhere_in_a_word_still_match() {
     // Two translators of a menu put the access-key mark (`_`, `&`) in different places: the
     // words are the same, so the unit is found and scores as a punctuation variant.
