@@ -47,8 +47,16 @@ pub struct IndexDoc {
     /// Matching keys of the unit's languages.
     pub langs: Vec<String>,
     pub document: Option<String>,
-    /// Exact-text terms, one per variant (see [`Fields::texts`]).
-    pub texts: Vec<String>,
+    /// Exact texts, one per variant (see [`Fields::texts`]).
+    pub texts: Vec<TextKey>,
+}
+
+/// A variant's exact text as the index finds units by it: its language key and a 64-bit hash
+/// of its text (the memory decides which text: after NFC and whitespace folding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextKey {
+    pub lang: String,
+    pub hash: u64,
 }
 
 /// Failures of the storage layer.

@@ -10,7 +10,7 @@ use tantivy::{IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::schema::Fields;
 use super::staged::{self, Hidden};
-use super::{lookup, IndexDoc, IndexError};
+use super::{lookup, IndexDoc, IndexError, TextKey};
 
 /// The most recently written units a session remembers, so a unit written twice before the
 /// commit is merged with its uncommitted self.
@@ -203,24 +203,27 @@ impl<'a> WriteSession<'a> {
             }
         }
         if let Some(texts) = fields.texts {
-            for text in &doc.texts {
-                document.add_text(texts, text);
+            for key in &doc.texts {
+                document.add_text(texts.field, texts.term(key));
             }
         }
         self.push(UserOperation::Add(document))?;
         self.remember(&doc.id, Some(doc.payload));
         Ok(())
     }
-    /// The payloads of (at most `limit`) committed units with the exact-text term `term`;
-    /// `None` when the index predates exact-text terms. Writes of this session are not
-    /// searched: read each unit again with [`get`](Self::get) for its current form.
+    /// The payloads of (at most `limit`) committed units that may hold the exact text `key`
+    /// (its hash may also be another text's: compare the texts); `None` when the index
+    /// predates exact-text terms. Writes of this session are not searched: read each unit
+    /// again with [`get`](Self::get) for its current form.
     pub fn with_text(
         &mut self,
-        term: &str,
+        key: &TextKey,
         limit: usize,
     ) -> Result<Option<Vec<Vec<u8>>>, IndexError> {
         match self.fields.texts {
-            Some(field) => self.payloads_with(field, term, limit).map(Some),
+            Some(texts) => self
+                .payloads_with(texts.field, &texts.term(key), limit)
+                .map(Some),
             None => Ok(None),
         }
     }

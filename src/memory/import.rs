@@ -111,16 +111,16 @@ impl ImportWatch {
 const JOIN_CANDIDATES: usize = 16;
 
 /// Joins `unit` into a stored unit by [`Merge::Source`]'s rule; the id of the unit it
-/// joined. `texts` are its variants' exact-text terms, in the order of its variants (as
+/// joined. `texts` are its variants' exact texts, in the order of its variants (as
 /// `index_doc` made them).
 fn join(
     session: &mut WriteSession<'_>,
     unit: &Unit,
-    texts: &[String],
+    texts: &[crate::index::TextKey],
 ) -> Result<Option<UnitId>, MemoryError> {
     use crate::model::text::fold_whitespace;
-    for ((key, variant), term) in unit.variants.iter().zip(texts) {
-        let Some(found) = session.with_text(term, JOIN_CANDIDATES)? else {
+    for ((key, variant), text) in unit.variants.iter().zip(texts) {
+        let Some(found) = session.with_text(text, JOIN_CANDIDATES)? else {
             return Ok(None);
         };
         if found.is_empty() {

@@ -20,7 +20,9 @@ use std::pin::Pin;
 
 use tokio::sync::oneshot;
 
-use crate::index::{IndexDoc, IndexError, Near, SearchWord, TmIndex, Touches, WriteSession};
+use crate::index::{
+    IndexDoc, IndexError, Near, SearchWord, TextKey, TmIndex, Touches, WriteSession,
+};
 use crate::model::lang::Lang;
 use crate::model::stream::{FormatError, Item};
 use crate::model::unit::{self as unit, Unit};
@@ -230,19 +232,19 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
         texts: unit
             .variants
             .iter()
-            .map(|(key, variant)| text_term(key, &variant.text))
+            .map(|(key, variant)| text_key(key, &variant.text))
             .collect(),
     })
 }
 
-/// The exact-text term of a variant: its language key and a hash of its text after NFC and
-/// whitespace folding.
-fn text_term(key: &str, text: &str) -> String {
+/// The exact text of a variant as the index finds it: its language key and a hash of its
+/// text after NFC and whitespace folding.
+fn text_key(key: &str, text: &str) -> TextKey {
     let folded = crate::model::text::fold_whitespace(text);
-    format!(
-        "{key}\u{1}{:016x}",
-        xxhash_rust::xxh3::xxh3_64(folded.as_bytes())
-    )
+    TextKey {
+        lang: key.to_string(),
+        hash: xxhash_rust::xxh3::xxh3_64(folded.as_bytes()),
+    }
 }
 
 /// Writes `unit`, merged into the stored unit of the same id if there is one. Returns
