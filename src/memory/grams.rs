@@ -9,13 +9,13 @@ use crate::text::{Token, TokenKind};
 /// other's costs at least a deletion, so a text twice as long as the query scores about 50
 /// or less. Short texts are also few in running news (9 % of the scale memory's sentences
 /// have at most 8 words), so the terms cost little where most units are long.
-pub(crate) const GRAM_TEXT_WORDS: usize = 8;
+const GRAM_TEXT_WORDS: usize = 8;
 
 /// Queries of at most this many words ask the trigram terms (when their words found nothing
 /// close): half of [`GRAM_TEXT_WORDS`], so every stored text the query could come close to
 /// has the terms. Among a million news units, queries of up to six words recalled no more
 /// units on natural variation than up to four, in 1.1× the time.
-pub(crate) const GRAM_QUERY_WORDS: usize = 4;
+const GRAM_QUERY_WORDS: usize = 4;
 
 /// The characters of a gram.
 const GRAM_CHARS: usize = 3;
@@ -24,7 +24,7 @@ const GRAM_CHARS: usize = 3;
 const EDGE: char = '_';
 
 /// How many words of `tokens` count towards the length limits.
-pub(crate) fn words(tokens: &[Token]) -> usize {
+fn words(tokens: &[Token]) -> usize {
     tokens.iter().filter(|t| t.kind != TokenKind::Punct).count()
 }
 

@@ -348,6 +348,7 @@ impl Memory {
         if passes.best() >= WIDEN_BELOW || pool >= MAX_POOL {
             return Ok(passes.done());
         }
+        let wider = (pool * WIDEN_BY).min(MAX_POOL);
         // A pool that came back short holds every unit with one of the terms asked; a wider
         // one can only add units holding another form of a word.
         let more_forms = terms.iter().any(|word| word.terms.len() > 1);
@@ -356,8 +357,7 @@ impl Memory {
             // other inflections of the query's words, `Проверка орфографии`/`Проверяет
             // орфографию`), so it ranks anew.
             let asked = Asked::Words(&terms, Breadth::Every);
-            let limit = (pool * WIDEN_BY).min(MAX_POOL);
-            self.pass(query, text, profile, (asked, limit), &mut passes)?;
+            self.pass(query, text, profile, (asked, wider), &mut passes)?;
             if passes.best() >= WIDEN_BELOW {
                 return Ok(passes.done());
             }
@@ -366,14 +366,8 @@ impl Memory {
         // find may share no word or stem with it, or only ones a million others share too.
         let grams = grams::query_grams(query.source.key(), profile.tokens());
         if !grams.is_empty() {
-            let limit = (pool * WIDEN_BY).min(MAX_POOL);
-            self.pass(
-                query,
-                text,
-                profile,
-                (Asked::Grams(&grams), limit),
-                &mut passes,
-            )?;
+            let asked = Asked::Grams(&grams);
+            self.pass(query, text, profile, (asked, wider), &mut passes)?;
         }
         Ok(passes.done())
     }

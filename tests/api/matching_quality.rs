@@ -39,6 +39,20 @@ fn lookup_among_crowd(
     best(&server, query, lang, json!({}))
 }
 
+/// For each `(lang, query, text, crowd)` and each crowd size, that the unit with `text` comes
+/// first for `query` among that many units of `crowd` (see [`lookup_among_crowd`]).
+fn assert_found_among_crowds(cases: &[(&str, &str, &str, &str)], sizes: [usize; 2]) {
+    for size in sizes {
+        for &(lang, query, text, crowd) in cases {
+            let body = lookup_among_crowd(lang, query, (crowd, size), ("right", text));
+            assert_eq!(
+                body["matches"][0]["unit_id"], "right",
+                "{lang}, {size} others: {body:#}"
+            );
+        }
+    }
+}
+
 #[test]
 fn spelling_variants_score_99_or_100() {
     let (_dir, server) = server_with(json!([
@@ -327,16 +341,7 @@ fn a_sentence_holding_other_forms_of_every_query_word_is_found() {
             "Download updated packages from mirror {n} only when the main server cannot be reached",
         ),
     ];
-    for crowd_size in [100, 3] {
-        for (lang, query, other_forms, crowd) in cases {
-            let one = ("other-forms", other_forms);
-            let body = lookup_among_crowd(lang, query, (crowd, crowd_size), one);
-            assert_eq!(
-                body["matches"][0]["unit_id"], "other-forms",
-                "{lang}, {crowd_size} others: {body:#}"
-            );
-        }
-    }
+    assert_found_among_crowds(&cases, [100, 3]);
 }
 
 #[test]
@@ -372,16 +377,7 @@ fn a_short_query_finds_a_unit_it_shares_only_characters_with() {
             "Colour settings of panel {n} are kept when the theme changes to a darker one",
         ),
     ];
-    for crowd_size in [400, 3] {
-        for (lang, query, spelled, crowd) in cases {
-            let one = ("spelled", spelled);
-            let body = lookup_among_crowd(lang, query, (crowd, crowd_size), one);
-            assert_eq!(
-                body["matches"][0]["unit_id"], "spelled",
-                "{lang}, {crowd_size} others: {body:#}"
-            );
-        }
-    }
+    assert_found_among_crowds(&cases, [400, 3]);
 }
 
 #[test]
