@@ -343,13 +343,13 @@ impl TmIndex {
             }
         }
         // By frequency, then term, so that a term two words share is asked once.
-        selective.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        selective.sort_unstable_by(rarest_first);
         selective.dedup_by(|a, b| a.1 == b.1);
         selective.truncate(max_terms);
         // Second terms, then near terms, fill what the words' first terms leave of the budget:
         // another form or a guess at a spelling must not push out a word the memory holds.
-        second.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        nearby.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        second.sort_unstable_by(rarest_first);
+        nearby.sort_unstable_by(rarest_first);
         for near in second.into_iter().chain(nearby) {
             if selective.len() >= max_terms {
                 break;
@@ -387,7 +387,7 @@ impl TmIndex {
                 selective.push((frequency, term));
             }
         }
-        selective.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        selective.sort_unstable_by(rarest_first);
         selective.truncate(max_terms);
         let terms = selective.into_iter().map(|(_, term)| term).collect();
         top_units(&searcher, &self.fields, &hidden, terms, limit, document)
@@ -547,7 +547,12 @@ fn alive_with(
     Ok(n)
 }
 
-/// `query`, leaving out the units `hidden` names.
+/// Orders terms with their document frequencies rarest first, then by term (so that equal
+/// terms are adjacent).
+fn rarest_first(a: &(u64, Term), b: &(u64, Term)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+}
+
 /// The best `limit` visible units for a disjunction of `terms`, only `document`'s when given.
 fn top_units(
     searcher: &Searcher,
@@ -585,6 +590,7 @@ fn top_units(
     load_hits(searcher, fields, top)
 }
 
+/// `query`, leaving out the units `hidden` names.
 fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> {
     match hidden.term() {
         None => query,

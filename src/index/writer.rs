@@ -328,12 +328,10 @@ impl WriterThread {
         next
     }
 
-    /// Runs an import to its end, committing the plain jobs that arrive meanwhile between its
-    /// slices.
     /// Runs an import with segment merges held off: a merge during an import re-reads and
     /// re-writes what the import's last slices wrote, and a large import ends by merging
-    /// everything anyway (at 200k units, imports ran 1.15x as fast, and the merge after them
-    /// took as long; BENCHMARKS.md, session 14). The next commit after it merges again.
+    /// everything anyway (at 200k units, imports ran 1.19x as fast, and the merge after them
+    /// took 0.5 s longer; BENCHMARKS.md, session 14). The next commit after it merges again.
     fn import(&mut self, job: Box<dyn Staged>) {
         self.writer.set_merge_policy(Box::new(NoMergePolicy));
         self.import_unmerged(job);
@@ -341,6 +339,8 @@ impl WriterThread {
             .set_merge_policy(Box::new(LogMergePolicy::default()));
     }
 
+    /// Runs an import to its end, committing the plain jobs that arrive meanwhile between its
+    /// slices.
     fn import_unmerged(&mut self, job: Box<dyn Staged>) {
         let batch = loop {
             // Unique among the imports of this index (a mark of an ended import is inert,
