@@ -11,6 +11,7 @@ mod schema;
 mod session;
 mod snapshot;
 mod staged;
+mod top;
 pub mod writer;
 
 use std::path::Path;
@@ -562,6 +563,13 @@ fn top_units(
     limit: usize,
     document: Option<&str>,
 ) -> Result<Vec<Hit>, IndexError> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(document) = document else {
+        let top = top::top_docs(searcher, hidden, terms, limit)?;
+        return load_hits(searcher, fields, top);
+    };
     let clauses: Vec<(Occur, Box<dyn Query>)> = terms
         .into_iter()
         .map(|term| {
@@ -570,21 +578,18 @@ fn top_units(
             (Occur::Should, query)
         })
         .collect();
-    if clauses.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut query = BooleanQuery::new(clauses);
-    if let Some(document) = document {
-        // Only that document's units: the terms score, the document term must hold.
-        let only: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_text(fields.document, document),
-            IndexRecordOption::Basic,
-        ));
-        query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(query) as Box<dyn Query>),
-            (Occur::Must, only),
-        ]);
-    }
+    // Only that document's units: the terms score, the document term must hold.
+    let only: Box<dyn Query> = Box::new(TermQuery::new(
+        Term::from_field_text(fields.document, document),
+        IndexRecordOption::Basic,
+    ));
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+        ),
+        (Occur::Must, only),
+    ]);
     let query = visible(Box::new(query), hidden);
     let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
     load_hits(searcher, fields, top)

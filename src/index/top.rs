@@ -1,0 +1,253 @@
+//! The best `k` documents of a disjunction of terms by BM25: every posting scored when the
+//! terms' postings are few, block-max WAND when some are long.
+//!
+//! Block-max WAND pays per step for keeping its term cursors sorted and for checking block
+//! bounds, and wins that back only where it can skip long runs of postings: a frequent term's.
+//! When every term asked is rare, scoring each posting in turn (tantivy's buffered union,
+//! which adds up a window of documents at a time) is cheaper. Both collect the same top `k`.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term};
+
+use super::staged::Hidden;
+use super::IndexError;
+
+/// Up to how many postings in all the terms' lists each posting is scored rather than
+/// skipped through with block-max WAND. Among a million near-duplicate news units (the scale
+/// benchmark, where the median lookup's 12 terms hold 50k postings), scoring every posting up
+/// to 100k–400k took the lookup's p50 from 2.6–2.7 to 2.1–2.2 ms and left p99 as it was;
+/// scoring them all made p99 2× (BENCHMARKS.md, session 15).
+const EXHAUSTIVE_POSTINGS: u64 = 250_000;
+
+/// The best `limit` live, visible documents for a disjunction of `terms`, by BM25, best first;
+/// a tie goes to the earlier document.
+pub(super) fn top_docs(
+    searcher: &Searcher,
+    hidden: &Hidden,
+    terms: Vec<Term>,
+    limit: usize,
+) -> Result<Vec<(Score, DocAddress)>, IndexError> {
+    top_docs_by(searcher, hidden, terms, limit, EXHAUSTIVE_POSTINGS)
+}
+
+/// [`top_docs`], scoring every posting up to `exhaustive_postings` in all.
+fn top_docs_by(
+    searcher: &Searcher,
+    hidden: &Hidden,
+    terms: Vec<Term>,
+    limit: usize,
+    exhaustive_postings: u64,
+) -> Result<Vec<(Score, DocAddress)>, IndexError> {
+    let mut postings = 0;
+    for term in &terms {
+        postings += searcher.doc_freq(term)?;
+    }
+    let clauses = terms
+        .into_iter()
+        .map(|term| {
+            let query: Box<dyn Query> =
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            (Occur::Should, query)
+        })
+        .collect();
+    let weight =
+        BooleanQuery::new(clauses).weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut best = Best::new(limit);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        // A segment starts from the threshold the earlier ones reached: a document must beat
+        // the k-th best of the whole index, not of its segment.
+        let threshold = best.threshold();
+        let alive = reader.alive_bitset();
+        let staged = hidden.touches(ord);
+        let mut offer = |doc: DocId, score: Score| {
+            let gone =
+                alive.is_some_and(|a| a.is_deleted(doc)) || staged && hidden.contains(ord, doc);
+            if !gone {
+                best.offer(score, DocAddress::new(ord as u32, doc));
+            }
+            best.threshold()
+        };
+        if postings <= exhaustive_postings {
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let mut threshold = threshold;
+            let mut doc = scorer.doc();
+            while doc != tantivy::TERMINATED {
+                let score = scorer.score();
+                if score > threshold {
+                    threshold = offer(doc, score);
+                }
+                doc = scorer.advance();
+            }
+        } else {
+            weight.for_each_pruning(threshold, reader, &mut offer)?;
+        }
+    }
+    Ok(best.into_sorted())
+}
+
+/// A scored document, ordered by score, then the earlier document first.
+struct Ranked(Score, DocAddress);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .total_cmp(&other.0)
+            .then_with(|| other.1.cmp(&self.1))
+    }
+}
+
+/// The `limit` best documents offered so far, the worst on top of the heap.
+struct Best {
+    limit: usize,
+    heap: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl Best {
+    fn new(limit: usize) -> Best {
+        Best {
+            limit,
+            heap: BinaryHeap::with_capacity(limit + 1),
+        }
+    }
+
+    fn offer(&mut self, score: Score, address: DocAddress) {
+        self.heap.push(Reverse(Ranked(score, address)));
+        if self.heap.len() > self.limit {
+            self.heap.pop();
+        }
+    }
+
+    /// What a document must score above to be kept: the k-th best score once there are k.
+    fn threshold(&self) -> Score {
+        match self.heap.len() < self.limit {
+            true => Score::MIN,
+            false => self.heap.peek().map_or(Score::MIN, |r| r.0 .0),
+        }
+    }
+
+    /// Best first (the heap's ascending order of `Reverse`).
+    fn into_sorted(self) -> Vec<(Score, DocAddress)> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|Reverse(Ranked(score, address))| (score, address))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, Index, Term};
+
+    use super::super::staged::Hidden;
+
+    /// A few thousand documents of words drawn unevenly from a small vocabulary, in several
+    /// segments, some deleted: rare and frequent terms, ties and a threshold to carry over.
+    #[test]
+    fn scoring_every_posting_and_skipping_find_the_same_best_documents() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        // Word `w{i}` with i below `next(next(200) + 1)`: low numbers are frequent.
+        let word = |next: &mut dyn FnMut(u64) -> u64| {
+            let bound = next(200) + 1;
+            format!("w{}", next(bound))
+        };
+        for segment in 0..4 {
+            for n in 0..1_500 {
+                let words: Vec<String> = (0..3 + next(12)).map(|_| word(&mut next)).collect();
+                writer
+                    .add_document(doc!(text => format!("{} s{segment}n{n}", words.join(" "))))
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        for n in (0..1_500).step_by(7) {
+            writer.delete_term(Term::from_field_text(text, &format!("s1n{n}")));
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        for query in 0..60 {
+            let terms: Vec<Term> = (0..1 + next(14))
+                .map(|_| Term::from_field_text(text, &word(&mut next)))
+                .collect();
+            let limit = [1, 5, 20, 80][query % 4];
+            let by = |exhaustive| {
+                super::top_docs_by(
+                    &searcher,
+                    &Hidden::default(),
+                    terms.clone(),
+                    limit,
+                    exhaustive,
+                )
+                .unwrap()
+            };
+            let (every, skipping) = (by(u64::MAX), by(0));
+            let clauses = terms
+                .iter()
+                .map(|t| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let tantivy = searcher
+                .search(
+                    &BooleanQuery::new(clauses),
+                    &TopDocs::with_limit(limit).order_by_score(),
+                )
+                .unwrap();
+            let scores = |top: &[(f32, tantivy::DocAddress)]| -> Vec<f32> {
+                top.iter().map(|(s, _)| *s).collect()
+            };
+            assert_eq!(every.len(), tantivy.len(), "query {query}");
+            assert_eq!(skipping.len(), tantivy.len(), "query {query}");
+            for ((a, b), c) in scores(&every)
+                .iter()
+                .zip(scores(&skipping))
+                .zip(scores(&tantivy))
+            {
+                assert!(
+                    (a - b).abs() < 1e-4 && (a - c).abs() < 1e-4,
+                    "query {query}: {a} {b} {c}"
+                );
+            }
+            // Where no score is tied, the documents are the same too.
+            let distinct = |top: &[(f32, tantivy::DocAddress)]| -> Vec<tantivy::DocAddress> {
+                top.iter()
+                    .filter(|(s, _)| top.iter().filter(|(t, _)| (s - t).abs() < 1e-4).count() == 1)
+                    .map(|(_, a)| *a)
+                    .collect()
+            };
+            assert_eq!(distinct(&every), distinct(&tantivy), "query {query}");
+            assert_eq!(distinct(&skipping), distinct(&tantivy), "query {query}");
+        }
+    }
+}
