@@ -293,8 +293,8 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
 }
 
 /// One log line per request, when its answer is ready: method, path, status, the error
-/// code when there is one, duration and the request id (also sent back as `X-Request-Id`,
-/// so a user's report can be found in the log). The query is left out: it can hold the text
+/// code when there is one, duration (also sent back in `Server-Timing`) and the request id
+/// (also sent back as `X-Request-Id`, so a user's report can be found in the log). The query is left out: it can hold the text
 /// a translator looked up. Client errors and refusals under load (`503 busy`) are INFO and
 /// WARN; only a 500 is an ERROR (its cause is logged where it happened).
 pub async fn access_log(
@@ -358,12 +358,18 @@ pub async fn access_log(
     } else {
         access!(tracing::Level::INFO);
     }
+    // The time the server spent, in the W3C `Server-Timing` form browsers' developer tools
+    // show: what a client's own timing adds beyond it is the network and the client.
+    let timing = format!("app;dur={:.3}", started.elapsed().as_secs_f64() * 1000.0);
     result.map(|mut res| {
-        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&request_id) {
-            res.headers_mut().insert(
-                actix_web::http::header::HeaderName::from_static("x-request-id"),
-                value,
-            );
+        use actix_web::http::header::{HeaderName, HeaderValue};
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            res.headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), value);
+        }
+        if let Ok(value) = HeaderValue::from_str(&timing) {
+            res.headers_mut()
+                .insert(HeaderName::from_static("server-timing"), value);
         }
         res
     })

@@ -206,8 +206,20 @@ fn every_request_has_an_access_log_line() {
     );
     let answer = ureq::get(&format!("{url}/health")).call().unwrap();
     let id = answer.header("x-request-id").unwrap().to_string();
+    // The server's own time, in the W3C form, on every answer, an error too.
+    let spent = |answer: &ureq::Response| -> f64 {
+        let timing = answer.header("server-timing").unwrap();
+        let ms = timing
+            .strip_prefix("app;dur=")
+            .unwrap_or_else(|| panic!("{timing}"));
+        ms.parse().unwrap_or_else(|_| panic!("{timing}"))
+    };
+    assert!(spent(&answer) >= 0.0);
     let missing = ureq::get(&format!("{url}/nothing?q=private")).call();
-    assert!(matches!(missing, Err(ureq::Error::Status(404, _))));
+    let Err(ureq::Error::Status(404, missing)) = missing else {
+        panic!("{missing:?}")
+    };
+    assert!(spent(&missing) >= 0.0);
     child.kill().unwrap();
     child.wait().unwrap();
     let written = std::fs::read_to_string(&log).unwrap();
