@@ -8,6 +8,7 @@
 
 mod near;
 mod schema;
+mod search;
 mod session;
 mod snapshot;
 mod staged;
@@ -17,9 +18,7 @@ pub mod writer;
 use std::path::Path;
 use std::sync::Arc;
 
-use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::store::Compressor;
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
@@ -97,9 +96,6 @@ pub struct SearchWord {
     /// If the index holds none of them, the terms near it are asked instead.
     pub near: Option<Near>,
 }
-
-/// How many near terms one word adds at most.
-const NEAR_TERMS: usize = 3;
 
 /// Which of a word's terms a retrieval asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,140 +289,6 @@ impl TmIndex {
         lookup(&searcher, &self.fields, id, &hidden)
     }
 
-    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// `words`' terms (as many of each word's as `breadth` says), near spellings included
-    /// (BM25 with block-max WAND). Frequent terms add little to the ranking of near matches
-    /// but most of the cost, so only the rarest are asked.
-    pub fn search(
-        &self,
-        words: &[SearchWord],
-        (breadth, max_terms): (Breadth, usize),
-        limit: usize,
-        document: Option<&str>,
-    ) -> Result<Vec<Hit>, IndexError> {
-        if words.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let (searcher, hidden) = self.view()?;
-        // Each word's first term the index knows (the word itself, else its stem prefix) comes
-        // before any other, so the terms asked cover as many words as possible; `Every` adds
-        // the word's other known terms after them; a word the index knows none of asks for
-        // its near spellings.
-        let mut selective = Vec::with_capacity(words.len());
-        let mut second = Vec::new();
-        let mut nearby = Vec::new();
-        for word in words {
-            let mut known = false;
-            for text in &word.terms {
-                let term = Term::from_field_text(self.fields.terms, text);
-                let frequency = searcher.doc_freq(&term)?;
-                if frequency == 0 {
-                    continue;
-                }
-                match known {
-                    false => selective.push((frequency, term)),
-                    true => second.push((frequency, term)),
-                }
-                known = true;
-                if breadth == Breadth::FirstKnown {
-                    break;
-                }
-            }
-            // Only a word whose stem the memory does not know either: an inflected form
-            // meets its stored forms through the stem, and the automaton costs time.
-            if let (false, Some(near)) = (known, &word.near) {
-                nearby.extend(near::near_terms(
-                    &searcher,
-                    self.fields.terms,
-                    near,
-                    NEAR_TERMS,
-                )?);
-            }
-        }
-        // By frequency, then term, so that a term two words share is asked once.
-        selective.sort_unstable_by(rarest_first);
-        selective.dedup_by(|a, b| a.1 == b.1);
-        selective.truncate(max_terms);
-        // Second terms, then near terms, fill what the words' first terms leave of the budget:
-        // another form or a guess at a spelling must not push out a word the memory holds.
-        second.sort_unstable_by(rarest_first);
-        nearby.sort_unstable_by(rarest_first);
-        for near in second.into_iter().chain(nearby) {
-            if selective.len() >= max_terms {
-                break;
-            }
-            if !selective.iter().any(|(_, term)| *term == near.1) {
-                selective.push(near);
-            }
-        }
-        let terms = selective.into_iter().map(|(_, term)| term).collect();
-        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
-    }
-
-    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// character gram terms `grams` (BM25 with block-max WAND); none in an index written
-    /// before gram terms existed.
-    pub fn search_grams(
-        &self,
-        grams: &[String],
-        max_terms: usize,
-        limit: usize,
-        document: Option<&str>,
-    ) -> Result<Vec<Hit>, IndexError> {
-        let Some(field) = self.fields.grams else {
-            return Ok(Vec::new());
-        };
-        if grams.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let (searcher, hidden) = self.view()?;
-        let mut selective = Vec::with_capacity(grams.len());
-        for gram in grams {
-            let term = Term::from_field_text(field, gram);
-            let frequency = searcher.doc_freq(&term)?;
-            if frequency > 0 {
-                selective.push((frequency, term));
-            }
-        }
-        selective.sort_unstable_by(rarest_first);
-        selective.truncate(max_terms);
-        let terms = selective.into_iter().map(|(_, term)| term).collect();
-        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
-    }
-
-    /// Units holding, for every group, at least one of its patterns (a conjunction of
-    /// disjunctions), best first by BM25 over the exact terms. For phrase lookups.
-    pub fn search_all(
-        &self,
-        groups: &[Vec<Pattern>],
-        limit: usize,
-    ) -> Result<Vec<Hit>, IndexError> {
-        if groups.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let (searcher, hidden) = self.view()?;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(groups.len());
-        for group in groups {
-            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(group.len());
-            for pattern in group {
-                let query: Box<dyn Query> = match pattern {
-                    Pattern::Term(text) => Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.terms, text),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    Pattern::Regex(regex) => {
-                        Box::new(RegexQuery::from_pattern(regex, self.fields.terms)?)
-                    }
-                };
-                any.push((Occur::Should, query));
-            }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        }
-        let query = visible(Box::new(BooleanQuery::new(must)), &hidden);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        load_hits(&searcher, &self.fields, top)
-    }
-
     /// The language keys present in the memory, with how many units hold each.
     pub fn languages(&self) -> Result<Vec<(String, u64)>, IndexError> {
         let (searcher, hidden) = self.view()?;
@@ -546,84 +408,6 @@ fn alive_with(
         n += live_postings(segment, ord, &inverted, &term, &Hidden::default())?;
     }
     Ok(n)
-}
-
-/// Orders terms with their document frequencies rarest first, then by term (so that equal
-/// terms are adjacent).
-fn rarest_first(a: &(u64, Term), b: &(u64, Term)) -> std::cmp::Ordering {
-    a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
-}
-
-/// The best `limit` visible units for a disjunction of `terms`, only `document`'s when given.
-fn top_units(
-    searcher: &Searcher,
-    fields: &Fields,
-    hidden: &Hidden,
-    terms: Vec<Term>,
-    limit: usize,
-    document: Option<&str>,
-) -> Result<Vec<Hit>, IndexError> {
-    if terms.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(document) = document else {
-        let top = top::top_docs(searcher, hidden, terms, limit)?;
-        return load_hits(searcher, fields, top);
-    };
-    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
-        .into_iter()
-        .map(|term| {
-            let query: Box<dyn Query> =
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-            (Occur::Should, query)
-        })
-        .collect();
-    // Only that document's units: the terms score, the document term must hold.
-    let only: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_text(fields.document, document),
-        IndexRecordOption::Basic,
-    ));
-    let query = BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
-        ),
-        (Occur::Must, only),
-    ]);
-    let query = visible(Box::new(query), hidden);
-    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-    load_hits(searcher, fields, top)
-}
-
-/// `query`, leaving out the units `hidden` names.
-fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> {
-    match hidden.term() {
-        None => query,
-        Some(term) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, query),
-            (
-                Occur::MustNot,
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
-            ),
-        ])),
-    }
-}
-
-/// The stored payloads of ranked documents.
-fn load_hits(
-    searcher: &Searcher,
-    fields: &Fields,
-    top: Vec<(f32, DocAddress)>,
-) -> Result<Vec<Hit>, IndexError> {
-    top.into_iter()
-        .map(|(relevance, address)| {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(Hit {
-                relevance,
-                payload: payload_of(&doc, fields),
-            })
-        })
-        .collect()
 }
 
 /// How many live documents of `segment` (ordinal `ord`) hold `term`, `hidden` ones left out.

@@ -7,8 +7,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::schema::Fields;
+use super::search::visible;
 use super::staged::Hidden;
-use super::{live_postings, lookup, payload_of, visible, IndexError, TmIndex, RECORD_BYTE};
+use super::{live_postings, lookup, payload_of, IndexError, TmIndex, RECORD_BYTE};
 
 /// The units of one commit, held fixed while later commits go on: what a feed reads whole,
 /// and what its ETag names.

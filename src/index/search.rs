@@ -1,0 +1,274 @@
+//! Retrieval: the units a lookup rescores, by BM25 over the rarest of its terms.
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::schema::Fields;
+use super::staged::Hidden;
+use super::{near, payload_of, top, Breadth, Hit, IndexError, Pattern, SearchWord, TmIndex};
+
+/// How many near terms one word adds at most.
+const NEAR_TERMS: usize = 3;
+
+impl TmIndex {
+    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
+    /// `words`' terms (as many of each word's as `breadth` says), near spellings included
+    /// (BM25 with block-max WAND). Frequent terms add little to the ranking of near matches
+    /// but most of the cost, so only the rarest are asked.
+    pub fn search(
+        &self,
+        words: &[SearchWord],
+        (breadth, max_terms): (Breadth, usize),
+        limit: usize,
+        document: Option<&str>,
+    ) -> Result<Vec<Hit>, IndexError> {
+        if words.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let (searcher, hidden) = self.view()?;
+        // Each word's first term the index knows (the word itself, else its stem prefix) comes
+        // before any other, so the terms asked cover as many words as possible; `Every` adds
+        // the word's other known terms after them; a word the index knows none of asks for
+        // its near spellings.
+        let mut selective = Vec::with_capacity(words.len());
+        let mut second = Vec::new();
+        let mut nearby = Vec::new();
+        for word in words {
+            let mut known = false;
+            for text in &word.terms {
+                let term = Term::from_field_text(self.fields.terms, text);
+                let frequency = searcher.doc_freq(&term)?;
+                if frequency == 0 {
+                    continue;
+                }
+                match known {
+                    false => selective.push((frequency, term)),
+                    true => second.push((frequency, term)),
+                }
+                known = true;
+                if breadth == Breadth::FirstKnown {
+                    break;
+                }
+            }
+            // Only a word whose stem the memory does not know either: an inflected form
+            // meets its stored forms through the stem, and the automaton costs time.
+            if let (false, Some(near)) = (known, &word.near) {
+                nearby.extend(near::near_terms(
+                    &searcher,
+                    self.fields.terms,
+                    near,
+                    NEAR_TERMS,
+                )?);
+            }
+        }
+        // By frequency, then term, so that a term two words share is asked once.
+        selective.sort_unstable_by(rarest_first);
+        selective.dedup_by(|a, b| a.1 == b.1);
+        selective.truncate(max_terms);
+        // Second terms, then near terms, fill what the words' first terms leave of the budget:
+        // another form or a guess at a spelling must not push out a word the memory holds.
+        second.sort_unstable_by(rarest_first);
+        nearby.sort_unstable_by(rarest_first);
+        for near in second.into_iter().chain(nearby) {
+            if selective.len() >= max_terms {
+                break;
+            }
+            if !selective.iter().any(|(_, term)| *term == near.1) {
+                selective.push(near);
+            }
+        }
+        leave_out_common(&mut selective, searcher.num_docs());
+        let terms = selective.into_iter().map(|(_, term)| term).collect();
+        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
+    }
+
+    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
+    /// character gram terms `grams` (BM25 with block-max WAND); none in an index written
+    /// before gram terms existed.
+    pub fn search_grams(
+        &self,
+        grams: &[String],
+        max_terms: usize,
+        limit: usize,
+        document: Option<&str>,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let Some(field) = self.fields.grams else {
+            return Ok(Vec::new());
+        };
+        if grams.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let (searcher, hidden) = self.view()?;
+        let mut selective = Vec::with_capacity(grams.len());
+        for gram in grams {
+            let term = Term::from_field_text(field, gram);
+            let frequency = searcher.doc_freq(&term)?;
+            if frequency > 0 {
+                selective.push((frequency, term));
+            }
+        }
+        selective.sort_unstable_by(rarest_first);
+        selective.truncate(max_terms);
+        let terms = selective.into_iter().map(|(_, term)| term).collect();
+        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
+    }
+
+    /// Units holding, for every group, at least one of its patterns (a conjunction of
+    /// disjunctions), best first by BM25 over the exact terms. For phrase lookups.
+    pub fn search_all(
+        &self,
+        groups: &[Vec<Pattern>],
+        limit: usize,
+    ) -> Result<Vec<Hit>, IndexError> {
+        if groups.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let (searcher, hidden) = self.view()?;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(groups.len());
+        for group in groups {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(group.len());
+            for pattern in group {
+                let query: Box<dyn Query> = match pattern {
+                    Pattern::Term(text) => Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.terms, text),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    Pattern::Regex(regex) => {
+                        Box::new(RegexQuery::from_pattern(regex, self.fields.terms)?)
+                    }
+                };
+                any.push((Occur::Should, query));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        let query = visible(Box::new(BooleanQuery::new(must)), &hidden);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        load_hits(&searcher, &self.fields, top)
+    }
+}
+
+/// A word term held by more than this share of the units is left out of retrieval while
+/// [`KEPT_TERMS`] rarer ones remain: like a stop word, it adds little to a unit's rank (its
+/// inverse document frequency is a third of a rare word's) but as many postings as all the
+/// rare terms together. Among a million news units this took the lookup's p50 to 0.91× and
+/// p99 to 0.8×, top-1 unchanged; on natural variation among them, top-1 76.37 → 76.52 %
+/// and recall unchanged; a twentieth lost 0.1 % of top-1 (BENCHMARKS.md, session 15).
+const COMMON_SHARE: f64 = 0.1;
+const KEPT_TERMS: usize = 4;
+
+/// Leaves out of `terms` (with their document frequencies) the common ones, rarest kept
+/// first, down to [`KEPT_TERMS`].
+fn leave_out_common(terms: &mut Vec<(u64, Term)>, units: u64) {
+    let common = (units as f64 * COMMON_SHARE) as u64;
+    terms.sort_unstable_by(rarest_first);
+    while terms.len() > KEPT_TERMS && terms.last().is_some_and(|(n, _)| *n > common) {
+        terms.pop();
+    }
+}
+
+/// Orders terms with their document frequencies rarest first, then by term (so that equal
+/// terms are adjacent).
+fn rarest_first(a: &(u64, Term), b: &(u64, Term)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+}
+
+/// The best `limit` visible units for a disjunction of `terms`, only `document`'s when given.
+fn top_units(
+    searcher: &Searcher,
+    fields: &Fields,
+    hidden: &Hidden,
+    terms: Vec<Term>,
+    limit: usize,
+    document: Option<&str>,
+) -> Result<Vec<Hit>, IndexError> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(document) = document else {
+        let top = top::top_docs(searcher, hidden, terms, limit)?;
+        return load_hits(searcher, fields, top);
+    };
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|term| {
+            let query: Box<dyn Query> =
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            (Occur::Should, query)
+        })
+        .collect();
+    // Only that document's units: the terms score, the document term must hold.
+    let only: Box<dyn Query> = Box::new(TermQuery::new(
+        Term::from_field_text(fields.document, document),
+        IndexRecordOption::Basic,
+    ));
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+        ),
+        (Occur::Must, only),
+    ]);
+    let query = visible(Box::new(query), hidden);
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    load_hits(searcher, fields, top)
+}
+
+/// `query`, leaving out the units `hidden` names.
+pub(super) fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> {
+    match hidden.term() {
+        None => query,
+        Some(term) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::MustNot,
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
+            ),
+        ])),
+    }
+}
+
+/// The stored payloads of ranked documents.
+fn load_hits(
+    searcher: &Searcher,
+    fields: &Fields,
+    top: Vec<(f32, DocAddress)>,
+) -> Result<Vec<Hit>, IndexError> {
+    top.into_iter()
+        .map(|(relevance, address)| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            Ok(Hit {
+                relevance,
+                payload: payload_of(&doc, fields),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::Term;
+
+    /// Terms with these document frequencies, in a memory of 1,000 units.
+    fn left(frequencies: &[u64]) -> Vec<u64> {
+        let field = Schema::builder().add_text_field("terms", TEXT);
+        let mut terms: Vec<(u64, Term)> = frequencies
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (n, Term::from_field_text(field, &format!("t{i}"))))
+            .collect();
+        super::leave_out_common(&mut terms, 1_000);
+        terms.into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn common_terms_are_left_out_while_enough_rare_ones_remain() {
+        assert_eq!(left(&[500, 3, 101, 7, 40, 12, 100]), [3, 7, 12, 40, 100]);
+        // Four remain, however common: a short query keeps its words.
+        assert_eq!(left(&[900, 3, 800, 700, 600]), [3, 600, 700, 800]);
+        assert_eq!(left(&[900, 800]), [800, 900]);
+        assert_eq!(left(&[]), Vec::<u64>::new());
+    }
+}
