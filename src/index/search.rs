@@ -149,19 +149,23 @@ impl TmIndex {
     }
 }
 
-/// A word term held by more than this share of the units is left out of retrieval while
-/// [`KEPT_TERMS`] rarer ones remain: like a stop word, it adds little to a unit's rank (its
-/// inverse document frequency is a third of a rare word's) but as many postings as all the
-/// rare terms together. Among a million news units this took the lookup's p50 to 0.91× and
-/// p99 to 0.8×, top-1 unchanged; on natural variation among them, top-1 76.37 → 76.52 %
-/// and recall unchanged; a twentieth lost 0.1 % of top-1 (BENCHMARKS.md, session 15).
+/// A word term held by more than this share of the units, and by more than
+/// [`COMMON_UNITS`], is left out of retrieval while [`KEPT_TERMS`] rarer ones remain: like a
+/// stop word, it adds little to a unit's rank (its inverse document frequency is a third of
+/// a rare word's) but as many postings as all the rare terms together. Among a million news
+/// units this took the lookup's p50 to 0.91× and p99 to 0.8×, top-1 unchanged; on natural
+/// variation among them, top-1 76.37 → 76.52 % and recall unchanged; a twentieth lost 0.1 %
+/// of top-1 (BENCHMARKS.md, session 15). In a small memory every term's postings are short,
+/// and a word most units hold may be all a reworded query shares with the unit it should
+/// find (`matching_quality`'s crowd tests), so nothing is left out there.
 const COMMON_SHARE: f64 = 0.1;
+const COMMON_UNITS: u64 = 10_000;
 const KEPT_TERMS: usize = 4;
 
 /// Leaves out of `terms` (with their document frequencies) the common ones, rarest kept
 /// first, down to [`KEPT_TERMS`].
 fn leave_out_common(terms: &mut Vec<(u64, Term)>, units: u64) {
-    let common = (units as f64 * COMMON_SHARE) as u64;
+    let common = ((units as f64 * COMMON_SHARE) as u64).max(COMMON_UNITS);
     terms.sort_unstable_by(rarest_first);
     while terms.len() > KEPT_TERMS && terms.last().is_some_and(|(n, _)| *n > common) {
         terms.pop();
@@ -251,24 +255,31 @@ mod tests {
     use tantivy::schema::{Schema, TEXT};
     use tantivy::Term;
 
-    /// Terms with these document frequencies, in a memory of 1,000 units.
-    fn left(frequencies: &[u64]) -> Vec<u64> {
+    /// Terms with these document frequencies (in thousands), in a memory of `units`.
+    fn left(units: u64, thousands: &[u64]) -> Vec<u64> {
         let field = Schema::builder().add_text_field("terms", TEXT);
-        let mut terms: Vec<(u64, Term)> = frequencies
+        let mut terms: Vec<(u64, Term)> = thousands
             .iter()
             .enumerate()
-            .map(|(i, &n)| (n, Term::from_field_text(field, &format!("t{i}"))))
+            .map(|(i, &n)| (n * 1_000, Term::from_field_text(field, &format!("t{i}"))))
             .collect();
-        super::leave_out_common(&mut terms, 1_000);
-        terms.into_iter().map(|(n, _)| n).collect()
+        super::leave_out_common(&mut terms, units);
+        terms.into_iter().map(|(n, _)| n / 1_000).collect()
     }
 
     #[test]
     fn common_terms_are_left_out_while_enough_rare_ones_remain() {
-        assert_eq!(left(&[500, 3, 101, 7, 40, 12, 100]), [3, 7, 12, 40, 100]);
+        let million = 1_000_000;
+        assert_eq!(
+            left(million, &[500, 3, 101, 7, 40, 12, 100]),
+            [3, 7, 12, 40, 100]
+        );
         // Four remain, however common: a short query keeps its words.
-        assert_eq!(left(&[900, 3, 800, 700, 600]), [3, 600, 700, 800]);
-        assert_eq!(left(&[900, 800]), [800, 900]);
-        assert_eq!(left(&[]), Vec::<u64>::new());
+        assert_eq!(left(million, &[900, 3, 800, 700, 600]), [3, 600, 700, 800]);
+        assert_eq!(left(million, &[900, 800]), [800, 900]);
+        assert_eq!(left(million, &[]), Vec::<u64>::new());
+        // In a small memory, nothing is common enough to leave out.
+        assert_eq!(left(20_000, &[1, 2, 3, 4, 9, 10]), [1, 2, 3, 4, 9, 10]);
+        assert_eq!(left(20_000, &[1, 2, 3, 4, 11]), [1, 2, 3, 4]);
     }
 }
