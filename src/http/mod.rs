@@ -294,9 +294,10 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
 
 /// One log line per request, when its answer is ready: method, path, status, the error
 /// code when there is one, duration (also sent back in `Server-Timing`) and the request id
-/// (also sent back as `X-Request-Id`, so a user's report can be found in the log). The query is left out: it can hold the text
-/// a translator looked up. Client errors and refusals under load (`503 busy`) are INFO and
-/// WARN; only a 500 is an ERROR (its cause is logged where it happened).
+/// (also sent back as `X-Request-Id`, so a user's report can be found in the log). The
+/// query is left out: it can hold the text a translator looked up. Client errors and
+/// refusals under load (`503 busy`) are INFO and WARN; only a 500 is an ERROR (its cause is
+/// logged where it happened).
 pub async fn access_log(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

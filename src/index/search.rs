@@ -15,7 +15,7 @@ const NEAR_TERMS: usize = 3;
 impl TmIndex {
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
     /// `words`' terms (as many of each word's as `breadth` says), near spellings included
-    /// (BM25 with block-max WAND). Frequent terms add little to the ranking of near matches
+    /// (BM25, see `index::top`). Frequent terms add little to the ranking of near matches
     /// but most of the cost, so only the rarest are asked.
     pub fn search(
         &self,
@@ -85,7 +85,7 @@ impl TmIndex {
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// character gram terms `grams` (BM25 with block-max WAND); none in an index written
+    /// character gram terms `grams` (BM25, see `index::top`); none in an index written
     /// before gram terms existed.
     pub fn search_grams(
         &self,
@@ -194,14 +194,6 @@ fn top_units(
         let top = top::top_docs(searcher, hidden, terms, limit)?;
         return load_hits(searcher, fields, top);
     };
-    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
-        .into_iter()
-        .map(|term| {
-            let query: Box<dyn Query> =
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-            (Occur::Should, query)
-        })
-        .collect();
     // Only that document's units: the terms score, the document term must hold.
     let only: Box<dyn Query> = Box::new(TermQuery::new(
         Term::from_field_text(fields.document, document),
@@ -210,7 +202,7 @@ fn top_units(
     let query = BooleanQuery::new(vec![
         (
             Occur::Must,
-            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+            Box::new(top::disjunction(terms)) as Box<dyn Query>,
         ),
         (Occur::Must, only),
     ]);

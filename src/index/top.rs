@@ -46,16 +46,7 @@ fn top_docs_by(
     for term in &terms {
         postings += searcher.doc_freq(term)?;
     }
-    let clauses = terms
-        .into_iter()
-        .map(|term| {
-            let query: Box<dyn Query> =
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-            (Occur::Should, query)
-        })
-        .collect();
-    let weight =
-        BooleanQuery::new(clauses).weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let weight = disjunction(terms).weight(EnableScoring::enabled_from_searcher(searcher))?;
     let mut best = Best::new(limit);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         // A segment starts from the threshold the earlier ones reached: a document must beat
@@ -87,6 +78,20 @@ fn top_docs_by(
         }
     }
     Ok(best.into_sorted())
+}
+
+/// A unit matches if it holds any of `terms`, and scores the sum of their BM25 scores.
+pub(super) fn disjunction(terms: Vec<Term>) -> BooleanQuery {
+    BooleanQuery::new(
+        terms
+            .into_iter()
+            .map(|term| {
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Should, query)
+            })
+            .collect(),
+    )
 }
 
 /// A scored document, ordered by score, then the earlier document first.
@@ -153,8 +158,7 @@ impl Best {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::schema::{Schema, TEXT};
     use tantivy::{doc, Index, Term};
 
     use super::super::staged::Hidden;
@@ -210,17 +214,9 @@ mod tests {
                 .unwrap()
             };
             let (every, skipping) = (by(u64::MAX), by(0));
-            let clauses = terms
-                .iter()
-                .map(|t| {
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs));
-                    (Occur::Should, q)
-                })
-                .collect();
             let tantivy = searcher
                 .search(
-                    &BooleanQuery::new(clauses),
+                    &super::disjunction(terms.clone()),
                     &TopDocs::with_limit(limit).order_by_score(),
                 )
                 .unwrap();
