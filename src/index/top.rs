@@ -3,13 +3,16 @@
 //!
 //! Block-max WAND pays per step for keeping its term cursors sorted and for checking block
 //! bounds, and wins that back only where it can skip long runs of postings: a frequent term's.
-//! When every term asked is rare, scoring each posting in turn (tantivy's buffered union,
-//! which adds up a window of documents at a time) is cheaper. Both collect the same top `k`.
+//! When every term asked is rare, adding up each posting's score is cheaper: a window of
+//! documents at a time, whose sums stay in the first-level cache (as tantivy's buffered union
+//! does, without its dynamic calls per document). Both collect the same top `k`.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term};
 
@@ -18,10 +21,12 @@ use super::IndexError;
 
 /// Up to how many postings in all the terms' lists each posting is scored rather than
 /// skipped through with block-max WAND. Among a million near-duplicate news units (the scale
-/// benchmark, where the median lookup's 12 terms hold 50k postings), scoring every posting up
-/// to 100k–400k took the lookup's p50 from 2.6–2.7 to 2.1–2.2 ms and left p99 as it was;
-/// scoring them all made p99 2× (BENCHMARKS.md, session 15).
-const EXHAUSTIVE_POSTINGS: u64 = 250_000;
+/// benchmark, where the median lookup's 12 terms hold 50k postings), scoring every posting
+/// with tantivy's buffered union up to 100k–400k took the lookup's p50 from 2.6–2.7 to
+/// 2.1–2.2 ms and left p99 as it was, and scoring them all made p99 2×; adding them up here
+/// instead took p50 a further 0.83×, and raising the limit from 250k to 500k–1M p99 to 0.9×
+/// (BENCHMARKS.md, session 15).
+const EXHAUSTIVE_POSTINGS: u64 = 500_000;
 
 /// The best `limit` live, visible documents for a disjunction of `terms`, by BM25, best first;
 /// a tie goes to the earlier document.
@@ -46,7 +51,19 @@ fn top_docs_by(
     for term in &terms {
         postings += searcher.doc_freq(term)?;
     }
-    let weight = disjunction(terms).weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let how = match postings <= exhaustive_postings {
+        true => {
+            let mut weights = Vec::with_capacity(terms.len());
+            for term in terms {
+                let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
+                weights.push((term, weight));
+            }
+            How::Every(weights)
+        }
+        false => How::Skipping(
+            disjunction(terms).weight(EnableScoring::enabled_from_searcher(searcher))?,
+        ),
+    };
     let mut best = Best::new(limit);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         // A segment starts from the threshold the earlier ones reached: a document must beat
@@ -62,22 +79,85 @@ fn top_docs_by(
             }
             best.threshold()
         };
-        if postings <= exhaustive_postings {
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            let mut threshold = threshold;
-            let mut doc = scorer.doc();
-            while doc != tantivy::TERMINATED {
-                let score = scorer.score();
-                if score > threshold {
-                    threshold = offer(doc, score);
+        match &how {
+            How::Every(weights) => {
+                let mut terms = Vec::with_capacity(weights.len());
+                for (term, weight) in weights {
+                    let inverted = reader.inverted_index(term.field())?;
+                    if let Some(postings) =
+                        inverted.read_postings(term, IndexRecordOption::WithFreqs)?
+                    {
+                        terms.push(TermPostings {
+                            postings,
+                            norms: reader.get_fieldnorms_reader(term.field())?,
+                            weight: weight.clone(),
+                        });
+                    }
                 }
-                doc = scorer.advance();
+                score_every_posting(terms, threshold, &mut offer);
             }
-        } else {
-            weight.for_each_pruning(threshold, reader, &mut offer)?;
+            How::Skipping(weight) => weight.for_each_pruning(threshold, reader, &mut offer)?,
         }
     }
     Ok(best.into_sorted())
+}
+
+/// How a retrieval scores: every posting, by each term's BM25 weight; or skipping, by the
+/// disjunction's weight (block-max WAND).
+enum How {
+    Every(Vec<(Term, Bm25Weight)>),
+    Skipping(Box<dyn Weight>),
+}
+
+/// A term's postings in one segment, with what scores them.
+struct TermPostings {
+    postings: SegmentPostings,
+    norms: FieldNormReader,
+    weight: Bm25Weight,
+}
+
+/// How many documents [`score_every_posting`] adds up at a time: their scores fit in the
+/// first-level cache.
+const WINDOW: u32 = 4096;
+
+/// Offers every document any of `terms` holds, with the sum of their scores, in document
+/// order, once it scores above the threshold `offer` last gave back (starting at `threshold`).
+fn score_every_posting(
+    mut terms: Vec<TermPostings>,
+    mut threshold: Score,
+    offer: &mut dyn FnMut(DocId, Score) -> Score,
+) {
+    let mut sums = vec![0.0 as Score; WINDOW as usize];
+    let mut held = vec![0u64; WINDOW as usize / 64];
+    loop {
+        let Some(start) = terms.iter().map(|t| t.postings.doc()).min() else {
+            return;
+        };
+        if start == tantivy::TERMINATED {
+            return;
+        }
+        let end = start.saturating_add(WINDOW);
+        for term in &mut terms {
+            let mut doc = term.postings.doc();
+            while doc < end {
+                let at = (doc - start) as usize;
+                let norm = term.norms.fieldnorm_id(doc);
+                sums[at] += term.weight.score(norm, term.postings.term_freq());
+                held[at / 64] |= 1 << (at % 64);
+                doc = term.postings.advance();
+            }
+        }
+        for (word, bits) in held.iter_mut().enumerate() {
+            while *bits != 0 {
+                let at = word * 64 + bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                let score = std::mem::take(&mut sums[at]);
+                if score > threshold {
+                    threshold = offer(start + at as DocId, score);
+                }
+            }
+        }
+    }
 }
 
 /// A unit matches if it holds any of `terms`, and scores the sum of their BM25 scores.
@@ -163,8 +243,9 @@ mod tests {
 
     use super::super::staged::Hidden;
 
-    /// A few thousand documents of words drawn unevenly from a small vocabulary, in several
-    /// segments, some deleted: rare and frequent terms, ties and a threshold to carry over.
+    /// Thousands of documents of words drawn unevenly from a small vocabulary, in segments
+    /// smaller and larger than a window, some deleted: rare and frequent terms, ties, and a
+    /// threshold to carry over between windows and segments.
     #[test]
     fn scoring_every_posting_and_skipping_find_the_same_best_documents() {
         let mut schema = Schema::builder();
@@ -183,8 +264,8 @@ mod tests {
             let bound = next(200) + 1;
             format!("w{}", next(bound))
         };
-        for segment in 0..4 {
-            for n in 0..1_500 {
+        for (segment, size) in [9_000, 1_500, 5_000, 700].into_iter().enumerate() {
+            for n in 0..size {
                 let words: Vec<String> = (0..3 + next(12)).map(|_| word(&mut next)).collect();
                 writer
                     .add_document(doc!(text => format!("{} s{segment}n{n}", words.join(" "))))
