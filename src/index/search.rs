@@ -80,8 +80,7 @@ impl TmIndex {
             }
         }
         leave_out_common(&mut selective, searcher.num_docs());
-        let terms = selective.into_iter().map(|(_, term)| term).collect();
-        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
+        top_units(&searcher, &self.fields, &hidden, selective, limit, document)
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
@@ -111,8 +110,7 @@ impl TmIndex {
         }
         selective.sort_unstable_by(rarest_first);
         selective.truncate(max_terms);
-        let terms = selective.into_iter().map(|(_, term)| term).collect();
-        top_units(&searcher, &self.fields, &hidden, terms, limit, document)
+        top_units(&searcher, &self.fields, &hidden, selective, limit, document)
     }
 
     /// Units holding, for every group, at least one of its patterns (a conjunction of
@@ -178,12 +176,13 @@ fn rarest_first(a: &(u64, Term), b: &(u64, Term)) -> std::cmp::Ordering {
     a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
 }
 
-/// The best `limit` visible units for a disjunction of `terms`, only `document`'s when given.
+/// The best `limit` visible units for a disjunction of `terms` (with their document
+/// frequencies), only `document`'s when given.
 fn top_units(
     searcher: &Searcher,
     fields: &Fields,
     hidden: &Hidden,
-    terms: Vec<Term>,
+    terms: Vec<(u64, Term)>,
     limit: usize,
     document: Option<&str>,
 ) -> Result<Vec<Hit>, IndexError> {
@@ -202,7 +201,9 @@ fn top_units(
     let query = BooleanQuery::new(vec![
         (
             Occur::Must,
-            Box::new(top::disjunction(terms)) as Box<dyn Query>,
+            Box::new(top::disjunction(
+                terms.into_iter().map(|(_, t)| t).collect(),
+            )) as Box<dyn Query>,
         ),
         (Occur::Must, only),
     ]);

@@ -12,8 +12,11 @@ use std::collections::BinaryHeap;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, TermQuery,
+    Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term};
 
 use super::staged::Hidden;
@@ -28,12 +31,13 @@ use super::IndexError;
 /// (BENCHMARKS.md, session 15).
 const EXHAUSTIVE_POSTINGS: u64 = 500_000;
 
-/// The best `limit` live, visible documents for a disjunction of `terms`, by BM25, best first;
-/// a tie goes to the earlier document.
+/// The best `limit` live, visible documents for a disjunction of `terms` (each with its
+/// document frequency, which the caller has already read), by BM25, best first; a tie goes
+/// to the earlier document.
 pub(super) fn top_docs(
     searcher: &Searcher,
     hidden: &Hidden,
-    terms: Vec<Term>,
+    terms: Vec<(u64, Term)>,
     limit: usize,
 ) -> Result<Vec<(Score, DocAddress)>, IndexError> {
     top_docs_by(searcher, hidden, terms, limit, EXHAUSTIVE_POSTINGS)
@@ -43,26 +47,19 @@ pub(super) fn top_docs(
 fn top_docs_by(
     searcher: &Searcher,
     hidden: &Hidden,
-    terms: Vec<Term>,
+    terms: Vec<(u64, Term)>,
     limit: usize,
     exhaustive_postings: u64,
 ) -> Result<Vec<(Score, DocAddress)>, IndexError> {
-    let mut postings = 0;
-    for term in &terms {
-        postings += searcher.doc_freq(term)?;
-    }
+    let postings: u64 = terms.iter().map(|(n, _)| n).sum();
     let how = match postings <= exhaustive_postings {
-        true => {
-            let mut weights = Vec::with_capacity(terms.len());
-            for term in terms {
-                let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
-                weights.push((term, weight));
-            }
-            How::Every(weights)
+        true => How::Every(bm25_weights(searcher, terms)?),
+        false => {
+            let terms = terms.into_iter().map(|(_, term)| term).collect();
+            How::Skipping(
+                disjunction(terms).weight(EnableScoring::enabled_from_searcher(searcher))?,
+            )
         }
-        false => How::Skipping(
-            disjunction(terms).weight(EnableScoring::enabled_from_searcher(searcher))?,
-        ),
     };
     let mut best = Best::new(limit);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
@@ -100,6 +97,31 @@ fn top_docs_by(
         }
     }
     Ok(best.into_sorted())
+}
+
+/// Each term's BM25 weight, as a `TermQuery` would weigh it, from the document frequencies
+/// already read: the index's statistics are read once per field, not once per term.
+fn bm25_weights(
+    searcher: &Searcher,
+    terms: Vec<(u64, Term)>,
+) -> Result<Vec<(Term, Bm25Weight)>, IndexError> {
+    let documents = searcher.total_num_docs()?;
+    let mut average_lengths: Vec<(Field, Score)> = Vec::new();
+    let mut weights = Vec::with_capacity(terms.len());
+    for (frequency, term) in terms {
+        let field = term.field();
+        let average = match average_lengths.iter().find(|(f, _)| *f == field) {
+            Some(&(_, average)) => average,
+            None => {
+                let average = searcher.total_num_tokens(field)? as Score / documents as Score;
+                average_lengths.push((field, average));
+                average
+            }
+        };
+        let weight = Bm25Weight::for_one_term_without_explain(frequency, documents, average);
+        weights.push((term, weight));
+    }
+    Ok(weights)
 }
 
 /// How a retrieval scores: every posting, by each term's BM25 weight; or skipping, by the
@@ -283,12 +305,16 @@ mod tests {
             let terms: Vec<Term> = (0..1 + next(14))
                 .map(|_| Term::from_field_text(text, &word(&mut next)))
                 .collect();
+            let counted: Vec<(u64, Term)> = terms
+                .iter()
+                .map(|t| (searcher.doc_freq(t).unwrap(), t.clone()))
+                .collect();
             let limit = [1, 5, 20, 80][query % 4];
             let by = |exhaustive| {
                 super::top_docs_by(
                     &searcher,
                     &Hidden::default(),
-                    terms.clone(),
+                    counted.clone(),
                     limit,
                     exhaustive,
                 )
