@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::align::Params;
 use crate::model::inline::join_markup;
-use crate::model::text::fold_whitespace;
 use crate::model::unit::{link_neighbours, Meta, Prop, Unit, UnitId, Variant, MAX_ID_BYTES};
 
 use super::alignment::ArticleBead;
@@ -63,7 +62,7 @@ fn joined(sentences: &[VersionSentence], indices: &[usize]) -> (String, Option<S
 /// An article id is at most 200 short characters, and a longer one is hashed, so the id
 /// always keeps the unit-id rule.
 fn unit_id(article: &str, source_text: &str, taken: &mut BTreeMap<String, usize>) -> UnitId {
-    let hash = xxhash_rust::xxh3::xxh3_64(fold_whitespace(source_text).as_bytes());
+    let hash = crate::model::text::folded_hash(source_text);
     let prefix = if article.len() + 30 <= MAX_ID_BYTES {
         article.to_string()
     } else {

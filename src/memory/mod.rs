@@ -240,10 +240,9 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
 /// The exact text of a variant as the index finds it: its language key and a hash of its
 /// text after NFC and whitespace folding.
 fn text_key(key: &str, text: &str) -> TextKey {
-    let folded = crate::model::text::fold_whitespace(text);
     TextKey {
         lang: key.to_string(),
-        hash: xxhash_rust::xxh3::xxh3_64(folded.as_bytes()),
+        hash: crate::model::text::folded_hash(text),
     }
 }
 

@@ -5,7 +5,7 @@ use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
 use icu_properties::CodePointMapData;
 
 use crate::model::lang::Lang;
-use crate::text::normalize::{fold_punct, fold_word_by, is_armenian_word_mark, is_space};
+use crate::text::normalize::{fold_chars_by, fold_punct, is_armenian_word_mark, is_space};
 
 /// What a token is; scoring weighs them differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,14 +294,11 @@ pub fn tokenize(lang: &Lang, text: &str) -> Vec<Token> {
                     break;
                 }
             }
-            let raw: String = match marked {
-                true => chars[start..i]
-                    .iter()
-                    .filter(|c| !is_accelerator_mark(**c))
-                    .collect(),
-                false => chars[start..i].iter().collect(),
-            };
-            let norm = fold_word_by(&profile, &raw);
+            let word = chars[start..i]
+                .iter()
+                .copied()
+                .filter(|&c| !(marked && is_accelerator_mark(c)));
+            let norm = fold_chars_by(&profile, word, (i - start) * 2);
             if norm.is_empty() {
                 continue;
             }
