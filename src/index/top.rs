@@ -11,13 +11,13 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, TermQuery,
     Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, Term, TERMINATED};
 
 use super::staged::Hidden;
 use super::IndexError;
@@ -81,11 +81,12 @@ fn top_docs_by(
                 let mut terms = Vec::with_capacity(weights.len());
                 for (term, weight) in weights {
                     let inverted = reader.inverted_index(term.field())?;
-                    if let Some(postings) =
-                        inverted.read_postings(term, IndexRecordOption::WithFreqs)?
+                    if let Some(block) =
+                        inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
                     {
                         terms.push(TermPostings {
-                            postings,
+                            block,
+                            at: 0,
                             norms: reader.get_fieldnorms_reader(term.field())?,
                             weight,
                         });
@@ -158,11 +159,48 @@ impl TermWeight {
     }
 }
 
-/// A term's postings in one segment, with what scores them.
+/// A term's postings in one segment, a block of decoded documents and frequencies at a
+/// time, with what scores them.
 struct TermPostings<'a> {
-    postings: SegmentPostings,
+    block: BlockSegmentPostings,
+    /// Where the next posting is in the block.
+    at: usize,
     norms: FieldNormReader,
     weight: &'a TermWeight,
+}
+
+impl TermPostings<'_> {
+    /// The document of the next posting; `TERMINATED` after the last.
+    fn doc(&self) -> DocId {
+        self.block
+            .docs()
+            .get(self.at)
+            .copied()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// Adds the score of each posting before `end` to `sums` (at its document's distance
+    /// from `start`) and marks its document in `held`.
+    fn add_up_to(&mut self, start: DocId, end: DocId, sums: &mut [Score], held: &mut [u64]) {
+        loop {
+            let (docs, freqs) = (self.block.docs(), self.block.freqs());
+            let mut at = self.at;
+            while let Some(&doc) = docs.get(at).filter(|&&doc| doc < end) {
+                let slot = (doc - start) as usize;
+                let frequency = freqs.get(at).copied().unwrap_or(1);
+                sums[slot] += self.weight.score(self.norms.fieldnorm_id(doc), frequency);
+                held[slot / 64] |= 1 << (slot % 64);
+                at += 1;
+            }
+            self.at = at;
+            // The block is done when its postings ran out before `end`: the next may hold more.
+            if at < docs.len() || docs.is_empty() {
+                return;
+            }
+            self.block.advance();
+            self.at = 0;
+        }
+    }
 }
 
 /// How many documents [`score_every_posting`] adds up at a time: their scores fit in the
@@ -179,22 +217,15 @@ fn score_every_posting(
     let mut sums = vec![0.0 as Score; WINDOW as usize];
     let mut held = vec![0u64; WINDOW as usize / 64];
     loop {
-        let Some(start) = terms.iter().map(|t| t.postings.doc()).min() else {
+        let Some(start) = terms.iter().map(|t| t.doc()).min() else {
             return;
         };
-        if start == tantivy::TERMINATED {
+        if start == TERMINATED {
             return;
         }
         let end = start.saturating_add(WINDOW);
         for term in &mut terms {
-            let mut doc = term.postings.doc();
-            while doc < end {
-                let at = (doc - start) as usize;
-                let norm = term.norms.fieldnorm_id(doc);
-                sums[at] += term.weight.score(norm, term.postings.term_freq());
-                held[at / 64] |= 1 << (at % 64);
-                doc = term.postings.advance();
-            }
+            term.add_up_to(start, end, &mut sums, &mut held);
         }
         for (word, bits) in held.iter_mut().enumerate() {
             while *bits != 0 {
