@@ -9,6 +9,7 @@ use super::adapt::{adapt, slice, Change};
 use super::score::{
     char_distance, match_score, rescore_above, upper_bound, Alignment, QueryProfile, Rescored, Step,
 };
+use super::stored::Glance;
 use super::{grams, lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::index::Breadth;
 use crate::model::lang::Lang;
@@ -56,13 +57,30 @@ pub struct MatchFilter {
 impl MatchFilter {
     /// Whether `unit` is in the part of the memory the filter names.
     pub fn keeps(&self, unit: &Unit) -> bool {
-        let last = unit.meta.changed.as_ref().or(unit.meta.created.as_ref());
-        (self.document.is_none() || unit.meta.document == self.document)
-            && (self.outlet.is_none() || unit.meta.outlet == self.outlet)
+        let m = &unit.meta;
+        self.keeps_by(m.document.as_deref(), m.outlet.as_deref(), || {
+            m.changed.as_ref().or(m.created.as_ref()).cloned()
+        })
+    }
+
+    /// [`keeps`](Self::keeps) of a stored unit not yet decoded.
+    fn keeps_stored(&self, unit: &Glance<'_>) -> bool {
+        self.keeps_by(unit.document(), unit.outlet(), || unit.last_changed())
+    }
+
+    /// Whether a unit of `document` and `outlet`, last changed at `last()`, is kept.
+    fn keeps_by(
+        &self,
+        document: Option<&str>,
+        outlet: Option<&str>,
+        last: impl FnOnce() -> Option<crate::model::time::Timestamp>,
+    ) -> bool {
+        (self.document.is_none() || document == self.document.as_deref())
+            && (self.outlet.is_none() || outlet == self.outlet.as_deref())
             && self
                 .since
                 .as_ref()
-                .is_none_or(|since| last.is_some_and(|t| t >= since))
+                .is_none_or(|since| last().is_some_and(|t| t >= *since))
     }
 
     /// Whether candidates are filtered after retrieval (which then asks for more).
@@ -165,6 +183,13 @@ enum Asked<'a> {
     Words(&'a [crate::index::SearchWord], Breadth),
     /// The query's character gram terms (a short query only).
     Grams(&'a [String]),
+}
+
+/// A retrieved unit: its payload, decoded whole only if rescoring keeps it, and its text in
+/// the query's language.
+struct Candidate {
+    payload: Vec<u8>,
+    source_text: String,
 }
 
 /// The retrievals of one lookup so far: each rescores only the units no earlier one did.
@@ -382,39 +407,40 @@ impl Memory {
         (asked, limit): (Asked<'_>, usize),
         passes: &mut Passes,
     ) -> Result<bool, MemoryError> {
-        let (mut units, full) = self.retrieve(query, asked, limit)?;
-        units.retain(|unit| passes.seen.insert(unit.id.clone()));
+        let (candidates, full) = self.retrieve(query, asked, limit, &mut passes.seen)?;
         if let Some(kept) = &mut passes.kept {
-            kept.extend(units.iter().cloned());
+            for candidate in &candidates {
+                kept.push(super::stored::decode(&candidate.payload)?);
+            }
         }
         let first = passes.next_rank;
         passes.next_rank += limit;
-        self.rescore_pool(query, text, profile, units, first, &mut passes.scored);
+        self.rescore_pool(query, text, profile, candidates, first, &mut passes.scored)?;
         Ok(full)
     }
 
-    /// Rescores retrieved `units` (ranked from `first` on) exactly, in the order of their
-    /// score bounds, until no bound can beat the `limit` best found, into `scored`.
+    /// Rescores retrieved `candidates` (ranked from `first` on) exactly, in the order of
+    /// their score bounds, until no bound can beat the `limit` best found, into `scored`.
     fn rescore_pool(
         &self,
         query: &MatchQuery,
         text: &str,
         profile: &QueryProfile<'_>,
-        units: Vec<Unit>,
+        candidates: Vec<Candidate>,
         first: usize,
         scored: &mut Vec<Scored>,
-    ) {
+    ) -> Result<(), MemoryError> {
         let source_key = query.source.key();
         let query_tokens = profile.tokens();
-        let mut candidates = Vec::with_capacity(units.len());
-        for (rank, unit) in (first..).zip(units) {
-            let stored_tokens = tokenize(&query.source, &unit.variants[source_key].text);
+        let mut bounded = Vec::with_capacity(candidates.len());
+        for (rank, candidate) in (first..).zip(candidates) {
+            let stored_tokens = tokenize(&query.source, &candidate.source_text);
             let bound = upper_bound(&stored_tokens, profile);
-            candidates.push((bound, rank, stored_tokens, unit));
+            bounded.push((bound, rank, stored_tokens, candidate));
         }
-        candidates.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
+        bounded.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
         let floor = query.min_score.min(100) as f32;
-        for (bound, rank, stored_tokens, unit) in candidates {
+        for (bound, rank, stored_tokens, candidate) in bounded {
             // The score a candidate must reach to be kept: the floor, and once `limit`
             // matches are found, the worst of the best `limit` (a lower score cannot displace
             // it, whatever its similarity; every kept match is at the floor or above).
@@ -426,7 +452,6 @@ impl Memory {
             if bound.score < wanted {
                 break;
             }
-            let source = &unit.variants[source_key];
             // A placeholder change scores in its band whatever its similarity: aligned whole.
             let at_least = if bound.placeholders { 0.0 } else { wanted };
             let Some(Rescored {
@@ -440,10 +465,11 @@ impl Memory {
             let placeholders = alignment
                 .placeholder_changes(&stored_tokens, query_tokens)
                 .is_some();
-            let score = match_score(&source.text, text, similarity, placeholders);
+            let score = match_score(&candidate.source_text, text, similarity, placeholders);
             if score < query.min_score.min(100) {
                 continue;
             }
+            let unit = super::stored::decode(&candidate.payload)?;
             let targets = target_texts(&unit, source_key, &query.targets);
             scored.push(Scored {
                 rank,
@@ -452,7 +478,7 @@ impl Memory {
                 m: Match {
                     score,
                     similarity,
-                    source_text: source.text.clone(),
+                    source_text: candidate.source_text,
                     targets,
                     adapted: false,
                     diff: Vec::new(),
@@ -460,18 +486,20 @@ impl Memory {
                 },
             });
         }
+        Ok(())
     }
 
     /// The (at most `limit`) candidates retrieval finds for what is `asked`, with the query's
     /// filters applied: only units holding the source language and one of the wanted
-    /// targets; and whether the index had as many as were asked (so a larger pool may hold
-    /// more).
+    /// targets, and none `seen` already (the new ones are added to it); and whether the
+    /// index had as many as were asked (so a larger pool may hold more).
     fn retrieve(
         &self,
         query: &MatchQuery,
         asked: Asked<'_>,
         limit: usize,
-    ) -> Result<(Vec<Unit>, bool), MemoryError> {
+        seen: &mut HashSet<UnitId>,
+    ) -> Result<(Vec<Candidate>, bool), MemoryError> {
         let source_key = query.source.key();
         let document = query.only.document.as_deref();
         let hits = match asked {
@@ -485,19 +513,31 @@ impl Memory {
             }
         };
         let full = hits.len() >= limit;
-        let mut units = Vec::with_capacity(hits.len());
+        let mut candidates = Vec::with_capacity(hits.len());
         for hit in hits {
-            let unit: Unit = super::stored::decode(&hit.payload)?;
-            if !unit.variants.contains_key(source_key)
-                || target_texts(&unit, source_key, &query.targets).is_empty()
-                || query.exclude_document.is_some() && unit.meta.document == query.exclude_document
-                || !query.only.keeps(&unit)
+            let unit = super::stored::glance(&hit.payload)?;
+            let Some(source_text) = unit.text(source_key) else {
+                continue;
+            };
+            let wanted = |key: &str| {
+                key != source_key
+                    && (query.targets.is_empty() || query.targets.iter().any(|t| t.key() == key))
+            };
+            if !unit.keys().any(wanted)
+                || query.exclude_document.is_some()
+                    && unit.document() == query.exclude_document.as_deref()
+                || !query.only.keeps_stored(&unit)
+                || !seen.insert(UnitId::from_stored(unit.id.to_string()))
             {
                 continue;
             }
-            units.push(unit);
+            let source_text = source_text.to_string();
+            candidates.push(Candidate {
+                payload: hit.payload,
+                source_text,
+            });
         }
-        Ok((units, full))
+        Ok((candidates, full))
     }
 
     /// Adds the diff and, for placeholder-only differences, the adapted targets.

@@ -6,6 +6,7 @@
 //! one, and bump [`FORMAT_VERSION`].
 
 use crate::model::time::Timestamp;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -68,6 +69,70 @@ pub fn encode(unit: &Unit) -> Result<Vec<u8>, MemoryError> {
 /// The unit a payload holds.
 pub fn decode(bytes: &[u8]) -> Result<Unit, MemoryError> {
     Ok(serde_json::from_slice::<UnitV1>(bytes)?.into())
+}
+
+/// What a lookup reads of every candidate before it keeps any: the unit's id, the text of
+/// each of its languages, and the metadata its filters ask, borrowed from the payload where
+/// it can be. Everything else is skipped: a lookup among a million units that widens reads
+/// hundreds of candidates and keeps a few, and decoding each whole was a sixth of its time.
+#[derive(Deserialize)]
+pub struct Glance<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    variants: BTreeMap<Cow<'a, str>, GlanceVariantV1<'a>>,
+    #[serde(default, borrow)]
+    meta: GlanceMetaV1<'a>,
+}
+
+#[derive(Deserialize)]
+struct GlanceVariantV1<'a> {
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+}
+
+#[derive(Default, Deserialize)]
+struct GlanceMetaV1<'a> {
+    #[serde(default, borrow)]
+    document: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    outlet: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    created: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    changed: Option<Cow<'a, str>>,
+}
+
+impl<'a> Glance<'a> {
+    /// The text of the variant stored under language `key`.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.variants.get(key).map(|v| v.text.as_ref())
+    }
+
+    /// The language keys of the unit's variants.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.variants.keys().map(|k| k.as_ref())
+    }
+
+    pub fn document(&self) -> Option<&str> {
+        self.meta.document.as_deref()
+    }
+
+    pub fn outlet(&self) -> Option<&str> {
+        self.meta.outlet.as_deref()
+    }
+
+    /// When the unit was last changed, else created, as stored (RFC 3339, UTC).
+    pub fn last_changed(&self) -> Option<Timestamp> {
+        let m = &self.meta;
+        let last = m.changed.as_ref().or(m.created.as_ref())?;
+        Timestamp::from_stored(last.to_string())
+    }
+}
+
+/// The [`Glance`] of a payload.
+pub fn glance(bytes: &[u8]) -> Result<Glance<'_>, MemoryError> {
+    Ok(serde_json::from_slice(bytes)?)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -239,6 +304,26 @@ mod tests {
             payload.as_bytes(),
             "written back byte for byte"
         );
+    }
+
+    #[test]
+    fn a_glance_reads_what_decoding_whole_reads() {
+        let payload = r#"{"id":"u\"1","variants":{"en":{"lang":"en-US","text":"Say \"hi\".","props":[{"type":"x-a","value":"b"}]},"hy":{"lang":"hy","text":"Բարև։"}},"meta":{"document":"d","outlet":"o","created":"2026-05-01T10:00:00Z","changed":"2026-05-02T10:00:00Z","notes":["n"]}}"#;
+        let (glance, unit) = (
+            glance(payload.as_bytes()).unwrap(),
+            decode(payload.as_bytes()).unwrap(),
+        );
+        assert_eq!(glance.id, &*unit.id);
+        assert_eq!(glance.keys().collect::<Vec<_>>(), ["en", "hy"]);
+        assert_eq!(glance.text("en"), Some("Say \"hi\"."));
+        assert_eq!(glance.text("hy"), Some(unit.variants["hy"].text.as_str()));
+        assert_eq!(glance.text("ru"), None);
+        assert_eq!(glance.document(), unit.meta.document.as_deref());
+        assert_eq!(glance.outlet(), unit.meta.outlet.as_deref());
+        assert_eq!(glance.last_changed(), unit.meta.changed);
+        let bare = r#"{"id":"u2","variants":{"en":{"lang":"en","text":"Hi."}}}"#;
+        let glance = super::glance(bare.as_bytes()).unwrap();
+        assert_eq!((glance.document(), glance.last_changed()), (None, None));
     }
 
     #[test]
