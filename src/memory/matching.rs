@@ -149,12 +149,15 @@ pub struct Match {
     pub unit: Unit,
 }
 
-/// A candidate that passed rescoring, with what explaining it needs.
+/// A candidate that passed rescoring, with what explaining it needs. Its unit is decoded
+/// only if it is among the matches answered.
 struct Scored {
     rank: usize,
     stored_tokens: Vec<Token>,
     alignment: Alignment,
-    m: Match,
+    score: u32,
+    similarity: f32,
+    candidate: Candidate,
 }
 
 /// How many candidates retrieval hands to rescoring: enough that a near-identical sentence
@@ -205,10 +208,7 @@ struct Passes {
 impl Passes {
     /// The best similarity rescored so far.
     fn best(&self) -> f32 {
-        self.scored
-            .iter()
-            .map(|s| s.m.similarity)
-            .fold(0.0, f32::max)
+        self.scored.iter().map(|s| s.similarity).fold(0.0, f32::max)
     }
 
     fn done(self) -> (Vec<Scored>, Vec<Unit>) {
@@ -239,7 +239,7 @@ const MAX_POOL: usize = 2_000;
 
 /// The `k`-th best score among the matches found so far.
 fn kth_best(scored: &[Scored], k: usize) -> f32 {
-    let mut best: Vec<f32> = scored.iter().map(|s| s.m.score as f32).collect();
+    let mut best: Vec<f32> = scored.iter().map(|s| s.score as f32).collect();
     best.sort_unstable_by(|a, b| b.total_cmp(a));
     best[k - 1]
 }
@@ -248,7 +248,7 @@ fn kth_best(scored: &[Scored], k: usize) -> f32 {
 /// stored sentence is to the query in characters (then by retrieval rank), so a tie is not
 /// settled by the order the index happened to return.
 fn break_ties(scored: &mut [Scored], query: &[Token]) {
-    let tied = |a: &Scored, b: &Scored| (a.m.score, a.m.similarity) == (b.m.score, b.m.similarity);
+    let tied = |a: &Scored, b: &Scored| (a.score, a.similarity) == (b.score, b.similarity);
     for run in scored.chunk_by_mut(tied).filter(|run| run.len() > 1) {
         run.sort_by_cached_key(|s| {
             let distance = char_distance(&s.stored_tokens, query).unwrap_or(usize::MAX);
@@ -314,25 +314,26 @@ impl Memory {
         let source_key = query.source.key();
         let (mut scored, _) = self.rescored(query, &text, &profile, false)?;
         if let Some(context) = &query.context {
-            for s in scored.iter_mut().filter(|s| s.m.score == 100) {
-                if self.same_context(&s.m.unit, source_key, context)? {
-                    s.m.score = MatchQuery::CONTEXT_SCORE;
+            for s in scored.iter_mut().filter(|s| s.score == 100) {
+                let unit = super::stored::decode(&s.candidate.payload)?;
+                if self.same_context(&unit, source_key, context)? {
+                    s.score = MatchQuery::CONTEXT_SCORE;
                 }
             }
         }
-        scored.retain(|s| s.m.score >= query.min_score);
+        scored.retain(|s| s.score >= query.min_score);
         scored.sort_by(|a, b| {
-            b.m.score
-                .cmp(&a.m.score)
-                .then(b.m.similarity.total_cmp(&a.m.similarity))
+            b.score
+                .cmp(&a.score)
+                .then(b.similarity.total_cmp(&a.similarity))
                 .then(a.rank.cmp(&b.rank))
         });
         break_ties(&mut scored, &query_tokens);
         scored.truncate(query.limit);
-        Ok(scored
+        scored
             .into_iter()
-            .map(|s| self.explain(s, &query.source, &text, &query_tokens))
-            .collect())
+            .map(|s| self.explain(s, query, &text, &query_tokens))
+            .collect()
     }
 
     /// The units retrieval hands to rescoring for `query`, in retrieval order: what exact
@@ -415,7 +416,7 @@ impl Memory {
         }
         let first = passes.next_rank;
         passes.next_rank += limit;
-        self.rescore_pool(query, text, profile, candidates, first, &mut passes.scored)?;
+        self.rescore_pool(query, text, profile, candidates, first, &mut passes.scored);
         Ok(full)
     }
 
@@ -429,8 +430,7 @@ impl Memory {
         candidates: Vec<Candidate>,
         first: usize,
         scored: &mut Vec<Scored>,
-    ) -> Result<(), MemoryError> {
-        let source_key = query.source.key();
+    ) {
         let query_tokens = profile.tokens();
         let mut bounded = Vec::with_capacity(candidates.len());
         for (rank, candidate) in (first..).zip(candidates) {
@@ -469,24 +469,15 @@ impl Memory {
             if score < query.min_score.min(100) {
                 continue;
             }
-            let unit = super::stored::decode(&candidate.payload)?;
-            let targets = target_texts(&unit, source_key, &query.targets);
             scored.push(Scored {
                 rank,
                 stored_tokens,
                 alignment,
-                m: Match {
-                    score,
-                    similarity,
-                    source_text: candidate.source_text,
-                    targets,
-                    adapted: false,
-                    diff: Vec::new(),
-                    unit,
-                },
+                score,
+                similarity,
+                candidate,
             });
         }
-        Ok(())
     }
 
     /// The (at most `limit`) candidates retrieval finds for what is `asked`, with the query's
@@ -540,14 +531,34 @@ impl Memory {
         Ok((candidates, full))
     }
 
-    /// Adds the diff and, for placeholder-only differences, the adapted targets.
-    fn explain(&self, s: Scored, source: &Lang, text: &str, query_tokens: &[Token]) -> Match {
+    /// The match a rescored candidate makes: its unit decoded, the wanted target texts, the
+    /// diff and, for placeholder-only differences, the adapted targets.
+    fn explain(
+        &self,
+        s: Scored,
+        query: &MatchQuery,
+        text: &str,
+        query_tokens: &[Token],
+    ) -> Result<Match, MemoryError> {
         let Scored {
             stored_tokens,
             alignment,
-            mut m,
+            score,
+            similarity,
+            candidate,
             ..
         } = s;
+        let source = &query.source;
+        let unit = super::stored::decode(&candidate.payload)?;
+        let mut m = Match {
+            score,
+            similarity,
+            source_text: candidate.source_text,
+            targets: target_texts(&unit, source.key(), &query.targets),
+            adapted: false,
+            diff: Vec::new(),
+            unit,
+        };
         m.diff = diff(
             &m.source_text,
             &stored_tokens,
@@ -592,7 +603,7 @@ impl Memory {
                 m.adapted = true;
             }
         }
-        m
+        Ok(m)
     }
 
     /// Whether `unit`'s stored neighbours are the sentences around the query.
