@@ -133,8 +133,8 @@ enum How {
 }
 
 /// A term's BM25 weight, with the score of one occurrence for each field length worked out
-/// ahead: nearly every posting of a sentence's word holds it once, and the table spares the
-/// division that was most of the time spent per posting.
+/// ahead: nearly every posting of a sentence's word holds it once, and the table spares a
+/// division per posting.
 struct TermWeight {
     bm25: Bm25Weight,
     once: Box<[Score; 256]>,
@@ -187,6 +187,7 @@ impl TermPostings<'_> {
             let mut at = self.at;
             while let Some(&doc) = docs.get(at).filter(|&&doc| doc < end) {
                 let slot = (doc - start) as usize;
+                // A block read without frequencies has none to give: each posting is one.
                 let frequency = freqs.get(at).copied().unwrap_or(1);
                 sums[slot] += self.weight.score(self.norms.fieldnorm_id(doc), frequency);
                 held[slot / 64] |= 1 << (slot % 64);

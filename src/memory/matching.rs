@@ -10,7 +10,7 @@ use super::score::{
     char_distance, match_score, rescore_above, upper_bound, Alignment, QueryProfile, Rescored, Step,
 };
 use super::stored::Glance;
-use super::{grams, lang_of_key, query_terms, target_texts, Memory, MemoryError};
+use super::{grams, is_target, lang_of_key, query_terms, target_texts, Memory, MemoryError};
 use crate::index::Breadth;
 use crate::model::lang::Lang;
 use crate::model::unit::{Unit, UnitId};
@@ -188,8 +188,8 @@ enum Asked<'a> {
     Grams(&'a [String]),
 }
 
-/// A retrieved unit: its payload, decoded whole only if rescoring keeps it, and its text in
-/// the query's language.
+/// A retrieved unit: its payload, decoded whole only if it is among the matches answered,
+/// and its text in the query's language.
 struct Candidate {
     payload: Vec<u8>,
     source_text: String,
@@ -510,11 +510,9 @@ impl Memory {
             let Some(source_text) = unit.text(source_key) else {
                 continue;
             };
-            let wanted = |key: &str| {
-                key != source_key
-                    && (query.targets.is_empty() || query.targets.iter().any(|t| t.key() == key))
-            };
-            if !unit.keys().any(wanted)
+            if !unit
+                .keys()
+                .any(|key| is_target(key, source_key, &query.targets))
                 || query.exclude_document.is_some()
                     && unit.document() == query.exclude_document.as_deref()
                 || !query.only.keeps_stored(&unit)

@@ -204,12 +204,15 @@ pub(crate) fn target_texts(
 ) -> std::collections::BTreeMap<String, String> {
     unit.variants
         .iter()
-        .filter(|(key, _)| {
-            key.as_str() != source_key
-                && (targets.is_empty() || targets.iter().any(|t| t.key() == key.as_str()))
-        })
+        .filter(|(key, _)| is_target(key, source_key, targets))
         .map(|(_, v)| (v.lang.clone(), v.text.clone()))
         .collect()
+}
+
+/// Whether the variant stored under language `key` is one of the wanted `targets` (any
+/// language but the source when `targets` is empty).
+pub(crate) fn is_target(key: &str, source_key: &str, targets: &[Lang]) -> bool {
+    key != source_key && (targets.is_empty() || targets.iter().any(|t| t.key() == key))
 }
 
 /// What the index keeps of a unit.
