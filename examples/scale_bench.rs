@@ -38,6 +38,8 @@ struct Args {
     skip_import: bool,
     optimize_only: bool,
     heap_mb: usize,
+    /// Also compare each lookup's matches with those a ten times larger pool finds.
+    pool_check: bool,
 }
 
 fn args() -> Args {
@@ -50,6 +52,7 @@ fn args() -> Args {
         skip_import: false,
         optimize_only: false,
         heap_mb: 128,
+        pool_check: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,6 +65,7 @@ fn args() -> Args {
             "--skip-import" => args.skip_import = true,
             "--optimize-only" => args.optimize_only = true,
             "--heap-mb" => args.heap_mb = it.next().expect("--heap-mb N").parse().unwrap(),
+            "--pool-check" => args.pool_check = true,
             other => panic!("unknown flag {other}"),
         }
     }
@@ -201,6 +205,52 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// How far each lookup's matches (all of them, not only the first) are from those a ten times
+/// larger candidate pool finds: a lookup for `limit` × 10 matches draws a pool ten times as
+/// large (up to 200 candidates), and its first `limit` are what a larger pool would answer.
+/// Untimed.
+fn check_pool(memory: &Memory, lookups: &[(MatchQuery, &Query)]) {
+    let (mut same_list, mut same_set, mut shared, mut wanted) = (0, 0, 0, 0);
+    // The scores of matches 2 to `limit`, summed, in the answer and in the larger pool's.
+    let (mut answered_scores, mut reference_scores, mut runners_up) = (0, 0, 0);
+    for (query, _) in lookups {
+        let answered = memory.find_matches(query).unwrap();
+        let mut larger = query.clone();
+        larger.limit = query.limit * 10;
+        let mut reference = memory.find_matches(&larger).unwrap();
+        reference.truncate(query.limit);
+        for (a, r) in answered.iter().zip(&reference).skip(1) {
+            answered_scores += a.score;
+            reference_scores += r.score;
+            runners_up += 1;
+        }
+        let ids = |found: Vec<tetraglot::memory::Match>| -> Vec<String> {
+            found.into_iter().map(|m| m.unit.id.to_string()).collect()
+        };
+        let (answered, reference) = (ids(answered), ids(reference));
+        same_list += usize::from(answered == reference);
+        same_set += usize::from(
+            answered.len() == reference.len() && answered.iter().all(|id| reference.contains(id)),
+        );
+        shared += answered.iter().filter(|id| reference.contains(id)).count();
+        wanted += reference.len();
+    }
+    let share = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+    println!(
+        "matches against a 10× pool: the same list in {:.1}% of lookups, the same units in {:.1}%, {:.1}% of the larger pool's matches found",
+        share(same_list, lookups.len()),
+        share(same_set, lookups.len()),
+        share(shared, wanted)
+    );
+    let mean = |sum: u32| sum as f64 / runners_up.max(1) as f64;
+    println!(
+        "mean score of matches 2–{}: {:.2} answered, {:.2} with the 10× pool",
+        lookups.first().map_or(0, |(q, _)| q.limit),
+        mean(answered_scores),
+        mean(reference_scores)
+    );
+}
+
 fn report(label: &str, mut times: Vec<Duration>, hits: usize) {
     times.sort();
     println!(
@@ -324,6 +374,9 @@ fn main() {
             }
         }
         report("in process", times, hits);
+        if args.pool_check {
+            check_pool(&memory, &lookups);
+        }
     }
     sampler.report("lookups in process");
     println!("peak RSS (in process): {:.0} MiB", peak_rss_mib());
