@@ -3,6 +3,8 @@
 //! sentences in all 12 directions — in process and over HTTP — and reports import speed,
 //! p50/p99 latency, top-1 accuracy, index size and peak RSS. It also writes the memory and
 //! queries as TSV for the PostgreSQL pg_trgm peer, so both answer the same questions.
+//! `--skip-import` reuses the index in `--data-dir`; `--pool-check` also compares, untimed,
+//! each lookup's matches with those a ten times larger candidate pool finds.
 //!
 //! ```sh
 //! python3 ../shared/bench/gen_scale.py 1000000 /tmp/scale1m.tmx
