@@ -3,7 +3,8 @@
 //! Stored units are their own types, converted to and from the model, so that renaming a
 //! model field or an API field changes neither what is on disk nor what can be read back.
 //! A change to these types is a new format version: add `UnitV2`, read both, write the new
-//! one, and bump [`FORMAT_VERSION`].
+//! one, and bump [`FORMAT_VERSION`]. [`Glance`] reads the same fields of a payload, so it
+//! follows every such change.
 
 use crate::model::time::Timestamp;
 use std::borrow::Cow;
@@ -103,7 +104,7 @@ struct GlanceMetaV1<'a> {
     changed: Option<Cow<'a, str>>,
 }
 
-impl<'a> Glance<'a> {
+impl Glance<'_> {
     /// The text of the variant stored under language `key`.
     pub fn text(&self, key: &str) -> Option<&str> {
         self.variants.get(key).map(|v| v.text.as_ref())
