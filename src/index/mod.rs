@@ -44,6 +44,8 @@ pub struct IndexDoc {
     /// Character gram terms of its short texts, in the same form as `terms` (see
     /// [`Fields::grams`]).
     pub grams: String,
+    /// Near-duplicate sketch terms of its texts, in the same form (see [`Fields::sketch`]).
+    pub sketch: String,
     /// Matching keys of the unit's languages.
     pub langs: Vec<String>,
     pub document: Option<String>,

@@ -20,6 +20,11 @@ pub struct Fields {
     /// with it; a separate field so they weigh nothing in the `terms` field's BM25 lengths.
     /// `None` in an index written before the field existed (its lookups do without).
     pub grams: Option<Field>,
+    /// Near-duplicate sketch terms of the unit's texts (see `memory::sketch`), for finding
+    /// the units that share nearly all a query's words without adding up its words'
+    /// postings. `None` in an index written before the field existed (its lookups do
+    /// without).
+    pub sketch: Option<Field>,
 }
 
 /// The field of a memory's exact-text terms, and how its terms are written.
@@ -84,6 +89,10 @@ pub fn build() -> (Schema, Fields) {
     let texts = builder.add_text_field(TextForm::Short.field_name(), STRING);
     let grams = builder.add_text_field(
         "grams",
+        TextOptions::default().set_indexing_options(terms_indexing.clone()),
+    );
+    let sketch = builder.add_text_field(
+        "sketch",
         TextOptions::default().set_indexing_options(terms_indexing),
     );
     (
@@ -99,6 +108,7 @@ pub fn build() -> (Schema, Fields) {
                 form: TextForm::Short,
             }),
             grams: Some(grams),
+            sketch: Some(sketch),
         },
     )
 }
@@ -127,6 +137,7 @@ impl Fields {
                     Some(TextTerms { field, form })
                 }),
             grams: schema.get_field("grams").ok(),
+            sketch: schema.get_field("sketch").ok(),
         })
     }
 }
@@ -155,11 +166,13 @@ mod tests {
         assert_eq!(texts.form, TextForm::Full);
         assert_eq!(texts.term(&key), "hy\u{1}0123456789abcdef");
         assert!(old.grams.is_none());
+        assert!(old.sketch.is_none());
         // A new index writes the short form.
         let (schema, fields) = build();
         let new = fields.check(&schema).unwrap();
         assert_eq!(new.texts.unwrap().form, TextForm::Short);
         assert_eq!(new.texts.unwrap().term(&key), "hy\u{1}01234567");
         assert!(new.grams.is_some());
+        assert!(new.sketch.is_some());
     }
 }

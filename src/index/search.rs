@@ -93,16 +93,41 @@ impl TmIndex {
         limit: usize,
         document: Option<&str>,
     ) -> Result<Vec<Hit>, IndexError> {
-        let Some(field) = self.fields.grams else {
+        self.search_field(self.fields.grams, grams, max_terms, limit, document)
+    }
+
+    /// The best `limit` units for a disjunction of near-duplicate sketch terms (`bands`),
+    /// those sharing the most bands first (BM25, see `index::top`); none in an index written
+    /// before sketch terms existed.
+    pub fn search_sketch(
+        &self,
+        bands: &[String],
+        limit: usize,
+        document: Option<&str>,
+    ) -> Result<Vec<Hit>, IndexError> {
+        self.search_field(self.fields.sketch, bands, bands.len(), limit, document)
+    }
+
+    /// The best `limit` units for a disjunction of the `max_terms` rarest of `texts` as terms
+    /// of `field`, if the index has it.
+    fn search_field(
+        &self,
+        field: Option<tantivy::schema::Field>,
+        texts: &[String],
+        max_terms: usize,
+        limit: usize,
+        document: Option<&str>,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let Some(field) = field else {
             return Ok(Vec::new());
         };
-        if grams.is_empty() || limit == 0 {
+        if texts.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let (searcher, hidden) = self.view()?;
-        let mut selective = Vec::with_capacity(grams.len());
-        for gram in grams {
-            let term = Term::from_field_text(field, gram);
+        let mut selective = Vec::with_capacity(texts.len());
+        for text in texts {
+            let term = Term::from_field_text(field, text);
             let frequency = searcher.doc_freq(&term)?;
             if frequency > 0 {
                 selective.push((frequency, term));

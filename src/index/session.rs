@@ -202,6 +202,11 @@ impl<'a> WriteSession<'a> {
                 document.add_text(grams, doc.grams);
             }
         }
+        if let Some(sketch) = fields.sketch {
+            if !doc.sketch.is_empty() {
+                document.add_text(sketch, doc.sketch);
+            }
+        }
         if let Some(texts) = fields.texts {
             for key in &doc.texts {
                 document.add_text(texts.field, texts.term(key));

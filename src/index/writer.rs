@@ -596,6 +596,7 @@ mod tests {
             payload: id.as_bytes().to_vec(),
             terms: "en:word".into(),
             grams: String::new(),
+            sketch: String::new(),
             langs: vec!["en".into()],
             document: None,
             texts: Vec::new(),

@@ -10,6 +10,7 @@ pub mod import;
 mod inventory;
 pub mod matching;
 pub mod score;
+mod sketch;
 pub mod stored;
 
 use std::cell::RefCell;
@@ -219,17 +220,20 @@ pub(crate) fn is_target(key: &str, source_key: &str, targets: &[Lang]) -> bool {
 fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
     let mut terms = String::with_capacity(2048);
     let mut grams = String::new();
+    let mut sketch = String::new();
     for (key, variant) in &unit.variants {
         let lang = lang_of_key(key);
         let tokens = tokenize(&lang, &variant.text);
         write_retrieval_terms(lang.key(), &tokens, &mut terms);
         grams::write_text_grams(lang.key(), &tokens, &mut grams);
+        sketch::write_text_sketch(lang.key(), &tokens, &mut sketch);
     }
     Ok(IndexDoc {
         id: unit.id.to_string(),
         payload: stored::encode(unit)?,
         terms,
         grams,
+        sketch,
         langs: unit.variants.keys().cloned().collect(),
         document: unit.meta.document.clone(),
         texts: unit

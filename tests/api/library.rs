@@ -51,3 +51,83 @@ fn import_lookup_and_batch_through_the_library() {
     ));
     memory.close();
 }
+
+/// A sentence one ending away from a stored one, among sixty that share seven of its ten
+/// words: the stored one and enough close matches are found by the near-duplicate sketch,
+/// so the lookup answers from its sketch pass (half the pool) and never asks the words.
+#[test]
+fn a_near_duplicate_is_answered_from_the_sketch_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let memory = Memory::open(
+        dir.path(),
+        Mode::ReadWrite {
+            heap_bytes: 50 << 20,
+        },
+    )
+    .unwrap();
+    let (ru, en) = (Lang::parse("ru").unwrap(), Lang::parse("en").unwrap());
+    let tu = |id: &str, ru: &str| {
+        format!(
+            "<tu tuid=\"{id}\"><tuv xml:lang=\"ru\"><seg>{ru}</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>{id}</seg></tuv></tu>\n"
+        )
+    };
+    let mut body = String::new();
+    let verbs = [
+        "обсудило",
+        "отклонило",
+        "изучило",
+        "подписало",
+        "одобрило",
+        "переписало",
+    ];
+    let middles = ["по", "для", "ради", "против", "насчёт"];
+    let places = ["стране", "столице"];
+    for (n, ((verb, middle), place)) in verbs
+        .iter()
+        .flat_map(|v| middles.iter().map(move |m| (v, m)))
+        .flat_map(|vm| places.iter().map(move |p| (vm, p)))
+        .enumerate()
+    {
+        let text =
+            format!("Правительство {verb} новый закон {middle} защите окружающей среды в {place}.");
+        body.push_str(&tu(&format!("crowd-{n}"), &text));
+    }
+    body.push_str(&tu(
+        "right",
+        "Правительство утвердило новый закон о защите окружающей среды в регионах.",
+    ));
+    let tmx = dir.path().join("crowd.tmx");
+    std::fs::write(
+        &tmx,
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"ru\" \
+             segtype=\"sentence\" adminlang=\"en\" datatype=\"plaintext\" o-tmf=\"test\" \
+             creationtool=\"test\" creationtoolversion=\"1\"/><body>\n{body}</body></tmx>\n"
+        ),
+    )
+    .unwrap();
+    let imported = engine::import_file(&memory, &tmx, FileKind::Tmx, None).unwrap();
+    assert_eq!(imported.report.added, 61);
+
+    let query = MatchQuery::new(
+        "Правительство утвердило новый закон о защите окружающей среды в регионе",
+        ru.clone(),
+        vec![en.clone()],
+    );
+    let matches = memory.find_matches(&query).unwrap();
+    assert_eq!(matches.len(), MatchQuery::DEFAULT_LIMIT);
+    let ids: Vec<String> = matches.iter().map(|m| m.unit.id.to_string()).collect();
+    assert_eq!(ids[0], "right", "{ids:?}");
+    assert!(matches[0].score >= 90, "{}", matches[0].score);
+    // The word pass would have retrieved 20 units: every crowd unit holds the query's words.
+    let candidates = memory.candidates(&query).unwrap();
+    assert!(
+        candidates.len() <= 10,
+        "{} candidates: the words were asked",
+        candidates.len()
+    );
+    // A five-word query has no sketch: its words are asked.
+    let short = MatchQuery::new("Правительство утвердило новый закон сегодня", ru, vec![en]);
+    assert!(memory.candidates(&short).unwrap().len() > 10);
+}
