@@ -360,9 +360,9 @@ impl Memory {
     /// Retrieves candidates and rescores them: first, for a query of six words or more, the
     /// units sharing the most sketch bands with it, which answer alone when they hold a
     /// close match and `limit` matches; then by its words. When nothing in the pool is close
-    /// to the query, asks again: for a larger pool by every form of each word (a reworded sentence
-    /// shares only common words with the unit it should find, and many units share those),
-    /// then, for a short query, by characters. With `keep`, also every unit retrieved, in
+    /// to the query, asks again: for a larger pool by every form of each word (a reworded
+    /// sentence shares only common words with the unit it should find, and many units share
+    /// those), then, for a short query, by characters. With `keep`, also every unit retrieved, in
     /// retrieval order.
     fn rescored(
         &self,

@@ -27,7 +27,7 @@ const ROWS: usize = 3;
 /// Texts with fewer distinct words get no sketch: one edit in a short text changes too
 /// large a share of its words for a band to survive it, and the word terms find short texts
 /// cheaply anyway (few units share all of a short query's words).
-pub(crate) const SKETCH_WORDS: usize = 6;
+const SKETCH_WORDS: usize = 6;
 
 /// The distinct words of `tokens` (punctuation left out), hashed.
 fn word_hashes(tokens: &[Token]) -> Vec<u64> {

@@ -8,8 +8,8 @@ use tetraglot::model::lang::Lang;
 
 use crate::common::seed_dir;
 
-#[test]
-fn import_lookup_and_batch_through_the_library() {
+/// A memory in a new temporary directory, open for writing.
+fn open_memory() -> (tempfile::TempDir, Memory) {
     let dir = tempfile::tempdir().unwrap();
     let memory = Memory::open(
         dir.path(),
@@ -18,6 +18,12 @@ fn import_lookup_and_batch_through_the_library() {
         },
     )
     .unwrap();
+    (dir, memory)
+}
+
+#[test]
+fn import_lookup_and_batch_through_the_library() {
+    let (_dir, memory) = open_memory();
     let imported = engine::import_file(
         &memory,
         &seed_dir().join("2026-railway.tmx"),
@@ -57,14 +63,7 @@ fn import_lookup_and_batch_through_the_library() {
 /// so the lookup answers from its sketch pass (half the pool) and never asks the words.
 #[test]
 fn a_near_duplicate_is_answered_from_the_sketch_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    let memory = Memory::open(
-        dir.path(),
-        Mode::ReadWrite {
-            heap_bytes: 50 << 20,
-        },
-    )
-    .unwrap();
+    let (dir, memory) = open_memory();
     let (ru, en) = (Lang::parse("ru").unwrap(), Lang::parse("en").unwrap());
     let tu = |id: &str, ru: &str| {
         format!(
