@@ -21,6 +21,9 @@ const BANDS: usize = 8;
 /// a unit sharing two bands or more outranks (BENCHMARKS.md, session 17).
 const BAND_BITS: u32 = 16;
 
+/// How many hex digits a band's value is written with: always as many, so terms are alike.
+const HEX_DIGITS: usize = BAND_BITS.div_ceil(4) as usize;
+
 /// How many minimum hashes make one band.
 const ROWS: usize = 3;
 
@@ -81,7 +84,7 @@ fn each_term(key: &str, tokens: &[Token], mut visit: impl FnMut(&str)) {
         use std::fmt::Write;
         term.clear();
         // Writing to a String cannot fail.
-        let _ = write!(term, "{key}#{band}{value:04x}");
+        let _ = write!(term, "{key}#{band}{value:0digits$x}", digits = HEX_DIGITS);
         visit(&term);
     }
 }
