@@ -12,6 +12,7 @@ mod search;
 mod session;
 mod snapshot;
 mod staged;
+mod stores;
 mod top;
 pub mod writer;
 
@@ -30,6 +31,7 @@ pub use near::Near;
 use schema::Fields;
 pub use snapshot::Snapshot;
 use staged::Hidden;
+use stores::Stores;
 pub use writer::{Commits, Staged, Touches, WriteSession, Writer};
 
 /// What goes into the index for one unit.
@@ -116,14 +118,32 @@ pub struct Hit {
     pub payload: Vec<u8>,
 }
 
+/// How many decompressed doc store blocks each segment's reader keeps.
+const DOC_STORE_CACHE_BLOCKS: usize = 256;
+
+/// What a read sees: the last commit, what it hides, and its doc stores.
+struct View {
+    searcher: Searcher,
+    hidden: Arc<Hidden>,
+    stores: Arc<Stores>,
+}
+
+/// What [`View`] keeps of one commit, by its searcher generation.
+struct CommitView {
+    generation: u64,
+    hidden: Arc<Hidden>,
+    stores: Arc<Stores>,
+}
+
 /// An open translation-memory index.
 pub struct TmIndex {
     fields: Fields,
     reader: IndexReader,
     /// `None` when read-only, or once closed.
     writer: std::sync::Mutex<Option<Writer>>,
-    /// What the last searcher's commit hides (an open import), by searcher generation.
-    hidden: std::sync::Mutex<Option<(u64, Arc<Hidden>)>>,
+    /// What the last searcher's commit hides (an open import) and readers of its doc stores,
+    /// by searcher generation.
+    views: std::sync::Mutex<Option<CommitView>>,
 }
 
 /// How the index is opened.
@@ -185,7 +205,7 @@ impl TmIndex {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .doc_store_cache_num_blocks(256)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()?;
         let writer = match mode {
             Mode::ReadOnly => None,
@@ -204,7 +224,7 @@ impl TmIndex {
             fields,
             reader,
             writer: std::sync::Mutex::new(writer),
-            hidden: std::sync::Mutex::new(None),
+            views: std::sync::Mutex::new(None),
         })
     }
 
@@ -213,26 +233,44 @@ impl TmIndex {
         self.reader.searcher()
     }
 
-    /// A searcher over the last commit and what it hides: the units of an import still
-    /// open in it (see [`staged`]). Worked out once per commit.
-    fn view(&self) -> Result<(Searcher, Arc<Hidden>), IndexError> {
+    /// A searcher over the last commit, what it hides (the units of an import still open in
+    /// it, see [`staged`]) and readers of its doc stores. Worked out once per commit.
+    fn view(&self) -> Result<View, IndexError> {
         let searcher = self.searcher();
         let generation = searcher.generation().generation_id();
-        let mut cached = self.hidden.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((seen, hidden)) = cached.as_ref() {
-            if *seen == generation {
-                return Ok((searcher, hidden.clone()));
-            }
+        let mut cached = self.views.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(seen) = cached.as_ref().filter(|c| c.generation == generation) {
+            return Ok(View {
+                searcher,
+                hidden: seen.hidden.clone(),
+                stores: seen.stores.clone(),
+            });
         }
         let hidden = Arc::new(Hidden::of(&searcher, &self.fields)?);
-        *cached = Some((generation, hidden.clone()));
-        Ok((searcher, hidden))
+        let stores = Arc::new(Stores::open(
+            &searcher,
+            self.fields.payload,
+            DOC_STORE_CACHE_BLOCKS,
+        )?);
+        *cached = Some(CommitView {
+            generation,
+            hidden: hidden.clone(),
+            stores: stores.clone(),
+        });
+        Ok(View {
+            searcher,
+            hidden,
+            stores,
+        })
     }
 
     /// The number of units in the last commit (records are not units, nor are the units of
     /// an import still open).
     pub fn num_units(&self) -> u64 {
-        let Ok((searcher, hidden)) = self.view() else {
+        let Ok(View {
+            searcher, hidden, ..
+        }) = self.view()
+        else {
             return 0;
         };
         let records = alive_with(&searcher, self.fields.langs, RECORD_MARK).unwrap_or(0);
@@ -287,13 +325,17 @@ impl TmIndex {
 
     /// The stored payload of unit `id`, if any.
     pub fn get(&self, id: &str) -> Result<Option<Vec<u8>>, IndexError> {
-        let (searcher, hidden) = self.view()?;
+        let View {
+            searcher, hidden, ..
+        } = self.view()?;
         lookup(&searcher, &self.fields, id, &hidden)
     }
 
     /// The language keys present in the memory, with how many units hold each.
     pub fn languages(&self) -> Result<Vec<(String, u64)>, IndexError> {
-        let (searcher, hidden) = self.view()?;
+        let View {
+            searcher, hidden, ..
+        } = self.view()?;
         let mut counts = std::collections::BTreeMap::<String, u64>::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(self.fields.langs)?;

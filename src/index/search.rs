@@ -3,11 +3,11 @@
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Term};
 
 use super::schema::Fields;
 use super::staged::Hidden;
-use super::{near, payload_of, top, Breadth, Hit, IndexError, Pattern, SearchWord, TmIndex};
+use super::{near, top, Breadth, Hit, IndexError, Pattern, SearchWord, TmIndex, View};
 
 /// How many near terms one word adds at most.
 const NEAR_TERMS: usize = 3;
@@ -27,7 +27,7 @@ impl TmIndex {
         if words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let (searcher, hidden) = self.view()?;
+        let view = self.view()?;
         // Each word's first term the index knows (the word itself, else its stem prefix) comes
         // before any other, so the terms asked cover as many words as possible; `Every` adds
         // the word's other known terms after them; a word the index knows none of asks for
@@ -39,7 +39,7 @@ impl TmIndex {
             let mut known = false;
             for text in &word.terms {
                 let term = Term::from_field_text(self.fields.terms, text);
-                let frequency = searcher.doc_freq(&term)?;
+                let frequency = view.searcher.doc_freq(&term)?;
                 if frequency == 0 {
                     continue;
                 }
@@ -56,7 +56,7 @@ impl TmIndex {
             // meets its stored forms through the stem, and the automaton costs time.
             if let (false, Some(near)) = (known, &word.near) {
                 nearby.extend(near::near_terms(
-                    &searcher,
+                    &view.searcher,
                     self.fields.terms,
                     near,
                     NEAR_TERMS,
@@ -79,8 +79,8 @@ impl TmIndex {
                 selective.push(near);
             }
         }
-        leave_out_common(&mut selective, searcher.num_docs());
-        top_units(&searcher, &self.fields, &hidden, selective, limit, document)
+        leave_out_common(&mut selective, view.searcher.num_docs());
+        top_units(&view, &self.fields, selective, limit, document)
     }
 
     /// The best `limit` units for a disjunction of the `max_terms` most selective of the
@@ -124,18 +124,18 @@ impl TmIndex {
         if texts.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let (searcher, hidden) = self.view()?;
+        let view = self.view()?;
         let mut selective = Vec::with_capacity(texts.len());
         for text in texts {
             let term = Term::from_field_text(field, text);
-            let frequency = searcher.doc_freq(&term)?;
+            let frequency = view.searcher.doc_freq(&term)?;
             if frequency > 0 {
                 selective.push((frequency, term));
             }
         }
         selective.sort_unstable_by(rarest_first);
         selective.truncate(max_terms);
-        top_units(&searcher, &self.fields, &hidden, selective, limit, document)
+        top_units(&view, &self.fields, selective, limit, document)
     }
 
     /// Units holding, for every group, at least one of its patterns (a conjunction of
@@ -148,7 +148,7 @@ impl TmIndex {
         if groups.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let (searcher, hidden) = self.view()?;
+        let view = self.view()?;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(groups.len());
         for group in groups {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(group.len());
@@ -166,9 +166,11 @@ impl TmIndex {
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        let query = visible(Box::new(BooleanQuery::new(must)), &hidden);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        load_hits(&searcher, &self.fields, top)
+        let query = visible(Box::new(BooleanQuery::new(must)), &view.hidden);
+        let top = view
+            .searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        load_hits(&view, top)
     }
 }
 
@@ -204,9 +206,8 @@ fn rarest_first(a: &(u64, Term), b: &(u64, Term)) -> std::cmp::Ordering {
 /// The best `limit` visible units for a disjunction of `terms` (with their document
 /// frequencies), only `document`'s when given.
 fn top_units(
-    searcher: &Searcher,
+    view: &View,
     fields: &Fields,
-    hidden: &Hidden,
     terms: Vec<(u64, Term)>,
     limit: usize,
     document: Option<&str>,
@@ -215,8 +216,8 @@ fn top_units(
         return Ok(Vec::new());
     }
     let Some(document) = document else {
-        let top = top::top_docs(searcher, hidden, terms, limit)?;
-        return load_hits(searcher, fields, top);
+        let top = top::top_docs(&view.searcher, &view.hidden, terms, limit)?;
+        return load_hits(view, top);
     };
     // Only that document's units: the terms score, the document term must hold.
     let only: Box<dyn Query> = Box::new(TermQuery::new(
@@ -232,9 +233,11 @@ fn top_units(
         ),
         (Occur::Must, only),
     ]);
-    let query = visible(Box::new(query), hidden);
-    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-    load_hits(searcher, fields, top)
+    let query = visible(Box::new(query), &view.hidden);
+    let top = view
+        .searcher
+        .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    load_hits(view, top)
 }
 
 /// `query`, leaving out the units `hidden` names.
@@ -252,17 +255,12 @@ pub(super) fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> 
 }
 
 /// The stored payloads of ranked documents.
-fn load_hits(
-    searcher: &Searcher,
-    fields: &Fields,
-    top: Vec<(f32, DocAddress)>,
-) -> Result<Vec<Hit>, IndexError> {
+fn load_hits(view: &View, top: Vec<(f32, DocAddress)>) -> Result<Vec<Hit>, IndexError> {
     top.into_iter()
         .map(|(relevance, address)| {
-            let doc: TantivyDocument = searcher.doc(address)?;
             Ok(Hit {
                 relevance,
-                payload: payload_of(&doc, fields),
+                payload: view.stores.payload(&view.searcher, address)?,
             })
         })
         .collect()

@@ -22,9 +22,10 @@ pub struct Snapshot {
 impl TmIndex {
     /// The last commit, fixed.
     pub fn snapshot(&self) -> Snapshot {
-        let (searcher, hidden) = self
-            .view()
-            .unwrap_or_else(|_| (self.searcher(), Arc::new(Hidden::default())));
+        let (searcher, hidden) = self.view().map_or_else(
+            |_| (self.searcher(), Arc::new(Hidden::default())),
+            |view| (view.searcher, view.hidden),
+        );
         Snapshot {
             searcher,
             fields: self.fields.clone(),
