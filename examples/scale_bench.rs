@@ -47,6 +47,9 @@ struct Args {
     rounds: usize,
     /// Leaves out the lookups over HTTP.
     no_http: bool,
+    /// Writes every in-process lookup's matches (unit, score, similarity) to this file, to
+    /// check that a change meant to keep the answers keeps them (`diff` two builds' files).
+    answers: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -62,6 +65,7 @@ fn args() -> Args {
         pool_check: false,
         rounds: 1,
         no_http: false,
+        answers: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -77,6 +81,7 @@ fn args() -> Args {
             "--pool-check" => args.pool_check = true,
             "--rounds" => args.rounds = it.next().expect("--rounds N").parse().unwrap(),
             "--no-http" => args.no_http = true,
+            "--answers" => args.answers = Some(it.next().expect("--answers FILE").into()),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -370,6 +375,17 @@ fn main() {
             .collect();
         for (query, _) in lookups.iter().take(300) {
             memory.find_matches(query).unwrap();
+        }
+        if let Some(path) = &args.answers {
+            use std::fmt::Write as _;
+            let mut out = String::new();
+            for (query, _) in &lookups {
+                for m in memory.find_matches(query).unwrap() {
+                    let _ = write!(out, "{} {} {:.4}\t", m.unit.id, m.score, m.similarity);
+                }
+                out.push('\n');
+            }
+            std::fs::write(path, out).unwrap();
         }
         for _ in 0..args.rounds {
             let mut times = Vec::with_capacity(lookups.len());
