@@ -1,7 +1,9 @@
 //! Fuzzy lookup: retrieve candidates through the index, rescore each exactly, then explain
 //! the best ones (word diff), adapt their placeholders and check their context.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::HashSet;
 
 use serde::Serialize;
 
@@ -377,7 +379,7 @@ impl Memory {
             pool *= 5;
         }
         let mut passes = Passes {
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             kept: keep.then(Vec::new),
             next_rank: 0,
             scored: Vec::new(),

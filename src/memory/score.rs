@@ -14,8 +14,6 @@
 //! * `S_chars` is the Indel ratio of the two sentences' words (punctuation left out), one
 //!   space apart: a rewording that keeps most letters is closer than the words alone say.
 
-use std::collections::HashMap;
-
 use rapidfuzz::distance::indel;
 
 use crate::text::{same_text, Token, TokenKind};
@@ -134,6 +132,8 @@ pub fn dp_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
 pub struct QueryProfile<'a> {
     tokens: &'a [Token],
     words: Vec<WordProfile>,
+    /// Each token's weight, and their sum.
+    weights: Vec<f32>,
     weight: f32,
     /// The tokens sorted by matching form, for [`score_upper_bound`].
     sorted: Vec<&'a Token>,
@@ -144,7 +144,7 @@ pub struct QueryProfile<'a> {
     /// index for every token: a stored token equals a query token when its form maps to the
     /// query token's, one hash lookup per stored token instead of a string comparison per
     /// cell of the alignment.
-    forms: HashMap<&'a str, usize>,
+    forms: foldhash::HashMap<&'a str, usize>,
     form_of: Vec<usize>,
 }
 
@@ -153,7 +153,8 @@ impl<'a> QueryProfile<'a> {
         let mut sorted: Vec<&Token> = tokens.iter().collect();
         sorted.sort_unstable_by(|a, b| a.norm.cmp(&b.norm));
         let form = char_form(tokens);
-        let mut forms = HashMap::with_capacity(tokens.len());
+        let mut forms =
+            foldhash::HashMap::with_capacity_and_hasher(tokens.len(), Default::default());
         let form_of = (0..tokens.len())
             .map(|j| *forms.entry(tokens[j].norm.as_str()).or_insert(j))
             .collect();
@@ -162,6 +163,7 @@ impl<'a> QueryProfile<'a> {
             form_of,
             tokens,
             words: tokens.iter().map(|t| WordProfile::new(&t.norm)).collect(),
+            weights: tokens.iter().map(weight).collect(),
             weight: tokens.iter().map(weight).sum(),
             sorted,
             chars_len: form.len(),
@@ -219,13 +221,13 @@ const LEAST_CHANGE: f32 = WORD_CHANGE
 /// (asking each token against each other token is quadratic in long texts).
 struct Unmatched {
     placeholder_kinds: Vec<TokenKind>,
-    stems: std::collections::HashSet<[char; 3]>,
+    stems: foldhash::HashSet<[char; 3]>,
 }
 
 impl Unmatched {
     fn new(tokens: &[&Token]) -> Unmatched {
         let mut placeholder_kinds = Vec::new();
-        let mut stems = std::collections::HashSet::new();
+        let mut stems = foldhash::HashSet::default();
         for token in tokens {
             if token.kind.is_placeholder() && !placeholder_kinds.contains(&token.kind) {
                 placeholder_kinds.push(token.kind);

@@ -127,16 +127,31 @@ pub(super) fn align_within(
     for i in 1..=n {
         let (first, last) = live?;
         let deleted = weight(&stored[i - 1]);
-        let (mut row_first, mut row_last) = (None, 0);
-        for j in band.lo[i].max(first)..=band.hi[i] {
-            let diagonal = if j > 0 {
-                get(&cost, i - 1, j - 1)
+        let same_form = same[i - 1];
+        let (lo, hi, start) = (band.lo[i], band.hi[i], band.start[i]);
+        let (up_lo, up_hi, up_start) = (band.lo[i - 1], band.hi[i - 1], band.start[i - 1]);
+        // A cell of the row above; infinite outside the band.
+        let up = |cost: &[f32], j: usize| {
+            if up_lo <= j && j <= up_hi {
+                cost[up_start + j - up_lo]
             } else {
                 f32::INFINITY
-            };
-            let delete = get(&cost, i - 1, j) + deleted;
-            let insert = if j > band.lo[i] {
-                get(&cost, i, j - 1) + weight(&query.tokens[j - 1])
+            }
+        };
+        let from = lo.max(first);
+        // The row is filled from `from` on, so the cell left of it stays infinite; each
+        // cell's diagonal is the cell above its left neighbour.
+        let mut left = f32::INFINITY;
+        let mut diagonal = match from {
+            0 => f32::INFINITY,
+            _ => up(&cost, from - 1),
+        };
+        let (mut row_first, mut row_last) = (None, 0);
+        for j in from..=hi {
+            let above = up(&cost, j);
+            let delete = above + deleted;
+            let insert = if j > lo {
+                left + query.weights[j - 1]
             } else {
                 f32::INFINITY
             };
@@ -149,19 +164,21 @@ pub(super) fn align_within(
             // cells of two sentences that differ in many words).
             let replace = if !diagonal.is_finite() {
                 f32::INFINITY
-            } else if same[i - 1] == Some(query.form_of[j - 1]) {
+            } else if same_form == Some(query.form_of[j - 1]) {
                 diagonal
             } else if diagonal + LEAST_CHANGE >= other {
                 f32::INFINITY
             } else {
                 diagonal + replace_step(i, j)
             };
-            let k = band.start[i] + j - band.lo[i];
-            cost[k] = replace.min(other);
-            if cost[k] <= max_cost {
+            let value = replace.min(other);
+            cost[start + j - lo] = value;
+            if value <= max_cost {
                 row_first.get_or_insert(j);
                 row_last = j;
             }
+            left = value;
+            diagonal = above;
         }
         live = row_first.map(|first| (first, row_last));
     }
