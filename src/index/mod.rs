@@ -14,6 +14,7 @@ mod snapshot;
 mod staged;
 mod stores;
 mod top;
+mod views;
 pub mod writer;
 
 use std::path::Path;
@@ -31,7 +32,7 @@ pub use near::Near;
 use schema::Fields;
 pub use snapshot::Snapshot;
 use staged::Hidden;
-use stores::Stores;
+use views::{View, Views, DOC_STORE_CACHE_BLOCKS};
 pub use writer::{Commits, Staged, Touches, WriteSession, Writer};
 
 /// What goes into the index for one unit.
@@ -118,32 +119,15 @@ pub struct Hit {
     pub payload: Vec<u8>,
 }
 
-/// How many decompressed doc store blocks each segment's reader keeps.
-const DOC_STORE_CACHE_BLOCKS: usize = 256;
-
-/// What a read sees: the last commit, what it hides, and its doc stores.
-struct View {
-    searcher: Searcher,
-    hidden: Arc<Hidden>,
-    stores: Arc<Stores>,
-}
-
-/// What [`View`] keeps of one commit, by its searcher generation.
-struct CommitView {
-    generation: u64,
-    hidden: Arc<Hidden>,
-    stores: Arc<Stores>,
-}
-
 /// An open translation-memory index.
 pub struct TmIndex {
     fields: Fields,
     reader: IndexReader,
     /// `None` when read-only, or once closed.
     writer: std::sync::Mutex<Option<Writer>>,
-    /// What the last searcher's commit hides (an open import) and readers of its doc stores,
-    /// by searcher generation.
-    views: std::sync::Mutex<Option<CommitView>>,
+    /// What each commit a searcher holds hides (an open import), and readers of its doc
+    /// stores; the reader's warmer.
+    views: Arc<Views>,
 }
 
 /// How the index is opened.
@@ -202,10 +186,13 @@ impl TmIndex {
             schema::TERMS_TOKENIZER,
             TextAnalyzer::from(WhitespaceTokenizer::default()),
         );
+        let views = Arc::new(Views::new(fields.clone()));
+        let warmer: Arc<dyn tantivy::Warmer> = views.clone();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
+            .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         let writer = match mode {
             Mode::ReadOnly => None,
@@ -224,7 +211,7 @@ impl TmIndex {
             fields,
             reader,
             writer: std::sync::Mutex::new(writer),
-            views: std::sync::Mutex::new(None),
+            views,
         })
     }
 
@@ -233,35 +220,10 @@ impl TmIndex {
         self.reader.searcher()
     }
 
-    /// A searcher over the last commit, what it hides (the units of an import still open in
-    /// it, see [`staged`]) and readers of its doc stores. Worked out once per commit.
+    /// The last commit, what it hides (the units of an import still open in it, see
+    /// [`staged`]) and readers of its doc stores.
     fn view(&self) -> Result<View, IndexError> {
-        let searcher = self.searcher();
-        let generation = searcher.generation().generation_id();
-        let mut cached = self.views.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(seen) = cached.as_ref().filter(|c| c.generation == generation) {
-            return Ok(View {
-                searcher,
-                hidden: seen.hidden.clone(),
-                stores: seen.stores.clone(),
-            });
-        }
-        let hidden = Arc::new(Hidden::of(&searcher, &self.fields)?);
-        let stores = Arc::new(Stores::open(
-            &searcher,
-            self.fields.payload,
-            DOC_STORE_CACHE_BLOCKS,
-        )?);
-        *cached = Some(CommitView {
-            generation,
-            hidden: hidden.clone(),
-            stores: stores.clone(),
-        });
-        Ok(View {
-            searcher,
-            hidden,
-            stores,
-        })
+        self.views.of(self.searcher())
     }
 
     /// The number of units in the last commit (records are not units, nor are the units of

@@ -649,4 +649,36 @@ mod tests {
         );
         index.close();
     }
+
+    #[test]
+    fn the_views_of_commits_no_searcher_holds_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = TmIndex::open(
+            dir.path(),
+            Mode::ReadWrite {
+                heap_bytes: 50_000_000,
+            },
+        )
+        .unwrap();
+        for id in ["a", "b", "c"] {
+            assert_eq!(run(&index, move |s| s.put(doc(id)).unwrap()), Some(Ok(())));
+            assert!(index.get(id).unwrap().is_some());
+        }
+        let merged = run(&index, |s| {
+            s.merge_all().unwrap();
+        });
+        assert_eq!(merged, Some(Ok(())));
+        // Each commit was warmed; tantivy's warming GC (every second) drops the views of the
+        // commits no searcher holds, and with them the doc store readers of merged-away
+        // segments.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while index.views.kept() > 1 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(index.views.kept(), 1);
+        for id in ["a", "b", "c"] {
+            assert_eq!(index.get(id).unwrap().as_deref(), Some(id.as_bytes()));
+        }
+        index.close();
+    }
 }
