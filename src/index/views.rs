@@ -1,9 +1,10 @@
 //! What a read of one commit needs beside its searcher, worked out once per commit.
 //!
 //! Each commit's [`View`] holds what it hides (an open import's units, see `staged`) and a
-//! reader of each segment's doc store (`stores`). [`Views`] is a tantivy `Warmer`: the reader
-//! hands it every commit it loads, and tells it which commits no searcher holds any more,
-//! whose views (and the mapped files of their merged-away segments) then go.
+//! reader of each segment's doc store (`stores`), worked out by the commit's first read.
+//! [`Views`] is a tantivy `Warmer` for the one thing a warmer is told: which commits no
+//! searcher holds any more, whose views (and the mapped files of their merged-away segments)
+//! then go.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -51,8 +52,6 @@ impl Views {
             .unwrap_or_else(|e| e.into_inner())
             .get(&generation)
             .cloned();
-        // A commit the reader loaded before this warmer was registered (its first) is
-        // worked out here, once.
         let (hidden, stores) = match known {
             Some(parts) => parts,
             None => self.work_out(&searcher)?,
@@ -90,10 +89,9 @@ impl Views {
 }
 
 impl Warmer for Views {
-    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        // A commit whose view cannot be worked out now is tried again by its first read,
-        // which reports the error: a reload does not fail for it.
-        let _ = self.work_out(searcher);
+    fn warm(&self, _searcher: &Searcher) -> tantivy::Result<()> {
+        // Worked out by a commit's first read instead: an import commits every few thousand
+        // units, and most of those commits are never read.
         Ok(())
     }
 
