@@ -603,6 +603,17 @@ mod tests {
         }
     }
 
+    /// A new index in `dir`, with its writer.
+    fn open(dir: &tempfile::TempDir) -> TmIndex {
+        TmIndex::open(
+            dir.path(),
+            Mode::ReadWrite {
+                heap_bytes: 50_000_000,
+            },
+        )
+        .unwrap()
+    }
+
     /// Queues `job` and waits for its commit's outcome (`None`: its reply was dropped).
     fn run(
         index: &TmIndex,
@@ -623,13 +634,7 @@ mod tests {
     #[test]
     fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
         let dir = tempfile::tempdir().unwrap();
-        let index = TmIndex::open(
-            dir.path(),
-            Mode::ReadWrite {
-                heap_bytes: 50_000_000,
-            },
-        )
-        .unwrap();
+        let index = open(&dir);
         let panicked = run(&index, |session| {
             session.put(doc("half-written")).unwrap();
             panic!("a bug in a write job");
@@ -653,13 +658,7 @@ mod tests {
     #[test]
     fn the_views_of_commits_no_searcher_holds_go() {
         let dir = tempfile::tempdir().unwrap();
-        let index = TmIndex::open(
-            dir.path(),
-            Mode::ReadWrite {
-                heap_bytes: 50_000_000,
-            },
-        )
-        .unwrap();
+        let index = open(&dir);
         for id in ["a", "b", "c"] {
             assert_eq!(run(&index, move |s| s.put(doc(id)).unwrap()), Some(Ok(())));
             assert!(index.get(id).unwrap().is_some());

@@ -153,6 +153,7 @@ impl<'a> QueryProfile<'a> {
         let mut sorted: Vec<&Token> = tokens.iter().collect();
         sorted.sort_unstable_by(|a, b| a.norm.cmp(&b.norm));
         let form = char_form(tokens);
+        let weights: Vec<f32> = tokens.iter().map(weight).collect();
         let mut forms =
             foldhash::HashMap::with_capacity_and_hasher(tokens.len(), Default::default());
         let form_of = (0..tokens.len())
@@ -163,8 +164,8 @@ impl<'a> QueryProfile<'a> {
             form_of,
             tokens,
             words: tokens.iter().map(|t| WordProfile::new(&t.norm)).collect(),
-            weights: tokens.iter().map(weight).collect(),
-            weight: tokens.iter().map(weight).sum(),
+            weight: weights.iter().sum(),
+            weights,
             sorted,
             chars_len: form.len(),
             chars: indel::BatchComparator::new(form),

@@ -111,7 +111,7 @@ pub(super) fn align_within(
     let replace_step = |i: usize, j: usize| replace_cost(&stored[i - 1], lens[i - 1], query, j - 1);
     cost[0] = 0.0;
     for j in 1..=band.hi[0] {
-        cost[j] = cost[j - 1] + weight(&query.tokens[j - 1]);
+        cost[j] = cost[j - 1] + query.weights[j - 1];
     }
     // The cells of the previous row that cost at most `max_cost` lie in `live` (Ukkonen's
     // cut-off): a cell left of them has only dearer predecessors, and one right of them past
@@ -211,7 +211,7 @@ pub(super) fn align_within(
             }
         }
         if j > 0 {
-            let insert = get(&cost, i, j - 1) + weight(&query.tokens[j - 1]);
+            let insert = get(&cost, i, j - 1) + query.weights[j - 1];
             if insert < best.0 - 1e-4 {
                 best = (insert, Step::Insert(j - 1));
             }
