@@ -21,7 +21,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::store::Compressor;
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{
@@ -144,8 +144,9 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-fn payload_of(doc: &TantivyDocument, fields: &Fields) -> Vec<u8> {
-    doc.get_first(fields.payload)
+/// The payload stored in `doc`'s `payload` field (empty if it has none).
+fn payload_of(doc: &TantivyDocument, payload: Field) -> Vec<u8> {
+    doc.get_first(payload)
         .and_then(|v| v.as_bytes())
         .map(<[u8]>::to_vec)
         .unwrap_or_default()
@@ -276,7 +277,7 @@ impl TmIndex {
                             record_key_of(bytes).is_some_and(|k| k.starts_with(prefix))
                         });
                     if key_matches {
-                        out.push(strip_record_mark(payload_of(&stored, &self.fields)));
+                        out.push(strip_record_mark(payload_of(&stored, self.fields.payload)));
                     }
                 }
                 doc = postings.advance();
@@ -458,7 +459,7 @@ fn lookup(
         while doc != tantivy::TERMINATED {
             if !segment.is_deleted(doc) && !hidden.contains(ord, doc) {
                 let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
-                return Ok(Some(payload_of(&stored, fields)));
+                return Ok(Some(payload_of(&stored, fields.payload)));
             }
             doc = postings.advance();
         }

@@ -260,7 +260,7 @@ impl<'a> WriteSession<'a> {
                     let stored: TantivyDocument = self
                         .searcher
                         .doc(tantivy::DocAddress::new(ord as u32, doc))?;
-                    found.push(super::payload_of(&stored, self.fields));
+                    found.push(super::payload_of(&stored, self.fields.payload));
                 }
                 doc = postings.advance();
             }

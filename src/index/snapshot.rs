@@ -161,7 +161,7 @@ impl Snapshot {
             };
             let alive = alive.as_ref().or(segment.alive_bitset());
             for doc in store.iter::<TantivyDocument>(alive) {
-                let payload = payload_of(&doc?, &self.fields);
+                let payload = payload_of(&doc?, self.fields.payload);
                 if payload.first() == Some(&RECORD_BYTE) {
                     continue;
                 }

@@ -7,7 +7,7 @@
 //! field's id, the bytes type code, a length and the payload; [`Stores::payload`] slices
 //! that out, and falls back to `Searcher::doc` for any other layout.
 
-use tantivy::schema::{Field, Value};
+use tantivy::schema::Field;
 use tantivy::store::StoreReader;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -51,11 +51,7 @@ impl Stores {
             }
         }
         let doc: TantivyDocument = searcher.doc(address)?;
-        Ok(doc
-            .get_first(self.payload)
-            .and_then(|v| v.as_bytes())
-            .map(<[u8]>::to_vec)
-            .unwrap_or_default())
+        Ok(super::payload_of(&doc, self.payload))
     }
 }
 
