@@ -50,6 +50,9 @@ struct Args {
     /// Writes every in-process lookup's matches (unit, score, similarity) to this file, to
     /// check that a change meant to keep the answers keeps them (`diff` two builds' files).
     answers: Option<PathBuf>,
+    /// Keeps only the queries of at most this many words (split at whitespace), to profile
+    /// the short queries' path on its own.
+    max_words: Option<usize>,
 }
 
 fn args() -> Args {
@@ -66,6 +69,7 @@ fn args() -> Args {
         rounds: 1,
         no_http: false,
         answers: None,
+        max_words: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -82,6 +86,9 @@ fn args() -> Args {
             "--rounds" => args.rounds = it.next().expect("--rounds N").parse().unwrap(),
             "--no-http" => args.no_http = true,
             "--answers" => args.answers = Some(it.next().expect("--answers FILE").into()),
+            "--max-words" => {
+                args.max_words = Some(it.next().expect("--max-words N").parse().unwrap())
+            }
             other => panic!("unknown flag {other}"),
         }
     }
@@ -289,7 +296,11 @@ fn main() {
         Item::Skipped(_) => None,
     })
     .collect();
-    let queries = queries(&real, args.queries);
+    let mut queries = queries(&real, args.queries);
+    if let Some(most) = args.max_words {
+        queries.retain(|q| q.text.split_whitespace().count() <= most);
+        println!("queries of at most {most} words: {}", queries.len());
+    }
     let sampler = MemorySampler::start();
     println!(
         "machine: {} cores",

@@ -54,6 +54,42 @@ pub struct IndexDoc {
     pub document: Option<String>,
     /// Exact texts, one per variant (see [`Fields::texts`]).
     pub texts: Vec<TextKey>,
+    /// Summaries of its texts' lengths, packed by the memory layer: given to a retrieval's
+    /// gate (see [`Scope::admit`]) before the unit's payload is read.
+    pub lengths: Vec<u64>,
+}
+
+/// Asked with a ranked unit's length summaries: whether to read it.
+pub type Admit<'a> = &'a dyn Fn(&[u64]) -> bool;
+
+/// What a retrieval returns, and what it reads of the units it ranks.
+#[derive(Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// How many units it ranks at most.
+    pub limit: usize,
+    /// Only this document's units.
+    pub document: Option<&'a str>,
+    /// Asked with each ranked unit's length summaries before its payload is read: a unit it
+    /// refuses is left out, unread. A unit with no summaries (from an index written before
+    /// they existed) is read.
+    pub admit: Option<Admit<'a>>,
+}
+
+/// The units a retrieval ranked and the gate admitted, best first, and how many it ranked.
+pub struct Retrieved {
+    pub hits: Vec<Hit>,
+    /// Ranked units, admitted or not: as many as the scope's limit when the index held that
+    /// many.
+    pub ranked: usize,
+}
+
+impl Retrieved {
+    fn none() -> Retrieved {
+        Retrieved {
+            hits: Vec::new(),
+            ranked: 0,
+        }
+    }
 }
 
 /// A variant's exact text as the index finds units by it: its language key and a 64-bit hash

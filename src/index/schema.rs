@@ -1,7 +1,7 @@
 //! The index schema, with its `Field` handles built once.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
 /// Handles of every field, resolved once when the index opens.
@@ -25,6 +25,10 @@ pub struct Fields {
     /// postings. `None` in an index written before the field existed (its lookups do
     /// without).
     pub sketch: Option<Field>,
+    /// The unit's length summaries (see [`IndexDoc::lengths`](super::IndexDoc::lengths)), a
+    /// multi-valued fast field read before a hit's payload. `None` in an index written
+    /// before the field existed (its retrievals read every hit).
+    pub lengths: Option<Field>,
 }
 
 /// The field of a memory's exact-text terms, and how its terms are written.
@@ -68,6 +72,9 @@ impl TextTerms {
 /// The analyzer of the `terms` field: a split on spaces, nothing more.
 pub const TERMS_TOKENIZER: &str = "tetraglot_terms";
 
+/// The name of the length summaries' fast field.
+pub const LENGTHS: &str = "lengths";
+
 const NAMES: [&str; 5] = ["id", "payload", "terms", "langs", "document"];
 
 /// The schema of a new index and its handles.
@@ -95,6 +102,7 @@ pub fn build() -> (Schema, Fields) {
         "sketch",
         TextOptions::default().set_indexing_options(terms_indexing),
     );
+    let lengths = builder.add_u64_field(LENGTHS, FAST);
     (
         builder.build(),
         Fields {
@@ -109,6 +117,7 @@ pub fn build() -> (Schema, Fields) {
             }),
             grams: Some(grams),
             sketch: Some(sketch),
+            lengths: Some(lengths),
         },
     )
 }
@@ -138,6 +147,7 @@ impl Fields {
                 }),
             grams: schema.get_field("grams").ok(),
             sketch: schema.get_field("sketch").ok(),
+            lengths: schema.get_field(LENGTHS).ok(),
         })
     }
 }
@@ -167,6 +177,7 @@ mod tests {
         assert_eq!(texts.term(&key), "hy\u{1}0123456789abcdef");
         assert!(old.grams.is_none());
         assert!(old.sketch.is_none());
+        assert!(old.lengths.is_none());
         // A new index writes the short form.
         let (schema, fields) = build();
         let new = fields.check(&schema).unwrap();
@@ -174,5 +185,6 @@ mod tests {
         assert_eq!(new.texts.unwrap().term(&key), "hy\u{1}01234567");
         assert!(new.grams.is_some());
         assert!(new.sketch.is_some());
+        assert!(new.lengths.is_some());
     }
 }

@@ -7,25 +7,27 @@ use tantivy::{DocAddress, Term};
 
 use super::schema::Fields;
 use super::staged::Hidden;
-use super::{near, top, Breadth, Hit, IndexError, Pattern, SearchWord, TmIndex, View};
+use super::{
+    near, top, Admit, Breadth, Hit, IndexError, Pattern, Retrieved, Scope, SearchWord, TmIndex,
+    View,
+};
 
 /// How many near terms one word adds at most.
 const NEAR_TERMS: usize = 3;
 
 impl TmIndex {
-    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// `words`' terms (as many of each word's as `breadth` says), near spellings included
-    /// (BM25, see `index::top`). Frequent terms add little to the ranking of near matches
-    /// but most of the cost, so only the rarest are asked.
+    /// The best units (as many as `scope` says) for a disjunction of the `max_terms` most
+    /// selective of the `words`' terms (as many of each word's as `breadth` says), near
+    /// spellings included (BM25, see `index::top`). Frequent terms add little to the ranking
+    /// of near matches but most of the cost, so only the rarest are asked.
     pub fn search(
         &self,
         words: &[SearchWord],
         (breadth, max_terms): (Breadth, usize),
-        limit: usize,
-        document: Option<&str>,
-    ) -> Result<Vec<Hit>, IndexError> {
-        if words.is_empty() || limit == 0 {
-            return Ok(Vec::new());
+        scope: Scope<'_>,
+    ) -> Result<Retrieved, IndexError> {
+        if words.is_empty() || scope.limit == 0 {
+            return Ok(Retrieved::none());
         }
         let view = self.view()?;
         // Each word's first term the index knows (the word itself, else its stem prefix) comes
@@ -80,49 +82,46 @@ impl TmIndex {
             }
         }
         leave_out_common(&mut selective, view.searcher.num_docs());
-        top_units(&view, &self.fields, selective, limit, document)
+        top_units(&view, &self.fields, selective, scope)
     }
 
-    /// The best `limit` units for a disjunction of the `max_terms` most selective of the
-    /// character gram terms `grams` (BM25, see `index::top`); none in an index written
-    /// before gram terms existed.
+    /// The best units for a disjunction of the `max_terms` most selective of the character
+    /// gram terms `grams` (BM25, see `index::top`); none in an index written before gram
+    /// terms existed.
     pub fn search_grams(
         &self,
         grams: &[String],
         max_terms: usize,
-        limit: usize,
-        document: Option<&str>,
-    ) -> Result<Vec<Hit>, IndexError> {
-        self.search_field(self.fields.grams, grams, max_terms, limit, document)
+        scope: Scope<'_>,
+    ) -> Result<Retrieved, IndexError> {
+        self.search_field(self.fields.grams, grams, max_terms, scope)
     }
 
-    /// The best `limit` units for a disjunction of near-duplicate sketch terms (`bands`),
-    /// those sharing the most bands first (BM25, see `index::top`); none in an index written
-    /// before sketch terms existed.
+    /// The best units for a disjunction of near-duplicate sketch terms (`bands`), those
+    /// sharing the most bands first (BM25, see `index::top`); none in an index written before
+    /// sketch terms existed.
     pub fn search_sketch(
         &self,
         bands: &[String],
-        limit: usize,
-        document: Option<&str>,
-    ) -> Result<Vec<Hit>, IndexError> {
-        self.search_field(self.fields.sketch, bands, bands.len(), limit, document)
+        scope: Scope<'_>,
+    ) -> Result<Retrieved, IndexError> {
+        self.search_field(self.fields.sketch, bands, bands.len(), scope)
     }
 
-    /// The best `limit` units for a disjunction of the `max_terms` rarest of `texts` as terms
-    /// of `field`, if the index has it.
+    /// The best units for a disjunction of the `max_terms` rarest of `texts` as terms of
+    /// `field`, if the index has it.
     fn search_field(
         &self,
         field: Option<tantivy::schema::Field>,
         texts: &[String],
         max_terms: usize,
-        limit: usize,
-        document: Option<&str>,
-    ) -> Result<Vec<Hit>, IndexError> {
+        scope: Scope<'_>,
+    ) -> Result<Retrieved, IndexError> {
         let Some(field) = field else {
-            return Ok(Vec::new());
+            return Ok(Retrieved::none());
         };
-        if texts.is_empty() || limit == 0 {
-            return Ok(Vec::new());
+        if texts.is_empty() || scope.limit == 0 {
+            return Ok(Retrieved::none());
         }
         let view = self.view()?;
         let mut selective = Vec::with_capacity(texts.len());
@@ -135,7 +134,7 @@ impl TmIndex {
         }
         selective.sort_unstable_by(rarest_first);
         selective.truncate(max_terms);
-        top_units(&view, &self.fields, selective, limit, document)
+        top_units(&view, &self.fields, selective, scope)
     }
 
     /// Units holding, for every group, at least one of its patterns (a conjunction of
@@ -170,7 +169,7 @@ impl TmIndex {
         let top = view
             .searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        load_hits(&view, top)
+        Ok(load_hits(&view, top, None)?.hits)
     }
 }
 
@@ -203,21 +202,25 @@ fn rarest_first(a: &(u64, Term), b: &(u64, Term)) -> std::cmp::Ordering {
     a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
 }
 
-/// The best `limit` visible units for a disjunction of `terms` (with their document
-/// frequencies), only `document`'s when given.
+/// The best visible units for a disjunction of `terms` (with their document frequencies),
+/// as many and of the document `scope` says, those its gate admits read.
 fn top_units(
     view: &View,
     fields: &Fields,
     terms: Vec<(u64, Term)>,
-    limit: usize,
-    document: Option<&str>,
-) -> Result<Vec<Hit>, IndexError> {
+    scope: Scope<'_>,
+) -> Result<Retrieved, IndexError> {
     if terms.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Retrieved::none());
     }
+    let Scope {
+        limit,
+        document,
+        admit,
+    } = scope;
     let Some(document) = document else {
         let top = top::top_docs(&view.searcher, &view.hidden, terms, limit)?;
-        return load_hits(view, top);
+        return load_hits(view, top, admit);
     };
     // Only that document's units: the terms score, the document term must hold.
     let only: Box<dyn Query> = Box::new(TermQuery::new(
@@ -237,7 +240,7 @@ fn top_units(
     let top = view
         .searcher
         .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-    load_hits(view, top)
+    load_hits(view, top, admit)
 }
 
 /// `query`, leaving out the units `hidden` names.
@@ -254,16 +257,29 @@ pub(super) fn visible(query: Box<dyn Query>, hidden: &Hidden) -> Box<dyn Query> 
     }
 }
 
-/// The stored payloads of ranked documents.
-fn load_hits(view: &View, top: Vec<(f32, DocAddress)>) -> Result<Vec<Hit>, IndexError> {
-    top.into_iter()
-        .map(|(relevance, address)| {
-            Ok(Hit {
-                relevance,
-                payload: view.stores.payload(&view.searcher, address)?,
-            })
-        })
-        .collect()
+/// The stored payloads of ranked documents, of those `admit` admits by their length
+/// summaries (every one without).
+fn load_hits(
+    view: &View,
+    top: Vec<(f32, DocAddress)>,
+    admit: Option<Admit<'_>>,
+) -> Result<Retrieved, IndexError> {
+    let ranked = top.len();
+    let mut hits = Vec::with_capacity(ranked);
+    let mut lengths = Vec::new();
+    for (relevance, address) in top {
+        if let Some(admit) = admit {
+            if view.stores.lengths(address, &mut lengths) && !lengths.is_empty() && !admit(&lengths)
+            {
+                continue;
+            }
+        }
+        hits.push(Hit {
+            relevance,
+            payload: view.stores.payload(&view.searcher, address)?,
+        });
+    }
+    Ok(Retrieved { hits, ranked })
 }
 
 #[cfg(test)]

@@ -212,6 +212,11 @@ impl<'a> WriteSession<'a> {
                 document.add_text(texts.field, texts.term(key));
             }
         }
+        if let Some(lengths) = fields.lengths {
+            for &value in &doc.lengths {
+                document.add_u64(lengths, value);
+            }
+        }
         self.push(UserOperation::Add(document))?;
         self.remember(&doc.id, Some(doc.payload));
         Ok(())

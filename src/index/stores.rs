@@ -6,7 +6,11 @@
 //! stored value is its payload, so its stored bytes are a value count, then the payload
 //! field's id, the bytes type code, a length and the payload; [`Stores::payload`] slices
 //! that out, and falls back to `Searcher::doc` for any other layout.
+//!
+//! Beside each doc store, the segment's column of length summaries (a fast field), which a
+//! retrieval reads before deciding to read a payload at all.
 
+use tantivy::columnar::Column;
 use tantivy::schema::Field;
 use tantivy::store::StoreReader;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -17,24 +21,52 @@ use super::IndexError;
 const BYTES_CODE: u8 = 4;
 
 /// A reader of each segment's doc store, opened once per commit (each with its own cache of
-/// decompressed blocks, as the searcher's).
+/// decompressed blocks, as the searcher's), and of its length summaries when the index has
+/// them.
 pub(super) struct Stores {
     readers: Vec<StoreReader>,
     payload: Field,
+    lengths: Vec<Option<Column<u64>>>,
 }
 
 impl Stores {
+    /// The readers of `searcher`'s segments; `lengths` names the summaries' fast field.
     pub(super) fn open(
         searcher: &Searcher,
         payload: Field,
+        lengths: Option<&str>,
         cache_blocks: usize,
     ) -> Result<Stores, IndexError> {
-        let readers = searcher
-            .segment_readers()
+        let segments = searcher.segment_readers();
+        let readers = segments
             .iter()
             .map(|segment| segment.get_store_reader(cache_blocks))
             .collect::<Result<_, _>>()?;
-        Ok(Stores { readers, payload })
+        let lengths = segments
+            .iter()
+            .map(|segment| match lengths {
+                Some(name) => segment.fast_fields().u64(name).map(Some),
+                None => Ok(None),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Stores {
+            readers,
+            payload,
+            lengths,
+        })
+    }
+
+    /// The length summaries of the document at `address`, into `out` (cleared first);
+    /// `false` when its segment has none to read.
+    pub(super) fn lengths(&self, address: DocAddress, out: &mut Vec<u64>) -> bool {
+        out.clear();
+        match self.lengths.get(address.segment_ord as usize) {
+            Some(Some(column)) => {
+                out.extend(column.values_for_doc(address.doc_id));
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The payload of the document at `address` (of `searcher`, whose commit these stores
@@ -112,7 +144,7 @@ mod tests {
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let stores = super::Stores::open(&searcher, payload, 4).unwrap();
+        let stores = super::Stores::open(&searcher, payload, None, 4).unwrap();
         for (n, bytes) in payloads.iter().enumerate() {
             let address = DocAddress::new(0, n as u32);
             let raw = stores.readers[0].get_document_bytes(n as u32).unwrap();

@@ -77,6 +77,7 @@ impl Views {
         let stores = Arc::new(Stores::open(
             searcher,
             self.fields.payload,
+            self.fields.lengths.map(|_| super::schema::LENGTHS),
             DOC_STORE_CACHE_BLOCKS,
         )?);
         let parts = (hidden, stores);

@@ -9,13 +9,14 @@ use serde::Serialize;
 
 use super::adapt::{adapt, slice, Change};
 use super::score::{
-    char_distance, match_score, rescore_above, upper_bound, Alignment, QueryProfile, Rescored, Step,
+    char_distance, length_bound_score, match_score, rescore_above, upper_bound, Alignment,
+    QueryProfile, Rescored, Step,
 };
 use super::stored::Glance;
 use super::{
-    grams, is_target, lang_of_key, query_terms, sketch, target_texts, Memory, MemoryError,
+    grams, is_target, lang_of_key, lengths, query_terms, sketch, target_texts, Memory, MemoryError,
 };
-use crate::index::Breadth;
+use crate::index::{Admit, Breadth, Scope};
 use crate::model::lang::Lang;
 use crate::model::unit::{Unit, UnitId};
 use crate::text::{nfc, same_text, tokenize, Token};
@@ -246,15 +247,24 @@ const WIDEN_BY: usize = 4;
 /// 2–5 scored 73.6 on average instead of 74.7; every cell of both development sets kept its
 /// top-1. The sketch terms cost the import 0.7–0.8× its rate (BENCHMARKS.md, session 17).
 const SKETCH_SURE: f32 = 90.0;
+/// How far a length bound may fall below the score wanted before the unit is left unread.
+const LENGTH_SLACK: f32 = 0.01;
 /// The most candidates a widened lookup rescores (a lookup asking for many matches starts
 /// with a large pool).
 const MAX_POOL: usize = 2_000;
 
-/// The `k`-th best score among the matches found so far.
-fn kth_best(scored: &[Scored], k: usize) -> f32 {
+/// The score a candidate must reach to be kept, given the matches `scored` so far: the
+/// lookup's floor and, once `limit` matches are found, the worst of the best `limit` (a lower
+/// score cannot displace it, whatever its similarity; every kept match is at the floor or
+/// above, so this only rises as matches are found).
+fn wanted(scored: &[Scored], query: &MatchQuery) -> f32 {
+    let floor = query.min_score.min(100) as f32;
+    if query.limit == 0 || scored.len() < query.limit {
+        return floor;
+    }
     let mut best: Vec<f32> = scored.iter().map(|s| s.score as f32).collect();
     best.sort_unstable_by(|a, b| b.total_cmp(a));
-    best[k - 1]
+    best[query.limit - 1]
 }
 
 /// Orders each run of matches with the same score and exact similarity by how close each
@@ -434,7 +444,15 @@ impl Memory {
         (asked, limit): (Asked<'_>, usize),
         passes: &mut Passes,
     ) -> Result<bool, MemoryError> {
-        let (candidates, full) = self.retrieve(query, asked, limit, &mut passes.seen)?;
+        // Without a list of every unit retrieved to keep, a unit whose length alone keeps it
+        // below the score a match must reach is not read.
+        let wanted = passes.kept.is_none().then(|| wanted(&passes.scored, query));
+        let (candidates, full) = self.retrieve(
+            query,
+            (asked, limit),
+            wanted.map(|wanted| (profile, wanted)),
+            &mut passes.seen,
+        )?;
         if let Some(kept) = &mut passes.kept {
             for candidate in &candidates {
                 kept.push(super::stored::decode(&candidate.payload)?);
@@ -465,16 +483,8 @@ impl Memory {
             bounded.push((bound, rank, stored_tokens, candidate));
         }
         bounded.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
-        let floor = query.min_score.min(100) as f32;
         for (bound, rank, stored_tokens, candidate) in bounded {
-            // The score a candidate must reach to be kept: the floor, and once `limit`
-            // matches are found, the worst of the best `limit` (a lower score cannot displace
-            // it, whatever its similarity; every kept match is at the floor or above).
-            let wanted = if scored.len() >= query.limit {
-                kth_best(scored, query.limit)
-            } else {
-                floor
-            };
+            let wanted = wanted(scored, query);
             if bound.score < wanted {
                 break;
             }
@@ -508,29 +518,42 @@ impl Memory {
 
     /// The (at most `limit`) candidates retrieval finds for what is `asked`, with the query's
     /// filters applied: only units holding the source language and one of the wanted
-    /// targets, and none `seen` already (the new ones are added to it); and whether the
-    /// index had as many as were asked (so a larger pool may hold more).
+    /// targets, none `seen` already (the new ones are added to it) and, with a query
+    /// profile and a wanted score, none whose length keeps it below that score; and whether
+    /// the index had as many as were asked (so a larger pool may hold more).
     fn retrieve(
         &self,
         query: &MatchQuery,
-        asked: Asked<'_>,
-        limit: usize,
+        (asked, limit): (Asked<'_>, usize),
+        wanted: Option<(&QueryProfile<'_>, f32)>,
         seen: &mut HashSet<UnitId>,
     ) -> Result<(Vec<Candidate>, bool), MemoryError> {
         let source_key = query.source.key();
-        let document = query.only.document.as_deref();
-        let hits = match asked {
+        let tag = lengths::key_tag(source_key);
+        let admit = wanted.map(|(profile, wanted)| {
+            move |values: &[u64]| {
+                lengths::find(values, tag).is_none_or(|stored| {
+                    // A little slack for rounding: the bound and the similarity are summed
+                    // in different orders.
+                    length_bound_score(stored, profile) + LENGTH_SLACK >= wanted
+                })
+            }
+        });
+        let scope = Scope {
+            limit,
+            document: query.only.document.as_deref(),
+            admit: admit.as_ref().map(|a| a as Admit<'_>),
+        };
+        let retrieved = match asked {
             Asked::Words(terms, breadth) => {
                 self.index()
-                    .search(terms, (breadth, RETRIEVAL_TERMS), limit, document)?
+                    .search(terms, (breadth, RETRIEVAL_TERMS), scope)?
             }
-            Asked::Grams(grams) => {
-                self.index()
-                    .search_grams(grams, RETRIEVAL_GRAMS, limit, document)?
-            }
-            Asked::Sketch(bands) => self.index().search_sketch(bands, limit, document)?,
+            Asked::Grams(grams) => self.index().search_grams(grams, RETRIEVAL_GRAMS, scope)?,
+            Asked::Sketch(bands) => self.index().search_sketch(bands, scope)?,
         };
-        let full = hits.len() >= limit;
+        let full = retrieved.ranked >= limit;
+        let hits = retrieved.hits;
         let mut candidates = Vec::with_capacity(hits.len());
         for hit in hits {
             let unit = super::stored::glance(&hit.payload)?;

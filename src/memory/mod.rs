@@ -8,6 +8,7 @@ pub mod export;
 mod grams;
 pub mod import;
 mod inventory;
+mod lengths;
 pub mod matching;
 pub mod score;
 mod sketch;
@@ -221,12 +222,14 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
     let mut terms = String::with_capacity(2048);
     let mut grams = String::new();
     let mut sketch = String::new();
+    let mut text_lengths = Vec::with_capacity(unit.variants.len());
     for (key, variant) in &unit.variants {
         let lang = lang_of_key(key);
         let tokens = tokenize(&lang, &variant.text);
         write_retrieval_terms(lang.key(), &tokens, &mut terms);
         grams::write_text_grams(lang.key(), &tokens, &mut grams);
         sketch::write_text_sketch(lang.key(), &tokens, &mut sketch);
+        text_lengths.push((key.as_str(), score::TextLengths::of(&tokens)));
     }
     Ok(IndexDoc {
         id: unit.id.to_string(),
@@ -241,6 +244,7 @@ fn index_doc(unit: &Unit) -> Result<IndexDoc, MemoryError> {
             .iter()
             .map(|(key, variant)| text_key(key, &variant.text))
             .collect(),
+        lengths: lengths::unit_values(text_lengths),
     })
 }
 

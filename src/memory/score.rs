@@ -146,6 +146,7 @@ pub struct QueryProfile<'a> {
     /// cell of the alignment.
     forms: foldhash::HashMap<&'a str, usize>,
     form_of: Vec<usize>,
+    lengths: TextLengths,
 }
 
 impl<'a> QueryProfile<'a> {
@@ -160,6 +161,7 @@ impl<'a> QueryProfile<'a> {
             .map(|j| *forms.entry(tokens[j].norm.as_str()).or_insert(j))
             .collect();
         QueryProfile {
+            lengths: TextLengths::of(tokens),
             forms,
             form_of,
             tokens,
@@ -175,6 +177,11 @@ impl<'a> QueryProfile<'a> {
     /// The query's tokens.
     pub fn tokens(&self) -> &'a [Token] {
         self.tokens
+    }
+
+    /// The query's lengths.
+    pub fn lengths(&self) -> TextLengths {
+        self.lengths
     }
 }
 
@@ -330,7 +337,11 @@ pub fn upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> Bound {
     }
     let words_bound = 100.0 * (1.0 - mine_cost.max(theirs_cost) / heavier);
     let chars_bound = length_bound(char_form_len(stored), query.chars_len);
-    let bound = (1.0 - CHAR_SHARE) * words_bound + CHAR_SHARE * chars_bound;
+    // Counting the unmatched tokens at their least cost says little of a short query
+    // against a long text (each extra word costs a whole deletion, not the least
+    // replacement): the lengths bound that.
+    let bound = ((1.0 - CHAR_SHARE) * words_bound + CHAR_SHARE * chars_bound)
+        .min(length_bound_score(TextLengths::of(stored), query));
     // Sentences that may differ in placeholders alone score at least 95 whatever their
     // similarity (see `match_score`): the bound is of the score.
     let kinds = |tokens: &[&Token]| {
@@ -349,6 +360,52 @@ pub fn upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> Bound {
         },
         placeholders: placeholders_only,
     }
+}
+
+/// How long a text is, as the score sees it: its words (numbers and codes included), its
+/// punctuation marks, and the chars of its words one space apart ([`char_form`]). Enough to
+/// bound a stored text's score before it is read (see [`length_bound_score`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLengths {
+    pub words: u32,
+    pub punct: u32,
+    pub chars: u32,
+}
+
+impl TextLengths {
+    pub fn of(tokens: &[Token]) -> TextLengths {
+        let punct = tokens.iter().filter(|t| t.kind == TokenKind::Punct).count();
+        TextLengths {
+            words: (tokens.len() - punct) as u32,
+            punct: punct as u32,
+            chars: char_form_len(tokens) as u32,
+        }
+    }
+}
+
+/// An upper bound of the score of a stored text of these lengths against the query, from
+/// the lengths alone. The words one text has beyond the other are inserted or deleted
+/// whole (a word never replaces punctuation), and so are the extra marks; the chars one
+/// line has beyond the other are inserted or deleted too. Texts with as many words and marks
+/// as the query may differ in placeholders alone, which scores 95 or more whatever the
+/// similarity: their bound is 100.
+pub fn length_bound_score(stored: TextLengths, query: &QueryProfile<'_>) -> f32 {
+    let mine = &query.lengths;
+    if stored.words == mine.words && stored.punct == mine.punct {
+        return 100.0;
+    }
+    let stored_weight = stored.words as f32 + PUNCT_WEIGHT * stored.punct as f32;
+    let heavier = stored_weight.max(query.weight);
+    if heavier <= 0.0 {
+        return 100.0;
+    }
+    let least = stored.words.abs_diff(mine.words) as f32
+        + PUNCT_WEIGHT * stored.punct.abs_diff(mine.punct) as f32;
+    // The similarity is clamped at 0 (a punctuation mark against three words costs more
+    // than the heavier side weighs), and so is its bound.
+    let words_bound = (100.0 * (1.0 - least / heavier)).max(0.0);
+    let chars_bound = length_bound(stored.chars as usize, query.chars_len);
+    (1.0 - CHAR_SHARE) * words_bound + CHAR_SHARE * chars_bound
 }
 
 /// The longest matching form, in chars, whose char distance [`char_distance`] computes (a

@@ -130,3 +130,105 @@ fn a_near_duplicate_is_answered_from_the_sketch_alone() {
     let short = MatchQuery::new("Правительство утвердило новый закон сегодня", ru, vec![en]);
     assert!(memory.candidates(&short).unwrap().len() > 10);
 }
+
+/// A five-word query among forty long sentences that hold four of its words, and a few
+/// short ones near it: the lookup leaves unread the units whose length alone keeps them
+/// below the floor, and answers as if it had rescored every unit retrieval found.
+#[test]
+fn a_short_query_among_long_sentences_holding_its_words_answers_as_if_each_were_read() {
+    use tetraglot::memory::score::TextLengths;
+    use tetraglot::memory::score::{length_bound_score, match_score, rescore, QueryProfile};
+    use tetraglot::text::tokenize;
+
+    let (dir, memory) = open_memory();
+    let (ru, en) = (Lang::parse("ru").unwrap(), Lang::parse("en").unwrap());
+    let mut body = String::new();
+    let mut tu = |id: &str, ru: &str| {
+        body.push_str(&format!(
+            "<tu tuid=\"{id}\"><tuv xml:lang=\"ru\"><seg>{ru}</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>{id}</seg></tuv></tu>\n"
+        ))
+    };
+    let places = ["области", "столице", "республике", "крае", "городе"];
+    let years = [
+        "2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026",
+    ];
+    for (n, (place, year)) in places
+        .iter()
+        .flat_map(|p| years.iter().map(move |y| (p, y)))
+        .enumerate()
+    {
+        tu(
+            &format!("long-{n}"),
+            &format!(
+                "Депутаты в {place} обсуждали новый закон о защите прав потребителей и \
+                 малого бизнеса весь {year} год, но так и не приняли его."
+            ),
+        );
+    }
+    tu("right", "Новый закон о защите лесов");
+    tu("near-1", "Новый закон о защите рек");
+    tu("near-2", "Новый закон о защите лесов и рек");
+    tu("near-3", "Старый закон о защите лесов принят");
+    let tmx = dir.path().join("short.tmx");
+    std::fs::write(
+        &tmx,
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"ru\" \
+             segtype=\"sentence\" adminlang=\"en\" datatype=\"plaintext\" o-tmf=\"test\" \
+             creationtool=\"test\" creationtoolversion=\"1\"/><body>\n{body}</body></tmx>\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        engine::import_file(&memory, &tmx, FileKind::Tmx, None)
+            .unwrap()
+            .report
+            .added,
+        44
+    );
+
+    let text = "Новый закон о защите озёр";
+    let query = MatchQuery::new(text, ru.clone(), vec![en]);
+    let matches = memory.find_matches(&query).unwrap();
+    let answered: Vec<(u32, String)> = matches
+        .iter()
+        .map(|m| (m.score, format!("{:.4}", m.similarity)))
+        .collect();
+    // Every unit retrieval found, each rescored (listing them reads them all).
+    let query_tokens = tokenize(&ru, text);
+    let profile = QueryProfile::new(&query_tokens);
+    let mut exhaustive = Vec::new();
+    let mut below_by_length = 0;
+    for unit in memory.candidates(&query).unwrap() {
+        let stored = &unit.variants["ru"].text;
+        let tokens = tokenize(&ru, stored);
+        if length_bound_score(TextLengths::of(&tokens), &profile) < 50.0 {
+            below_by_length += 1;
+        }
+        let rescored = rescore(&tokens, &profile);
+        let placeholders = rescored
+            .alignment
+            .placeholder_changes(&tokens, &query_tokens)
+            .is_some();
+        let score = match_score(stored, text, rescored.similarity, placeholders);
+        if score >= query.min_score {
+            exhaustive.push((score, rescored.similarity));
+        }
+    }
+    assert!(
+        below_by_length >= 30,
+        "{below_by_length} long units retrieved"
+    );
+    exhaustive.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    let exhaustive: Vec<(u32, String)> = exhaustive
+        .into_iter()
+        .take(query.limit)
+        .map(|(score, similarity)| (score, format!("{similarity:.4}")))
+        .collect();
+    assert_eq!(answered, exhaustive);
+    let ids: Vec<String> = matches.iter().map(|m| m.unit.id.to_string()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|id| !id.starts_with("long-")), "{ids:?}");
+    memory.close();
+}

@@ -133,7 +133,42 @@ fn the_upper_bound_holds_on_many_mixed_pairs_in_four_languages() {
             exact.chars
         );
         assert!((0.0..=100.0).contains(&exact.chars), "{a} / {b}");
+        // The lengths alone bound it too, and the score whatever its band.
+        let by_lengths = length_bound_score(TextLengths::of(&ta), &profile);
+        assert!(
+            by_lengths + 1e-3 >= exact.similarity,
+            "{by_lengths} < {}: {a} / {b}",
+            exact.similarity
+        );
+        let placeholders = exact.alignment.placeholder_changes(&ta, &tb).is_some();
+        let score = match_score(&a, &b, exact.similarity, placeholders);
+        assert!(
+            by_lengths + 1e-3 >= score as f32,
+            "{by_lengths} < {score}: {a} / {b}"
+        );
     }
+}
+
+/// The lengths bound what counting unmatched words cannot: a short query against a long
+/// sentence holding all its words.
+#[test]
+fn a_long_text_holding_every_word_of_a_short_query_is_bounded_by_its_length() {
+    let ru = Lang::parse("ru").unwrap();
+    let query = tokenize(&ru, "Новый закон о защите");
+    let stored = tokenize(
+        &ru,
+        "Вчера парламент принял новый закон о защите лесов, рек и озёр от загрязнения, \
+         который вступит в силу в следующем году.",
+    );
+    let profile = QueryProfile::new(&query);
+    let by_lengths = length_bound_score(TextLengths::of(&stored), &profile);
+    assert!(by_lengths < 40.0, "{by_lengths}");
+    assert!(score_upper_bound(&stored, &profile) <= by_lengths);
+    assert!(rescore(&stored, &profile).similarity <= by_lengths);
+    // Texts of the query's length are never ruled out by it (they may differ in
+    // placeholders alone, which scores 95 or more).
+    let same = tokenize(&ru, "Старый закон о защите");
+    assert_eq!(length_bound_score(TextLengths::of(&same), &profile), 100.0);
 }
 
 #[test]
