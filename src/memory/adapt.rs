@@ -7,7 +7,17 @@ use crate::text::{tokenize, Token, TokenKind};
 
 /// The chars `start..end` of `text`.
 pub fn slice(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end - start).collect()
+    // Skipping chars is cheaper than decoding them, and the slice is copied at once.
+    let mut rest = text.chars();
+    if start > 0 {
+        rest.nth(start - 1);
+    }
+    let tail = rest.as_str();
+    let mut part = tail.chars();
+    if end > start {
+        part.nth(end - start - 1);
+    }
+    tail[..tail.len() - part.as_str().len()].to_string()
 }
 
 /// One value that changed: as the stored source wrote it and as the query writes it.
@@ -84,6 +94,25 @@ pub fn adapt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slice_counts_chars_not_bytes() {
+        let text = "Ալիևը ասաց՝ 2026";
+        let slice_by_chars = |start: usize, end: usize| -> String {
+            text.chars().skip(start).take(end - start).collect()
+        };
+        let chars = text.chars().count();
+        for start in 0..=chars + 2 {
+            for end in start..=chars + 2 {
+                assert_eq!(
+                    slice(text, start, end),
+                    slice_by_chars(start, end),
+                    "{start}..{end}"
+                );
+            }
+        }
+        assert_eq!(slice(text, 0, 5), "Ալիևը");
+    }
 
     fn lang(tag: &str) -> Lang {
         Lang::parse(tag).unwrap()

@@ -198,6 +198,23 @@ fn rescoring_above_a_wanted_similarity_gives_up_only_below_it() {
     assert!(given_up > 2_000, "gave up {given_up} times");
 }
 
+/// The tie-break's bit-parallel char distance is the table's.
+#[test]
+fn the_char_distance_is_the_tables() {
+    for (lang, a, b) in mixed_pairs().into_iter().step_by(7) {
+        let (ta, tb) = (tokenize(&lang, &a), tokenize(&lang, &b));
+        let form = |tokens: &[Token]| -> Vec<char> {
+            let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+            words.join(" ").chars().collect()
+        };
+        assert_eq!(
+            char_distance(&ta, &tb),
+            Some(dp_distance(&form(&ta), &form(&tb))),
+            "{a} / {b}"
+        );
+    }
+}
+
 #[test]
 fn a_placeholder_only_difference_may_score_95_whatever_its_similarity() {
     let lang = Lang::parse("en").unwrap();
