@@ -13,6 +13,8 @@ mod session;
 mod snapshot;
 mod staged;
 mod stores;
+#[cfg(test)]
+mod testing;
 mod top;
 mod views;
 pub mod writer;

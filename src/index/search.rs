@@ -287,6 +287,55 @@ mod tests {
     use tantivy::schema::{Schema, TEXT};
     use tantivy::Term;
 
+    use super::super::testing::{doc, open, run};
+
+    /// A retrieval ranks every unit holding the term, asks the gate with each one's length
+    /// summaries, and reads only those it admits (and those without summaries).
+    #[test]
+    fn a_retrieval_reads_only_the_units_its_gate_admits() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = open(&dir);
+        let written = run(&index, |session| {
+            for n in 0..10u64 {
+                let mut unit = doc(&format!("u{n}"));
+                unit.terms = "en|word".into();
+                unit.lengths = vec![n, 100 + n];
+                session.put(unit).unwrap();
+            }
+            let mut older = doc("without");
+            older.terms = "en|word".into();
+            session.put(older).unwrap();
+        });
+        assert_eq!(written, Some(Ok(())));
+        let words = [super::super::SearchWord {
+            terms: vec!["en|word".into()],
+            near: None,
+        }];
+        let even = |values: &[u64]| values.len() == 2 && values[0] % 2 == 0;
+        let scope = super::super::Scope {
+            limit: 20,
+            document: None,
+            admit: Some(&even),
+        };
+        let asked = (super::super::Breadth::FirstKnown, 12);
+        let retrieved = index.search(&words, asked, scope).unwrap();
+        assert_eq!(retrieved.ranked, 11);
+        let mut read: Vec<String> = retrieved
+            .hits
+            .iter()
+            .map(|hit| String::from_utf8(hit.payload.clone()).unwrap())
+            .collect();
+        read.sort();
+        assert_eq!(read, ["u0", "u2", "u4", "u6", "u8", "without"]);
+        // Without a gate, every ranked unit is read.
+        let all = super::super::Scope {
+            admit: None,
+            ..scope
+        };
+        assert_eq!(index.search(&words, asked, all).unwrap().hits.len(), 11);
+        index.close();
+    }
+
     /// Terms with these document frequencies (in thousands), in a memory of `units`.
     fn left(units: u64, thousands: &[u64]) -> Vec<u64> {
         let field = Schema::builder().add_text_field("terms", TEXT);

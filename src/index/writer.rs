@@ -586,51 +586,7 @@ fn rand_batch() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc;
-
-    use super::super::{IndexDoc, IndexError, Mode, TmIndex};
-
-    fn doc(id: &str) -> IndexDoc {
-        IndexDoc {
-            id: id.into(),
-            payload: id.as_bytes().to_vec(),
-            terms: "en:word".into(),
-            grams: String::new(),
-            sketch: String::new(),
-            langs: vec!["en".into()],
-            document: None,
-            texts: Vec::new(),
-            lengths: Vec::new(),
-        }
-    }
-
-    /// A new index in `dir`, with its writer.
-    fn open(dir: &tempfile::TempDir) -> TmIndex {
-        TmIndex::open(
-            dir.path(),
-            Mode::ReadWrite {
-                heap_bytes: 50_000_000,
-            },
-        )
-        .unwrap()
-    }
-
-    /// Queues `job` and waits for its commit's outcome (`None`: its reply was dropped).
-    fn run(
-        index: &TmIndex,
-        job: impl FnOnce(&mut super::WriteSession<'_>) + Send + 'static,
-    ) -> Option<Result<(), String>> {
-        let (tx, rx) = mpsc::channel();
-        index
-            .submit(super::Touches::Any, false, move |session| {
-                job(session);
-                Box::new(move |outcome: Result<(), &IndexError>| {
-                    let _ = tx.send(outcome.map_err(|e| e.to_string()));
-                })
-            })
-            .unwrap();
-        rx.recv().ok()
-    }
+    use super::super::testing::{doc, open, run};
 
     #[test]
     fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
@@ -653,53 +609,6 @@ mod tests {
             index.get("half-written").unwrap().is_none(),
             "nothing of the panicking job's group was committed"
         );
-        index.close();
-    }
-
-    /// A retrieval ranks every unit holding the term, asks the gate with each one's length
-    /// summaries, and reads only those it admits (and those without summaries).
-    #[test]
-    fn a_retrieval_reads_only_the_units_its_gate_admits() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = open(&dir);
-        let written = run(&index, |session| {
-            for n in 0..10u64 {
-                let mut unit = doc(&format!("u{n}"));
-                unit.terms = "en|word".into();
-                unit.lengths = vec![n, 100 + n];
-                session.put(unit).unwrap();
-            }
-            let mut older = doc("without");
-            older.terms = "en|word".into();
-            session.put(older).unwrap();
-        });
-        assert_eq!(written, Some(Ok(())));
-        let words = [super::super::SearchWord {
-            terms: vec!["en|word".into()],
-            near: None,
-        }];
-        let even = |values: &[u64]| values.len() == 2 && values[0] % 2 == 0;
-        let scope = super::super::Scope {
-            limit: 20,
-            document: None,
-            admit: Some(&even),
-        };
-        let asked = (super::super::Breadth::FirstKnown, 12);
-        let retrieved = index.search(&words, asked, scope).unwrap();
-        assert_eq!(retrieved.ranked, 11);
-        let mut read: Vec<String> = retrieved
-            .hits
-            .iter()
-            .map(|hit| String::from_utf8(hit.payload.clone()).unwrap())
-            .collect();
-        read.sort();
-        assert_eq!(read, ["u0", "u2", "u4", "u6", "u8", "without"]);
-        // Without a gate, every ranked unit is read.
-        let all = super::super::Scope {
-            admit: None,
-            ..scope
-        };
-        assert_eq!(index.search(&words, asked, all).unwrap().hits.len(), 11);
         index.close();
     }
 

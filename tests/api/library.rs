@@ -21,6 +21,34 @@ fn open_memory() -> (tempfile::TempDir, Memory) {
     (dir, memory)
 }
 
+/// Imports units of a Russian text (each with its id as the English text) into `memory`,
+/// through a TMX file in `dir`; returns how many were added.
+fn import_ru_en(memory: &Memory, dir: &std::path::Path, units: &[(String, String)]) -> u64 {
+    let body: String = units
+        .iter()
+        .map(|(id, ru)| {
+            format!(
+                "<tu tuid=\"{id}\"><tuv xml:lang=\"ru\"><seg>{ru}</seg></tuv>\
+                 <tuv xml:lang=\"en\"><seg>{id}</seg></tuv></tu>\n"
+            )
+        })
+        .collect();
+    let tmx = dir.join("units.tmx");
+    std::fs::write(
+        &tmx,
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"ru\" \
+             segtype=\"sentence\" adminlang=\"en\" datatype=\"plaintext\" o-tmf=\"test\" \
+             creationtool=\"test\" creationtoolversion=\"1\"/><body>\n{body}</body></tmx>\n"
+        ),
+    )
+    .unwrap();
+    engine::import_file(memory, &tmx, FileKind::Tmx, None)
+        .unwrap()
+        .report
+        .added
+}
+
 #[test]
 fn import_lookup_and_batch_through_the_library() {
     let (_dir, memory) = open_memory();
@@ -65,13 +93,7 @@ fn import_lookup_and_batch_through_the_library() {
 fn a_near_duplicate_is_answered_from_the_sketch_alone() {
     let (dir, memory) = open_memory();
     let (ru, en) = (Lang::parse("ru").unwrap(), Lang::parse("en").unwrap());
-    let tu = |id: &str, ru: &str| {
-        format!(
-            "<tu tuid=\"{id}\"><tuv xml:lang=\"ru\"><seg>{ru}</seg></tuv>\
-             <tuv xml:lang=\"en\"><seg>{id}</seg></tuv></tu>\n"
-        )
-    };
-    let mut body = String::new();
+    let mut units: Vec<(String, String)> = Vec::new();
     let verbs = [
         "обсудило",
         "отклонило",
@@ -90,24 +112,13 @@ fn a_near_duplicate_is_answered_from_the_sketch_alone() {
     {
         let text =
             format!("Правительство {verb} новый закон {middle} защите окружающей среды в {place}.");
-        body.push_str(&tu(&format!("crowd-{n}"), &text));
+        units.push((format!("crowd-{n}"), text));
     }
-    body.push_str(&tu(
-        "right",
-        "Правительство утвердило новый закон о защите окружающей среды в регионах.",
+    units.push((
+        "right".into(),
+        "Правительство утвердило новый закон о защите окружающей среды в регионах.".into(),
     ));
-    let tmx = dir.path().join("crowd.tmx");
-    std::fs::write(
-        &tmx,
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"ru\" \
-             segtype=\"sentence\" adminlang=\"en\" datatype=\"plaintext\" o-tmf=\"test\" \
-             creationtool=\"test\" creationtoolversion=\"1\"/><body>\n{body}</body></tmx>\n"
-        ),
-    )
-    .unwrap();
-    let imported = engine::import_file(&memory, &tmx, FileKind::Tmx, None).unwrap();
-    assert_eq!(imported.report.added, 61);
+    assert_eq!(import_ru_en(&memory, dir.path(), &units), 61);
 
     let query = MatchQuery::new(
         "Правительство утвердило новый закон о защите окружающей среды в регионе",
@@ -142,13 +153,8 @@ fn a_short_query_among_long_sentences_holding_its_words_answers_as_if_each_were_
 
     let (dir, memory) = open_memory();
     let (ru, en) = (Lang::parse("ru").unwrap(), Lang::parse("en").unwrap());
-    let mut body = String::new();
-    let mut tu = |id: &str, ru: &str| {
-        body.push_str(&format!(
-            "<tu tuid=\"{id}\"><tuv xml:lang=\"ru\"><seg>{ru}</seg></tuv>\
-             <tuv xml:lang=\"en\"><seg>{id}</seg></tuv></tu>\n"
-        ))
-    };
+    let mut units: Vec<(String, String)> = Vec::new();
+    let mut tu = |id: &str, ru: &str| units.push((id.to_string(), ru.to_string()));
     let places = ["области", "столице", "республике", "крае", "городе"];
     let years = [
         "2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026",
@@ -170,23 +176,7 @@ fn a_short_query_among_long_sentences_holding_its_words_answers_as_if_each_were_
     tu("near-1", "Новый закон о защите рек");
     tu("near-2", "Новый закон о защите лесов и рек");
     tu("near-3", "Старый закон о защите лесов принят");
-    let tmx = dir.path().join("short.tmx");
-    std::fs::write(
-        &tmx,
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"ru\" \
-             segtype=\"sentence\" adminlang=\"en\" datatype=\"plaintext\" o-tmf=\"test\" \
-             creationtool=\"test\" creationtoolversion=\"1\"/><body>\n{body}</body></tmx>\n"
-        ),
-    )
-    .unwrap();
-    assert_eq!(
-        engine::import_file(&memory, &tmx, FileKind::Tmx, None)
-            .unwrap()
-            .report
-            .added,
-        44
-    );
+    assert_eq!(import_ru_en(&memory, dir.path(), &units), 44);
 
     let text = "Новый закон о защите озёр";
     let query = MatchQuery::new(text, ru.clone(), vec![en]);
