@@ -22,6 +22,7 @@ pub(crate) fn key_tag(key: &str) -> u64 {
     u64::from((hash >> BITS) ^ (hash & MAX))
 }
 
+/// The value of a text tagged `tag`, if each length fits its part.
 fn pack(tag: u64, lengths: TextLengths) -> Option<u64> {
     let TextLengths {
         words,
