@@ -65,8 +65,13 @@ const MAX_GROUP: usize = 256;
 const SLICE: Duration = Duration::from_millis(50);
 
 /// An import's units are committed (hidden) at least every this many operations, so that the
-/// commit a small write waits for never has much of the import to write.
-const STAGE_COMMIT_OPS: usize = 10_000;
+/// commit a small write waits for never has much of the import to write. Each commit leaves
+/// small segments, each with its own dictionary of nearly the same terms, and the merge after
+/// the import maps them all: at 1M units, 10,000 made 192 segments and a peak RSS of
+/// 1,566–1,593 MiB; 40,000 took it to 1,438–1,451 MiB and the import from 8.8–10.8k to
+/// 12.3–12.6k units/s, while a lone small write during a 200k import waited at most 0.63 s
+/// instead of 0.55 s (BENCHMARKS.md, session 19).
+const STAGE_COMMIT_OPS: usize = 40_000;
 
 /// While an import runs, the writes beside it are committed together at most this often:
 /// each commit costs the import about as much as writing a few hundred of its units, and
