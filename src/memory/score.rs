@@ -341,12 +341,13 @@ pub fn upper_bound(stored: &[Token], query: &QueryProfile<'_>) -> Bound {
         };
     }
     let words_bound = 100.0 * (1.0 - mine_cost.max(theirs_cost) / heavier);
-    let chars_bound = length_bound(char_form_len(stored), query.chars_len);
+    let lengths = TextLengths::of(stored);
+    let chars_bound = length_bound(lengths.chars as usize, query.chars_len);
     // Counting the unmatched tokens at their least cost says little of a short query
     // against a long text (each extra word costs a whole deletion, not the least
     // replacement): the lengths bound that.
     let bound = ((1.0 - CHAR_SHARE) * words_bound + CHAR_SHARE * chars_bound)
-        .min(length_bound_score(TextLengths::of(stored), query));
+        .min(length_bound_score(lengths, query));
     // Sentences that may differ in placeholders alone score at least 95 whatever their
     // similarity (see `match_score`): the bound is of the score.
     let kinds = |tokens: &[&Token]| {
