@@ -53,6 +53,9 @@ struct Args {
     /// Keeps only the queries of at most this many words (split at whitespace), to profile
     /// the short queries' path on its own.
     max_words: Option<usize>,
+    /// Writes each lookup's time in every round, one line per lookup (its word count, then
+    /// microseconds), to see which lookups make the tail.
+    times: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -70,6 +73,7 @@ fn args() -> Args {
         no_http: false,
         answers: None,
         max_words: None,
+        times: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -89,6 +93,7 @@ fn args() -> Args {
             "--max-words" => {
                 args.max_words = Some(it.next().expect("--max-words N").parse().unwrap())
             }
+            "--times" => args.times = Some(it.next().expect("--times FILE").into()),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -398,13 +403,16 @@ fn main() {
             }
             std::fs::write(path, out).unwrap();
         }
+        let mut every_round: Vec<Vec<Duration>> = vec![Vec::new(); lookups.len()];
         for _ in 0..args.rounds {
             let mut times = Vec::with_capacity(lookups.len());
             let mut hits = 0;
-            for (query, q) in &lookups {
+            for ((query, q), rounds) in lookups.iter().zip(&mut every_round) {
                 let started = Instant::now();
                 let found = memory.find_matches(query).unwrap();
-                times.push(started.elapsed());
+                let took = started.elapsed();
+                times.push(took);
+                rounds.push(took);
                 if found
                     .first()
                     .is_some_and(|m| m.source_text == q.expected_source)
@@ -413,6 +421,18 @@ fn main() {
                 }
             }
             report("in process", times, hits);
+        }
+        if let Some(path) = &args.times {
+            use std::fmt::Write as _;
+            let mut out = String::new();
+            for ((_, q), rounds) in lookups.iter().zip(&every_round) {
+                let _ = write!(out, "{}", q.text.split_whitespace().count());
+                for time in rounds {
+                    let _ = write!(out, "\t{}", time.as_micros());
+                }
+                out.push('\n');
+            }
+            std::fs::write(path, out).unwrap();
         }
         if args.pool_check {
             check_pool(&memory, &lookups);

@@ -19,7 +19,7 @@ use super::{
 use crate::index::{Admit, Breadth, Scope};
 use crate::model::lang::Lang;
 use crate::model::unit::{Unit, UnitId};
-use crate::text::{nfc, same_text, tokenize, Token};
+use crate::text::{nfc, same_text, tokenize, Token, TokenKind};
 
 /// The running text around the sentence looked up, for context (101%) matches.
 #[derive(Debug, Clone, Default)]
@@ -218,6 +218,19 @@ impl Passes {
         self.scored.iter().map(|s| s.similarity).fold(0.0, f32::max)
     }
 
+    /// Whether a unit one token from the query was rescored: one word (or mark) replaced,
+    /// added or left out, every other token the same.
+    fn one_token_away(&self) -> bool {
+        self.scored.iter().any(|s| {
+            let mut changes = s
+                .alignment
+                .steps
+                .iter()
+                .filter(|step| !matches!(step, Step::Equal(..)));
+            changes.nth(1).is_none()
+        })
+    }
+
     fn done(self) -> (Vec<Scored>, Vec<Unit>) {
         (self.scored, self.kept.unwrap_or_default())
     }
@@ -240,6 +253,16 @@ const RETRIEVAL_GRAMS: usize = 64;
 /// 1.7× the time.
 const WIDEN_BELOW: f32 = 80.0;
 const WIDEN_BY: usize = 4;
+/// A query of at least this many words does not widen once a unit one token from it was
+/// found (one word replaced, added or left out). In a sentence of three to five words, one
+/// word is a fifth of it or more, so that unit scores below [`WIDEN_BELOW`]; yet only a unit
+/// that differs in endings, case or marks alone could beat it, and such a unit holds the
+/// query's words or their stems and ranks high in the first pool already. Among a million
+/// news units, the scale benchmark's one-word edits of three to five words widened every
+/// time and found nothing closer: stopping took those lookups' instructions to 0.39×
+/// (BENCHMARKS.md, session 20). On natural variation among them, top-1 stayed 76.52 % and
+/// retrieval recall went from 99.89 to 99.79 %.
+const ONE_TOKEN_WORDS: usize = 3;
 /// A lookup whose sketch pass (half the word pass's pool) found a unit at least this
 /// similar, and as many matches as were asked, answers from that pass alone. Among a
 /// million news units, where adding up the words' postings was 40 % of a lookup, one-word
@@ -407,7 +430,15 @@ impl Memory {
         }
         let asked = Asked::Words(&terms, Breadth::FirstKnown);
         let full = self.pass(query, text, profile, (asked, pool), &mut passes)?;
-        if passes.best() >= WIDEN_BELOW || pool >= MAX_POOL {
+        let words = profile
+            .tokens()
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .count();
+        let close = |passes: &Passes| {
+            passes.best() >= WIDEN_BELOW || words >= ONE_TOKEN_WORDS && passes.one_token_away()
+        };
+        if close(&passes) || pool >= MAX_POOL {
             return Ok(passes.done());
         }
         let wider = (pool * WIDEN_BY).min(MAX_POOL);
@@ -420,7 +451,7 @@ impl Memory {
             // орфографию`), so it ranks anew.
             let asked = Asked::Words(&terms, Breadth::Every);
             self.pass(query, text, profile, (asked, wider), &mut passes)?;
-            if passes.best() >= WIDEN_BELOW {
+            if close(&passes) {
                 return Ok(passes.done());
             }
         }

@@ -222,3 +222,62 @@ fn a_short_query_among_long_sentences_holding_its_words_answers_as_if_each_were_
     assert!(ids.iter().all(|id| !id.starts_with("long-")), "{ids:?}");
     memory.close();
 }
+
+/// A four-word query one word from a stored sentence, among more units sharing its words than
+/// the first pool holds: the lookup answers from that pool and does not widen. A query two
+/// words from its closest unit still widens.
+#[test]
+fn a_short_query_one_word_from_a_stored_sentence_does_not_widen() {
+    let (dir, memory) = open_memory();
+    let (ru, en) = (Lang::parse("ru").unwrap(), Lang::parse("en").unwrap());
+    let mut units: Vec<(String, String)> = Vec::new();
+    let nouns = [
+        "налогах",
+        "выборах",
+        "школах",
+        "дорогах",
+        "пенсиях",
+        "банках",
+        "границах",
+        "судах",
+    ];
+    let years = ["2021", "2022", "2023", "2024", "2025", "2026"];
+    for (n, (noun, year)) in nouns
+        .iter()
+        .flat_map(|noun| years.iter().map(move |year| (noun, year)))
+        .enumerate()
+    {
+        units.push((
+            format!("crowd-{n}"),
+            format!("Старый закон о {noun} {year}"),
+        ));
+    }
+    units.push(("right".into(), "Новый закон о спорте".into()));
+    assert_eq!(import_ru_en(&memory, dir.path(), &units), 49);
+
+    // The first pool of a four-word query is 40 units; all 49 hold two of its words.
+    let query = MatchQuery::new("Новый закон о лесах", ru.clone(), vec![en.clone()]);
+    let matches = memory.find_matches(&query).unwrap();
+    assert_eq!(matches[0].unit.id.to_string(), "right");
+    assert!(matches[0].score < 80, "{}", matches[0].score);
+    let candidates = memory.candidates(&query).unwrap().len();
+    assert!(
+        candidates <= 40,
+        "{candidates} candidates: the lookup widened"
+    );
+
+    let farther = MatchQuery::new("Новый закон о лесах страны", ru, vec![en]);
+    assert_eq!(
+        memory.find_matches(&farther).unwrap()[0]
+            .unit
+            .id
+            .to_string(),
+        "right"
+    );
+    let candidates = memory.candidates(&farther).unwrap().len();
+    assert!(
+        candidates > 40,
+        "{candidates} candidates: the lookup did not widen"
+    );
+    memory.close();
+}
