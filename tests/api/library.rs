@@ -88,7 +88,8 @@ fn import_lookup_and_batch_through_the_library() {
 
 /// A sentence one ending away from a stored one, among sixty that share seven of its ten
 /// words: the stored one and enough close matches are found by the near-duplicate sketch,
-/// so the lookup answers from its sketch pass (half the pool) and never asks the words.
+/// so the lookup answers from its sketch pass (half the pool) and never asks the words. So
+/// does a sentence one word away from it, though it scores below 90.
 #[test]
 fn a_near_duplicate_is_answered_from_the_sketch_alone() {
     let (dir, memory) = open_memory();
@@ -132,6 +133,22 @@ fn a_near_duplicate_is_answered_from_the_sketch_alone() {
     assert!(matches[0].score >= 90, "{}", matches[0].score);
     // The word pass would have retrieved 20 units: every crowd unit holds the query's words.
     let candidates = memory.candidates(&query).unwrap();
+    assert!(
+        candidates.len() <= 10,
+        "{} candidates: the words were asked",
+        candidates.len()
+    );
+    // One word replaced scores below 90, but a unit one token away is close enough.
+    let replaced = MatchQuery::new(
+        "Правительство утвердило новый закон о реконструкции окружающей среды в регионах.",
+        ru.clone(),
+        vec![en.clone()],
+    );
+    let matches = memory.find_matches(&replaced).unwrap();
+    assert_eq!(matches.len(), MatchQuery::DEFAULT_LIMIT);
+    assert_eq!(matches[0].unit.id.to_string(), "right");
+    assert!(matches[0].score < 90, "{}", matches[0].score);
+    let candidates = memory.candidates(&replaced).unwrap();
     assert!(
         candidates.len() <= 10,
         "{} candidates: the words were asked",
