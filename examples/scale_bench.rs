@@ -4,7 +4,8 @@
 //! p50/p99 latency, top-1 accuracy, index size and peak RSS. It also writes the memory and
 //! queries as TSV for the PostgreSQL pg_trgm peer, so both answer the same questions.
 //! `--skip-import` reuses the index in `--data-dir`; `--pool-check` also compares, untimed,
-//! each lookup's matches with those a ten times larger candidate pool finds.
+//! each lookup's matches with those a ten times larger candidate pool finds. `--help` lists
+//! every flag.
 //!
 //! ```sh
 //! python3 ../shared/bench/gen_scale.py 1000000 /tmp/scale1m.tmx
@@ -58,6 +59,19 @@ struct Args {
     times: Option<PathBuf>,
 }
 
+const USAGE: &str = "scale_bench --scale FILE.tmx [--real NTREX.tmx] [--data-dir DIR]
+    [--peer-dir DIR]      write the pg_trgm peer's memory.tsv and queries.tsv there
+    [--queries N]         how many one-word edits to look up (3000)
+    [--max-words N]       only the queries of at most N words
+    [--skip-import]       answer from the index already in --data-dir
+    [--optimize-only]     first merge the segments of the index in --data-dir (with --skip-import)
+    [--heap-mb N]         the import's indexing memory (128)
+    [--rounds N]          time the lookups N times in one process
+    [--times FILE]        each lookup's word count and time in every round
+    [--answers FILE]      every lookup's matches, to compare two builds on one index
+    [--pool-check]        compare the matches with a ten times larger pool's, untimed
+    [--no-http]           leave out the lookups over HTTP";
+
 fn args() -> Args {
     let mut args = Args {
         scale: PathBuf::new(),
@@ -94,7 +108,14 @@ fn args() -> Args {
                 args.max_words = Some(it.next().expect("--max-words N").parse().unwrap())
             }
             "--times" => args.times = Some(it.next().expect("--times FILE").into()),
-            other => panic!("unknown flag {other}"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => {
+                eprintln!("unknown flag {other}\n{USAGE}");
+                std::process::exit(2);
+            }
         }
     }
     args
