@@ -4,6 +4,7 @@
 pub mod adapt;
 pub mod batch;
 pub mod concordance;
+mod diff;
 pub mod export;
 mod grams;
 pub mod import;
@@ -33,10 +34,11 @@ use crate::text::{tokenize, TokenKind};
 /// How a memory is opened (read-only, or with the writer and its heap).
 pub use crate::index::Mode;
 pub use concordance::{ConcordanceHit, ConcordanceQuery, Span};
+pub use diff::{DiffKind, DiffOp};
 pub use export::{ExportFilter, Exported, Left};
 pub use import::{ImportReport, ImportWatch, Merge};
 pub use inventory::{ListFilter, Stats, UnitPage};
-pub use matching::{DiffKind, DiffOp, Match, MatchContext, MatchFilter, MatchQuery};
+pub use matching::{Match, MatchContext, MatchFilter, MatchQuery};
 
 /// Failures of the memory layer.
 #[derive(Debug, thiserror::Error)]
