@@ -57,6 +57,9 @@ struct Args {
     /// Writes each lookup's time in every round, one line per lookup (its word count, then
     /// microseconds), to see which lookups make the tail.
     times: Option<PathBuf>,
+    /// Sleeps this long before each timed lookup, as a server's thread idles between
+    /// requests: what a lookup costs when it starts from an idle core.
+    pause: Option<Duration>,
 }
 
 const USAGE: &str = "scale_bench --scale FILE.tmx [--real NTREX.tmx] [--data-dir DIR]
@@ -68,6 +71,7 @@ const USAGE: &str = "scale_bench --scale FILE.tmx [--real NTREX.tmx] [--data-dir
     [--heap-mb N]         the import's indexing memory (128)
     [--rounds N]          time the lookups N times in one process
     [--times FILE]        each lookup's word count and time in every round
+    [--pause-us N]        sleep N µs before each timed lookup, as a server's thread idles
     [--answers FILE]      every lookup's matches, to compare two builds on one index
     [--pool-check]        compare the matches with a ten times larger pool's, untimed
     [--no-http]           leave out the lookups over HTTP";
@@ -88,6 +92,7 @@ fn args() -> Args {
         answers: None,
         max_words: None,
         times: None,
+        pause: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -108,6 +113,10 @@ fn args() -> Args {
                 args.max_words = Some(it.next().expect("--max-words N").parse().unwrap())
             }
             "--times" => args.times = Some(it.next().expect("--times FILE").into()),
+            "--pause-us" => {
+                let micros = it.next().expect("--pause-us N").parse().unwrap();
+                args.pause = Some(Duration::from_micros(micros))
+            }
             "--help" | "-h" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -429,6 +438,9 @@ fn main() {
             let mut times = Vec::with_capacity(lookups.len());
             let mut hits = 0;
             for ((query, q), rounds) in lookups.iter().zip(&mut every_round) {
+                if let Some(pause) = args.pause {
+                    std::thread::sleep(pause);
+                }
                 let started = Instant::now();
                 let found = memory.find_matches(query).unwrap();
                 let took = started.elapsed();
