@@ -18,7 +18,7 @@ use super::{
 use crate::index::{Admit, Breadth, Scope};
 use crate::model::lang::Lang;
 use crate::model::unit::{Unit, UnitId};
-use crate::text::{nfc, same_text, tokenize, Token, TokenKind};
+use crate::text::{nfc, same_text, tokenize, Token};
 
 /// The running text around the sentence looked up, for context (101%) matches.
 #[derive(Debug, Clone, Default)]
@@ -372,11 +372,7 @@ impl Memory {
         }
         let asked = Asked::Words(&terms, Breadth::FirstKnown);
         let full = self.pass(query, text, profile, (asked, pool), &mut passes)?;
-        let words = profile
-            .tokens()
-            .iter()
-            .filter(|t| t.kind != TokenKind::Punct)
-            .count();
+        let words = profile.lengths().words as usize;
         let close = |passes: &Passes| {
             passes.best() >= WIDEN_BELOW || words >= ONE_TOKEN_WORDS && passes.one_token_away()
         };
