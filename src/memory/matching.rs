@@ -199,6 +199,13 @@ impl Passes {
         self.scored.iter().map(|s| s.similarity).fold(0.0, f32::max)
     }
 
+    /// Whether what was rescored so far is close enough to stop asking for more, for a query
+    /// of `words` words: a unit at least `sure` similar, or one token from a query of at
+    /// least [`ONE_TOKEN_WORDS`].
+    fn close(&self, sure: f32, words: usize) -> bool {
+        self.best() >= sure || words >= ONE_TOKEN_WORDS && self.one_token_away()
+    }
+
     /// Whether a unit one token from the query was rescored: one word (or mark) replaced,
     /// added or left out, every other token the same.
     fn one_token_away(&self) -> bool {
@@ -361,22 +368,18 @@ impl Memory {
         // A sentence that shares nearly all its words with a stored one finds it, and its
         // closest neighbours, by the sketch alone: no word's postings are added up. Half the
         // pool: the units sharing the most bands are the close ones.
+        let words = profile.lengths().words as usize;
         let sketch = sketch::query_sketch(query.source.key(), profile.tokens());
         if !sketch.is_empty() {
             let asked = (Asked::Sketch(&sketch), pool / 2);
             self.pass(query, text, profile, asked, &mut passes)?;
-            let close = passes.best() >= SKETCH_SURE || passes.one_token_away();
-            if close && passes.scored.len() >= query.limit {
+            if passes.close(SKETCH_SURE, words) && passes.scored.len() >= query.limit {
                 return Ok(passes.done());
             }
         }
         let asked = Asked::Words(&terms, Breadth::FirstKnown);
         let full = self.pass(query, text, profile, (asked, pool), &mut passes)?;
-        let words = profile.lengths().words as usize;
-        let close = |passes: &Passes| {
-            passes.best() >= WIDEN_BELOW || words >= ONE_TOKEN_WORDS && passes.one_token_away()
-        };
-        if close(&passes) || pool >= MAX_POOL {
+        if passes.close(WIDEN_BELOW, words) || pool >= MAX_POOL {
             return Ok(passes.done());
         }
         let wider = (pool * WIDEN_BY).min(MAX_POOL);
@@ -389,7 +392,7 @@ impl Memory {
             // орфографию`), so it ranks anew.
             let asked = Asked::Words(&terms, Breadth::Every);
             self.pass(query, text, profile, (asked, wider), &mut passes)?;
-            if close(&passes) {
+            if passes.close(WIDEN_BELOW, words) {
                 return Ok(passes.done());
             }
         }
